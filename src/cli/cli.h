@@ -1,0 +1,34 @@
+// The command-line layer: each `kesu` subcommand lives in its own cmd_*.cc and registers
+// itself with CLI11 through one Register* function below. Exceptions stop here: commands call
+// the core (which returns Status values) and turn the outcome into output and an exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "base/status.h"
+#include "env/env.h"
+
+namespace kesu {
+
+// State shared by every command of one invocation.
+struct Cli {
+  Env* env = nullptr;
+  std::string methods_dir;  // extra directory of method files (--methods-dir)
+  std::string config_path;  // --config (default /etc/kesu/kesu.toml)
+  int verbosity = 0;        // -v count
+  int exit_code = 0;        // set by the command that ran
+};
+
+// Prints "kesu: <message>" on stderr and returns status.ExitCode().
+int ReportError(const Status& status);
+
+void RegisterListCommand(CLI::App& app, Cli& cli);      // kesu list
+void RegisterMethodsCommand(CLI::App& app, Cli& cli);   // kesu methods
+void RegisterEraseCommand(CLI::App& app, Cli& cli);     // kesu erase
+void RegisterVerifyCommands(CLI::App& app, Cli& cli);   // kesu verify, kesu inspect
+void RegisterKeyCommands(CLI::App& app, Cli& cli);      // kesu key init|install
+void RegisterCertCommands(CLI::App& app, Cli& cli);     // kesu cert verify|show|pdf
+void RegisterLedgerCommands(CLI::App& app, Cli& cli);   // kesu ledger verify|tsq
+
+}  // namespace kesu

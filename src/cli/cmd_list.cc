@@ -1,0 +1,6 @@
+// Placeholder until its issue lands: registers nothing.
+#include "cli/cli.h"
+
+namespace kesu {
+void RegisterListCommand(CLI::App&, Cli&) {}
+}  // namespace kesu

@@ -1,0 +1,166 @@
+// Env: the one seam between kesu and the operating system (STYLE lesson 1).
+//
+// Everything that touches the OS goes through here: opening targets, positional reads and
+// writes, flushes, ioctls (SG_IO, NVMe admin, BLK*), reading sysfs and /proc, writing durable
+// files, the clock and sleeping. Production code receives an Env*; tests pass a MemEnv
+// (in-memory devices, env/mem_env.h), a FaultInjectionEnv (env/fault_env.h), or a PosixEnv
+// rooted at a captured sysfs tree (tests/data/sysfs/...).
+//
+// Ownership: an Env outlives every BlockFile and IoQueue it creates. Thread-safety: Env methods
+// may be called from any thread. A BlockFile's ReadAt/WriteAt/Sync may be called concurrently
+// from several threads; an IoQueue belongs to one thread at a time.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace kesu {
+
+class IoQueue;
+
+// How a target is opened.
+struct OpenOptions {
+  bool write = false;      // O_RDWR instead of O_RDONLY
+  bool direct = true;      // O_DIRECT; silently falls back to buffered I/O where the
+                           // filesystem refuses it (BlockFile::direct() then reports false)
+  bool exclusive = false;  // O_EXCL on a block device: fails with kRefused when another
+                           // holder (a mount, md, dm, another O_EXCL opener) has it
+};
+
+// An open target: a block device or a regular image file. Offsets and lengths given to a
+// file opened with direct()==true must be multiples of logical_block_size(), and buffers
+// aligned to kIoAlignment.
+class BlockFile {
+ public:
+  virtual ~BlockFile() = default;
+
+  virtual const std::string& path() const = 0;
+  // Capacity in bytes (BLKGETSIZE64 for a block device, st_size for a file).
+  virtual uint64_t size() const = 0;
+  virtual uint32_t logical_block_size() const = 0;   // BLKSSZGET; 512 for a file
+  virtual uint32_t physical_block_size() const = 0;  // BLKPBSZGET; 4096 for a file
+  virtual bool is_block_device() const = 0;
+  virtual bool direct() const = 0;  // opened with O_DIRECT
+
+  // Reads exactly buf.size() bytes at `offset`. A short read (end of target) is kIoError.
+  // Errors name the path, the operation and the offset.
+  virtual Status ReadAt(uint64_t offset, std::span<std::byte> buf) = 0;
+  // Writes exactly buf.size() bytes at `offset`; never writes past size().
+  virtual Status WriteAt(uint64_t offset, std::span<const std::byte> buf) = 0;
+  // Makes every completed write durable: fdatasync(2), which on a block device also sends
+  // the device a cache flush (ATA FLUSH CACHE EXT / SCSI SYNCHRONIZE CACHE / NVMe Flush).
+  virtual Status Sync() = 0;
+  // Drops this file's pages from the page cache (POSIX_FADV_DONTNEED), so that a later
+  // buffered read comes from the medium. No-op for direct() files and in-memory devices.
+  virtual Status DropCache() = 0;
+  // Issues an ioctl on the underlying descriptor. kUnsupported for in-memory devices.
+  virtual Status Ioctl(unsigned long request, void* arg) = 0;
+
+  // A queue for asynchronous I/O with up to `depth` requests in flight (io_uring for POSIX
+  // files when the kernel allows it, else a synchronous emulation; always synchronous for
+  // in-memory and fault-injecting files). The queue must not outlive this file.
+  virtual Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) = 0;
+};
+
+// Buffers handed to direct I/O are aligned to this many bytes.
+inline constexpr size_t kIoAlignment = 4096;
+
+// One asynchronous request. `buf` must stay valid until its completion is reaped.
+struct IoRequest {
+  enum class Op : uint8_t { kRead, kWrite };
+  Op op = Op::kRead;
+  uint64_t offset = 0;
+  std::byte* buf = nullptr;
+  size_t len = 0;
+  uint64_t tag = 0;  // returned in the completion
+};
+
+// One completed request. `status` is OK when the kernel reported success; `bytes` may still
+// be less than the request's len (a short transfer), and the caller resubmits the rest.
+struct IoCompletion {
+  uint64_t tag = 0;
+  size_t bytes = 0;
+  Status status;
+};
+
+class IoQueue {
+ public:
+  virtual ~IoQueue() = default;
+  virtual unsigned depth() const = 0;
+  virtual unsigned in_flight() const = 0;
+  // A short name for logs and results: "io_uring", "sync".
+  virtual const char* engine() const = 0;
+  // Queues a request. Fails with kInternal when depth() requests are already in flight.
+  virtual Status Submit(const IoRequest& req) = 0;
+  // Sends queued requests to the kernel, then waits until at least `min_complete` (clamped
+  // to in_flight()) have completed, and appends every completion available to `out`.
+  virtual Status Reap(unsigned min_complete, std::vector<IoCompletion>* out) = 0;
+};
+
+// What Stat() tells about a path.
+struct FileInfo {
+  enum class Type : uint8_t { kRegular, kBlockDevice, kDirectory, kOther };
+  Type type = Type::kOther;
+  uint64_t size = 0;  // st_size (0 for block devices: use BlockFile::size())
+  unsigned rdev_major = 0, rdev_minor = 0;  // for block devices
+  unsigned dev_major = 0, dev_minor = 0;    // the device holding a regular file
+  uint32_t mode = 0;
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+
+  // --- Targets -----------------------------------------------------------------------------
+  virtual Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& path,
+                                                       const OpenOptions& opts) = 0;
+  // Stat of a target path (not rooted: targets are real paths).
+  virtual Result<FileInfo> StatTarget(const std::string& path) = 0;
+
+  // --- System information: sysfs, /proc, /run, /dev/disk ------------------------------------
+  // These take absolute system paths ("/sys/block", "/proc/self/mountinfo") and resolve them
+  // under the Env's root, so tests can run discovery on captured trees (STYLE lesson 6).
+  virtual Result<std::string> ReadSysFile(const std::string& path) = 0;
+  virtual Result<std::vector<std::string>> ListSysDir(const std::string& path) = 0;
+  virtual Result<std::string> ReadSysLink(const std::string& path) = 0;
+  virtual bool SysPathExists(const std::string& path) = 0;
+
+  // --- Files kesu writes (certificates, ledger, keys, results) -------------------------------
+  virtual Result<std::string> ReadFile(const std::string& path) = 0;
+  // Durable write (STYLE lesson 9): temporary file in the same directory, write, fsync,
+  // rename over `path`, fsync the directory. `mode` is applied to the new file (e.g. 0600).
+  virtual Status WriteFileAtomic(const std::string& path, std::string_view data,
+                                 uint32_t mode) = 0;
+  // Appends `data` and fsyncs (for append-only logs such as the ledger). Creates with `mode`.
+  virtual Status AppendFileDurable(const std::string& path, std::string_view data,
+                                   uint32_t mode) = 0;
+  virtual Status CreateDir(const std::string& path, uint32_t mode) = 0;  // mkdir -p
+  virtual bool FileExists(const std::string& path) = 0;
+
+  // --- Time ---------------------------------------------------------------------------------
+  virtual uint64_t NowMonotonicNanos() = 0;
+  virtual int64_t NowUnixMillis() = 0;  // wall clock, UTC
+  virtual void SleepForMillis(uint64_t ms) = 0;
+};
+
+// The production Env. `sys_root` is prepended to every system path ("" in production).
+std::unique_ptr<Env> NewPosixEnv(std::string sys_root = "");
+// A process-wide PosixEnv with an empty root.
+Env* DefaultEnv();
+
+// Allocates `len` bytes aligned to kIoAlignment (freed with std::free via AlignedBuffer).
+struct AlignedFree {
+  void operator()(std::byte* p) const;
+};
+using AlignedBuffer = std::unique_ptr<std::byte[], AlignedFree>;
+AlignedBuffer AllocateAligned(size_t len);
+
+}  // namespace kesu

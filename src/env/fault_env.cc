@@ -1,0 +1,153 @@
+// FaultInjectionEnv: see fault_env.h.
+#include "env/fault_env.h"
+
+#include <cerrno>
+#include <deque>
+
+namespace kesu {
+namespace {
+
+bool Overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen) {
+  return a < b + blen && b < a + alen;
+}
+
+class FaultBlockFile;
+
+// A synchronous queue that can complete transfers short, as a kernel may.
+class FaultQueue final : public IoQueue {
+ public:
+  FaultQueue(FaultBlockFile* f, FaultInjectionEnv* env, unsigned depth)
+      : file_(f), env_(env), depth_(depth) {}
+  unsigned depth() const override { return depth_; }
+  unsigned in_flight() const override { return static_cast<unsigned>(pending_.size()); }
+  const char* engine() const override { return "fault"; }
+  Status Submit(const IoRequest& req) override {
+    if (pending_.size() >= depth_) return Status::Internal("I/O queue overfull");
+    pending_.push_back(req);
+    return Status::Ok();
+  }
+  Status Reap(unsigned, std::vector<IoCompletion>* out) override;
+
+ private:
+  FaultBlockFile* file_;
+  FaultInjectionEnv* env_;
+  unsigned depth_;
+  std::deque<IoRequest> pending_;
+};
+
+class FaultBlockFile final : public BlockFile {
+ public:
+  FaultBlockFile(std::unique_ptr<BlockFile> base, FaultInjectionEnv* env)
+      : base_(std::move(base)), env_(env) {}
+  const std::string& path() const override { return base_->path(); }
+  uint64_t size() const override { return base_->size(); }
+  uint32_t logical_block_size() const override { return base_->logical_block_size(); }
+  uint32_t physical_block_size() const override { return base_->physical_block_size(); }
+  bool is_block_device() const override { return base_->is_block_device(); }
+  bool direct() const override { return base_->direct(); }
+
+  Status ReadAt(uint64_t offset, std::span<std::byte> buf) override {
+    FaultRule r;
+    if (env_->Match(FaultRule::Kind::kFailRead, path(), offset, buf.size(), &r)) {
+      uint64_t at = std::max(offset, r.offset);
+      return Status::IoError(path() + ": read of " + std::to_string(buf.size()) +
+                                 " bytes at offset " + std::to_string(at),
+                             EIO);
+    }
+    return base_->ReadAt(offset, buf);
+  }
+  Status WriteAt(uint64_t offset, std::span<const std::byte> buf) override {
+    FaultRule r;
+    uint64_t n = env_->NextWriteIndex();
+    bool fail_nth = env_->Match(FaultRule::Kind::kFailNthWrite, path(), n, 0, &r);
+    if (fail_nth || env_->Match(FaultRule::Kind::kFailWrite, path(), offset, buf.size(), &r)) {
+      uint64_t at = fail_nth ? offset : std::max(offset, r.offset);
+      return Status::IoError(path() + ": write of " + std::to_string(buf.size()) +
+                                 " bytes at offset " + std::to_string(at),
+                             EIO);
+    }
+    KESU_RETURN_IF_ERROR(base_->WriteAt(offset, buf));
+    if (env_->Match(FaultRule::Kind::kFlipAfterWrite, path(), offset, buf.size(), &r)) {
+      std::byte b{};
+      KESU_RETURN_IF_ERROR(base_->ReadAt(r.offset, {&b, 1}));
+      b = ~b;
+      KESU_RETURN_IF_ERROR(base_->WriteAt(r.offset, {&b, 1}));
+    }
+    return Status::Ok();
+  }
+  Status Sync() override {
+    FaultRule r;
+    if (env_->Match(FaultRule::Kind::kFailSync, path(), 0, UINT64_MAX, &r)) {
+      return Status::IoError(path() + ": fdatasync", EIO);
+    }
+    return base_->Sync();
+  }
+  Status DropCache() override { return base_->DropCache(); }
+  Status Ioctl(unsigned long req, void* arg) override { return base_->Ioctl(req, arg); }
+  Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
+    return std::unique_ptr<IoQueue>(std::make_unique<FaultQueue>(this, env_, depth));
+  }
+
+ private:
+  std::unique_ptr<BlockFile> base_;
+  FaultInjectionEnv* env_;
+};
+
+Status FaultQueue::Reap(unsigned, std::vector<IoCompletion>* out) {
+  while (!pending_.empty()) {
+    IoRequest r = pending_.front();
+    pending_.pop_front();
+    IoCompletion c;
+    c.tag = r.tag;
+    size_t len = r.len;
+    FaultRule rule;
+    bool is_write = r.op == IoRequest::Op::kWrite;
+    auto short_kind = is_write ? FaultRule::Kind::kShortWrite : FaultRule::Kind::kShortRead;
+    if (len >= 2 * 512 && env_->Match(short_kind, file_->path(), r.offset, r.len, &rule)) {
+      len = len / 2 / 512 * 512;
+    }
+    c.status = is_write ? file_->WriteAt(r.offset, {r.buf, len})
+                        : file_->ReadAt(r.offset, {r.buf, len});
+    c.bytes = c.status.ok() ? len : 0;
+    out->push_back(std::move(c));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void FaultInjectionEnv::AddRule(FaultRule rule) {
+  std::lock_guard<std::mutex> l(mu_);
+  rules_.emplace_back(std::move(rule), false);
+}
+
+void FaultInjectionEnv::ClearRules() {
+  std::lock_guard<std::mutex> l(mu_);
+  rules_.clear();
+}
+
+bool FaultInjectionEnv::Match(FaultRule::Kind kind, const std::string& path, uint64_t offset,
+                              uint64_t len, FaultRule* out) {
+  std::lock_guard<std::mutex> l(mu_);
+  for (auto& [rule, fired] : rules_) {
+    if (rule.kind != kind || rule.path != path) continue;
+    if (rule.once && fired) continue;
+    bool hit = kind == FaultRule::Kind::kFailNthWrite ? offset == rule.nth
+                                                      : Overlaps(offset, len, rule.offset,
+                                                                 rule.length);
+    if (!hit) continue;
+    fired = true;
+    ++fired_;
+    *out = rule;
+    return true;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<BlockFile>> FaultInjectionEnv::OpenBlock(const std::string& path,
+                                                                const OpenOptions& opts) {
+  KESU_ASSIGN_OR_RETURN(auto base, base_->OpenBlock(path, opts));
+  return std::unique_ptr<BlockFile>(std::make_unique<FaultBlockFile>(std::move(base), this));
+}
+
+}  // namespace kesu

@@ -1,0 +1,430 @@
+// PosixEnv: the production Env (see env.h), with an io_uring IoQueue.
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <liburing.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "env/env.h"
+#include "env/sync_queue.h"
+
+namespace kesu {
+
+void AlignedFree::operator()(std::byte* p) const { std::free(p); }
+
+AlignedBuffer AllocateAligned(size_t len) {
+  void* p = nullptr;
+  size_t rounded = (len + kIoAlignment - 1) / kIoAlignment * kIoAlignment;
+  if (rounded == 0) rounded = kIoAlignment;
+  if (posix_memalign(&p, kIoAlignment, rounded) != 0) return AlignedBuffer(nullptr);
+  return AlignedBuffer(static_cast<std::byte*>(p));
+}
+
+namespace {
+
+std::string OffsetText(uint64_t offset) { return "at offset " + std::to_string(offset); }
+
+// io_uring queue on one file descriptor. Completions carry the kernel's result; a negative
+// result becomes an IoError naming the path, the operation and the offset.
+class UringQueue final : public IoQueue {
+ public:
+  UringQueue(std::string path, int fd, unsigned depth) : path_(std::move(path)), fd_(fd),
+                                                        depth_(depth) {}
+  ~UringQueue() override {
+    if (ready_) {
+      // Drain what is still in flight so no buffer is written into after it is freed.
+      while (in_flight_ > 0) {
+        io_uring_cqe* cqe = nullptr;
+        if (io_uring_wait_cqe(&ring_, &cqe) != 0) break;
+        io_uring_cqe_seen(&ring_, cqe);
+        --in_flight_;
+      }
+      io_uring_queue_exit(&ring_);
+    }
+  }
+  Status Init() {
+    int rc = io_uring_queue_init(depth_, &ring_, 0);
+    if (rc < 0) return Status::Unsupported("io_uring unavailable: " + std::string(strerror(-rc)));
+    ready_ = true;
+    return Status::Ok();
+  }
+  unsigned depth() const override { return depth_; }
+  unsigned in_flight() const override { return in_flight_; }
+  const char* engine() const override { return "io_uring"; }
+
+  Status Submit(const IoRequest& req) override {
+    if (in_flight_ >= depth_) return Status::Internal("I/O queue overfull");
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    if (sqe == nullptr) {
+      int rc = io_uring_submit(&ring_);
+      if (rc < 0) return Status::IoError(path_ + ": io_uring_submit", -rc);
+      sqe = io_uring_get_sqe(&ring_);
+      if (sqe == nullptr) return Status::Internal("io_uring submission queue full");
+    }
+    if (req.op == IoRequest::Op::kWrite) {
+      io_uring_prep_write(sqe, fd_, req.buf, static_cast<unsigned>(req.len), req.offset);
+    } else {
+      io_uring_prep_read(sqe, fd_, req.buf, static_cast<unsigned>(req.len), req.offset);
+    }
+    slots_[req.tag % kMaxSlots] = req;
+    io_uring_sqe_set_data64(sqe, req.tag);
+    ++in_flight_;
+    return Status::Ok();
+  }
+
+  Status Reap(unsigned min_complete, std::vector<IoCompletion>* out) override {
+    if (min_complete > in_flight_) min_complete = in_flight_;
+    int rc = min_complete > 0 ? io_uring_submit_and_wait(&ring_, min_complete)
+                              : io_uring_submit(&ring_);
+    if (rc < 0 && rc != -EINTR) return Status::IoError(path_ + ": io_uring_submit", -rc);
+    io_uring_cqe* cqe = nullptr;
+    unsigned head = 0, count = 0;
+    io_uring_for_each_cqe(&ring_, head, cqe) {
+      IoCompletion c;
+      c.tag = io_uring_cqe_get_data64(cqe);
+      const IoRequest& r = slots_[c.tag % kMaxSlots];
+      if (cqe->res < 0) {
+        c.status = Status::IoError(path_ + ": " +
+                                       (r.op == IoRequest::Op::kWrite ? "write" : "read") +
+                                       " of " + std::to_string(r.len) + " bytes " +
+                                       OffsetText(r.offset),
+                                   -cqe->res);
+      } else {
+        c.bytes = static_cast<size_t>(cqe->res);
+      }
+      out->push_back(std::move(c));
+      ++count;
+    }
+    io_uring_cq_advance(&ring_, count);
+    in_flight_ -= count;
+    return Status::Ok();
+  }
+
+ private:
+  static constexpr unsigned kMaxSlots = 4096;
+  std::string path_;
+  int fd_;
+  unsigned depth_;
+  unsigned in_flight_ = 0;
+  bool ready_ = false;
+  io_uring ring_{};
+  IoRequest slots_[kMaxSlots];
+};
+
+class PosixBlockFile final : public BlockFile {
+ public:
+  PosixBlockFile(std::string path, int fd, uint64_t size, uint32_t lbs, uint32_t pbs, bool blk,
+                 bool direct)
+      : path_(std::move(path)), fd_(fd), size_(size), lbs_(lbs), pbs_(pbs), blk_(blk),
+        direct_(direct) {}
+  ~PosixBlockFile() override { ::close(fd_); }
+
+  const std::string& path() const override { return path_; }
+  uint64_t size() const override { return size_; }
+  uint32_t logical_block_size() const override { return lbs_; }
+  uint32_t physical_block_size() const override { return pbs_; }
+  bool is_block_device() const override { return blk_; }
+  bool direct() const override { return direct_; }
+
+  Status ReadAt(uint64_t offset, std::span<std::byte> buf) override {
+    size_t done = 0;
+    while (done < buf.size()) {
+      ssize_t n = ::pread(fd_, buf.data() + done, buf.size() - done,
+                          static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Status::IoError(path_ + ": read of " + std::to_string(buf.size() - done) +
+                                   " bytes " + OffsetText(offset + done),
+                               errno);
+      }
+      if (n == 0) {
+        return Status::IoError(path_ + ": read " + OffsetText(offset + done) +
+                               " ends early (end of target)");
+      }
+      done += static_cast<size_t>(n);
+    }
+    return Status::Ok();
+  }
+
+  Status WriteAt(uint64_t offset, std::span<const std::byte> buf) override {
+    if (offset > size_ || buf.size() > size_ - offset) {
+      return Status::Internal(path_ + ": refusing to write past the end " + OffsetText(offset));
+    }
+    size_t done = 0;
+    while (done < buf.size()) {
+      ssize_t n = ::pwrite(fd_, buf.data() + done, buf.size() - done,
+                           static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Status::IoError(path_ + ": write of " + std::to_string(buf.size() - done) +
+                                   " bytes " + OffsetText(offset + done),
+                               errno);
+      }
+      if (n == 0) return Status::IoError(path_ + ": write " + OffsetText(offset + done) +
+                                         " made no progress");
+      done += static_cast<size_t>(n);
+    }
+    return Status::Ok();
+  }
+
+  Status Sync() override {
+    if (::fdatasync(fd_) != 0) return Status::IoError(path_ + ": fdatasync", errno);
+    return Status::Ok();
+  }
+
+  Status DropCache() override {
+    if (direct_) return Status::Ok();
+    int rc = ::posix_fadvise(fd_, 0, 0, POSIX_FADV_DONTNEED);
+    if (rc != 0) return Status::IoError(path_ + ": posix_fadvise(DONTNEED)", rc);
+    return Status::Ok();
+  }
+
+  Status Ioctl(unsigned long request, void* arg) override {
+    if (::ioctl(fd_, request, arg) != 0) {
+      return Status::IoError(path_ + ": ioctl 0x" + [&] {
+        char b[32];
+        snprintf(b, sizeof b, "%lx", request);
+        return std::string(b);
+      }(), errno);
+    }
+    return Status::Ok();
+  }
+
+  Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
+    if (std::getenv("KESU_NO_URING") == nullptr) {
+      auto q = std::make_unique<UringQueue>(path_, fd_, depth);
+      if (q->Init().ok()) return std::unique_ptr<IoQueue>(std::move(q));
+    }
+    return std::unique_ptr<IoQueue>(std::make_unique<SyncQueue>(this, depth));
+  }
+
+ private:
+  std::string path_;
+  int fd_;
+  uint64_t size_;
+  uint32_t lbs_, pbs_;
+  bool blk_, direct_;
+};
+
+class PosixEnv final : public Env {
+ public:
+  explicit PosixEnv(std::string root) : root_(std::move(root)) {}
+
+  Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& path,
+                                               const OpenOptions& opts) override {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+      return Status::FromErrno(path + ": cannot open target", errno);
+    }
+    bool blk = S_ISBLK(st.st_mode);
+    if (!blk && !S_ISREG(st.st_mode)) {
+      return Status::InvalidArgument(path + ": not a block device or regular image file");
+    }
+    int flags = (opts.write ? O_RDWR : O_RDONLY) | O_CLOEXEC;
+    if (opts.exclusive && blk) flags |= O_EXCL;
+    bool direct = opts.direct;
+    int fd = ::open(path.c_str(), flags | (direct ? O_DIRECT : 0));
+    if (fd < 0 && direct && errno == EINVAL) {  // filesystem without O_DIRECT (tmpfs files)
+      direct = false;
+      fd = ::open(path.c_str(), flags);
+    }
+    if (fd < 0) {
+      int err = errno;
+      if (err == EBUSY) {
+        return Status::Refused(path + ": in use by another holder (cannot be opened "
+                                      "exclusively); unmount it or stop what holds it");
+      }
+      if (err == EROFS || err == EACCES) {
+        return Status::Refused(path + ": cannot be opened for writing (" + strerror(err) + ")");
+      }
+      return Status::FromErrno(path + ": cannot open target", err);
+    }
+    uint64_t size = static_cast<uint64_t>(st.st_size);
+    uint32_t lbs = 512, pbs = 4096;
+    if (blk) {
+      int ssz = 0;
+      unsigned int pb = 0;
+      if (::ioctl(fd, BLKGETSIZE64, &size) != 0 || ::ioctl(fd, BLKSSZGET, &ssz) != 0) {
+        int err = errno;
+        ::close(fd);
+        return Status::IoError(path + ": cannot read the device's size", err);
+      }
+      lbs = static_cast<uint32_t>(ssz);
+      pbs = ::ioctl(fd, BLKPBSZGET, &pb) == 0 && pb > 0 ? pb : lbs;
+    }
+    return std::unique_ptr<BlockFile>(
+        std::make_unique<PosixBlockFile>(path, fd, size, lbs, pbs, blk, direct));
+  }
+
+  Result<FileInfo> StatTarget(const std::string& path) override { return StatPath(path); }
+
+  Result<std::string> ReadSysFile(const std::string& path) override {
+    return ReadWhole(root_ + path);
+  }
+  Result<std::vector<std::string>> ListSysDir(const std::string& path) override {
+    std::string full = root_ + path;
+    DIR* d = ::opendir(full.c_str());
+    if (d == nullptr) return Status::FromErrno(full + ": cannot list", errno);
+    std::vector<std::string> names;
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n != "." && n != "..") names.push_back(n);
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  Result<std::string> ReadSysLink(const std::string& path) override {
+    std::string full = root_ + path;
+    char buf[4096];
+    ssize_t n = ::readlink(full.c_str(), buf, sizeof buf - 1);
+    if (n < 0) return Status::FromErrno(full + ": cannot read link", errno);
+    return std::string(buf, static_cast<size_t>(n));
+  }
+  bool SysPathExists(const std::string& path) override {
+    return ::access((root_ + path).c_str(), F_OK) == 0;
+  }
+
+  Result<std::string> ReadFile(const std::string& path) override { return ReadWhole(path); }
+
+  Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode) override {
+    std::filesystem::path p(path);
+    std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+    std::string tmp = dir + "/." + p.filename().string() + ".tmp" + std::to_string(::getpid());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) return Status::IoError(tmp + ": cannot create", errno);
+    ::fchmod(fd, mode);
+    Status s = WriteAll(fd, tmp, data);
+    if (s.ok() && ::fsync(fd) != 0) s = Status::IoError(tmp + ": fsync", errno);
+    ::close(fd);
+    if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
+      s = Status::IoError(path + ": rename", errno);
+    }
+    if (!s.ok()) {
+      ::unlink(tmp.c_str());
+      return s;
+    }
+    return SyncDir(dir);
+  }
+
+  Status AppendFileDurable(const std::string& path, std::string_view data,
+                           uint32_t mode) override {
+    bool existed = ::access(path.c_str(), F_OK) == 0;
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode);
+    if (fd < 0) return Status::IoError(path + ": cannot open for append", errno);
+    Status s = WriteAll(fd, path, data);
+    if (s.ok() && ::fsync(fd) != 0) s = Status::IoError(path + ": fsync", errno);
+    ::close(fd);
+    if (s.ok() && !existed) {
+      std::filesystem::path p(path);
+      s = SyncDir(p.has_parent_path() ? p.parent_path().string() : ".");
+    }
+    return s;
+  }
+
+  Status CreateDir(const std::string& path, uint32_t mode) override {
+    std::error_code ec;
+    bool created = std::filesystem::create_directories(path, ec);
+    if (ec) return Status::IoError(path + ": cannot create directory: " + ec.message());
+    if (created) ::chmod(path.c_str(), mode);
+    return Status::Ok();
+  }
+  bool FileExists(const std::string& path) override { return ::access(path.c_str(), F_OK) == 0; }
+
+  uint64_t NowMonotonicNanos() override {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::steady_clock::now().time_since_epoch())
+                                     .count());
+  }
+  int64_t NowUnixMillis() override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+  void SleepForMillis(uint64_t ms) override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+  }
+
+ private:
+  static Result<FileInfo> StatPath(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(path, errno);
+    FileInfo fi;
+    if (S_ISREG(st.st_mode)) fi.type = FileInfo::Type::kRegular;
+    else if (S_ISBLK(st.st_mode)) fi.type = FileInfo::Type::kBlockDevice;
+    else if (S_ISDIR(st.st_mode)) fi.type = FileInfo::Type::kDirectory;
+    fi.size = static_cast<uint64_t>(st.st_size);
+    fi.rdev_major = major(st.st_rdev);
+    fi.rdev_minor = minor(st.st_rdev);
+    fi.dev_major = major(st.st_dev);
+    fi.dev_minor = minor(st.st_dev);
+    fi.mode = st.st_mode;
+    return fi;
+  }
+  static Result<std::string> ReadWhole(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::FromErrno(path + ": cannot read", errno);
+    std::string out;
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        int err = errno;
+        ::close(fd);
+        return Status::IoError(path + ": read", err);
+      }
+      if (n == 0) break;
+      out.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    return out;
+  }
+  static Status WriteAll(int fd, const std::string& path, std::string_view data) {
+    size_t done = 0;
+    while (done < data.size()) {
+      ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Status::IoError(path + ": write", errno);
+      }
+      done += static_cast<size_t>(n);
+    }
+    return Status::Ok();
+  }
+  static Status SyncDir(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return Status::IoError(dir + ": cannot open directory to sync", errno);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) return Status::IoError(dir + ": fsync", err);
+    return Status::Ok();
+  }
+
+  std::string root_;
+};
+
+}  // namespace
+
+std::unique_ptr<Env> NewPosixEnv(std::string sys_root) {
+  return std::make_unique<PosixEnv>(std::move(sys_root));
+}
+
+Env* DefaultEnv() {
+  static Env* env = NewPosixEnv("").release();
+  return env;
+}
+
+}  // namespace kesu

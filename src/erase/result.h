@@ -1,0 +1,71 @@
+// ErasureResult: the record of one target's erasure (or verification) — everything the
+// certificate signs. Integers only (bytes, milliseconds since the Unix epoch, bytes/s): no
+// floats, so the JSON is byte-stable. Serialised by ToJson (erase/result_json.cc) in the format
+// of docs/result-format.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "devices/device.h"
+#include "methods/method.h"
+
+namespace kesu {
+
+enum class Outcome : uint8_t { kSuccess, kFailed, kInterrupted, kPartial };
+const char* OutcomeName(Outcome o);  // "success", "failed", "interrupted", "partial"
+
+// One error, with the operation and the offset it happened at.
+struct IoErrorRecord {
+  std::string operation;  // "write", "read", "verify", "sync", "open", "identity"
+  uint64_t offset = 0;    // bytes
+  uint64_t length = 0;    // bytes affected
+  int sys_errno = 0;
+  std::string message;
+};
+
+struct PassRecord {
+  uint32_t index = 0;            // 1-based
+  std::string pattern;           // Pattern::ToString()
+  bool verified = false;         // this pass was read back
+  uint64_t bytes_written = 0;
+  uint64_t bytes_verified = 0;
+  int64_t start_ms = 0, end_ms = 0;  // Unix epoch, UTC
+  uint64_t bytes_per_second = 0;
+  std::vector<IoErrorRecord> errors;
+  std::vector<std::pair<uint64_t, uint64_t>> skipped;  // (offset, length) not written
+};
+
+struct VerificationRecord {
+  std::string mode;               // "full", "sample:10", "none"
+  std::string expected;           // the final pattern, e.g. "zero", "random"
+  uint64_t bytes_read = 0;
+  uint64_t bytes_planned = 0;     // what the mode promises to read
+  uint64_t mismatched_bytes = 0;  // count of bytes that differ
+  std::vector<uint64_t> first_mismatches;  // first offsets (up to 16)
+  std::vector<IoErrorRecord> unreadable;   // read errors during verification
+  std::string content_sha256;     // hex SHA-256 of the verified bytes, in offset order
+  uint64_t bytes_per_second = 0;
+};
+
+struct ErasureResult {
+  // Tool.
+  std::string tool_version, tool_build;
+  // Target identity as read just before the first write.
+  DeviceInfo device;
+  std::string io_engine;  // "io_uring", "sync"
+  bool direct_io = false;
+  // Method.
+  std::string method_id, method_title, method_reference, method_sha256;
+  std::string nist_category;  // reached for this media type ("clear", "purge", "none")
+  std::string nist_reason;
+  // Work.
+  int64_t start_ms = 0, end_ms = 0;
+  std::vector<PassRecord> passes;
+  VerificationRecord verification;
+  Outcome outcome = Outcome::kFailed;
+  std::vector<std::string> errors;  // human-readable, one per problem, in order
+};
+
+}  // namespace kesu

@@ -1,0 +1,199 @@
+// JSON form of ErasureResult: see result_json.h and docs/result-format.md.
+#include "erase/result_json.h"
+
+namespace kesu {
+
+using nlohmann::json;
+
+const char* OutcomeName(Outcome o) {
+  switch (o) {
+    case Outcome::kSuccess: return "success";
+    case Outcome::kFailed: return "failed";
+    case Outcome::kInterrupted: return "interrupted";
+    case Outcome::kPartial: return "partial";
+  }
+  return "failed";
+}
+
+namespace {
+
+json ErrorToJson(const IoErrorRecord& e) {
+  return json{{"operation", e.operation}, {"offset", e.offset}, {"length", e.length},
+              {"errno", e.sys_errno},     {"message", e.message}};
+}
+
+IoErrorRecord ErrorFromJson(const json& j) {
+  IoErrorRecord e;
+  e.operation = j.at("operation").get<std::string>();
+  e.offset = j.at("offset").get<uint64_t>();
+  e.length = j.at("length").get<uint64_t>();
+  e.sys_errno = j.at("errno").get<int>();
+  e.message = j.at("message").get<std::string>();
+  return e;
+}
+
+json Errors(const std::vector<IoErrorRecord>& v) {
+  json a = json::array();
+  for (const auto& e : v) a.push_back(ErrorToJson(e));
+  return a;
+}
+
+std::vector<IoErrorRecord> ErrorsFrom(const json& a) {
+  std::vector<IoErrorRecord> v;
+  for (const auto& e : a) v.push_back(ErrorFromJson(e));
+  return v;
+}
+
+Transport TransportFrom(const std::string& s) {
+  for (auto t : {Transport::kSata, Transport::kSas, Transport::kNvme, Transport::kUsb,
+                 Transport::kVirtio, Transport::kMmc, Transport::kLoop, Transport::kFile,
+                 Transport::kOther}) {
+    if (s == TransportName(t)) return t;
+  }
+  return Transport::kUnknown;
+}
+
+MediaType MediaFrom(const std::string& s) {
+  for (auto m : {MediaType::kHdd, MediaType::kSsd, MediaType::kNvme, MediaType::kFlash,
+                 MediaType::kVirtual}) {
+    if (s == MediaTypeName(m)) return m;
+  }
+  return MediaType::kUnknown;
+}
+
+}  // namespace
+
+json DeviceToJson(const DeviceInfo& d) {
+  return json{{"path", d.path},
+              {"name", d.name},
+              {"model", d.model},
+              {"vendor", d.vendor},
+              {"serial", d.serial},
+              {"wwn", d.wwn},
+              {"firmware", d.firmware},
+              {"size", d.size},
+              {"log-sec", d.logical_sector},
+              {"phy-sec", d.physical_sector},
+              {"tran", TransportName(d.transport)},
+              {"media", MediaTypeName(d.media)},
+              {"rota", d.rotational},
+              {"rm", d.removable},
+              {"back-file", d.backing_file.empty() ? json(nullptr) : json(d.backing_file)}};
+}
+
+json ResultToJson(const ErasureResult& r) {
+  json passes = json::array();
+  for (const auto& p : r.passes) {
+    json skipped = json::array();
+    for (const auto& [off, len] : p.skipped) skipped.push_back({{"offset", off}, {"length", len}});
+    passes.push_back(json{{"index", p.index},
+                          {"pattern", p.pattern},
+                          {"verified", p.verified},
+                          {"bytes_written", p.bytes_written},
+                          {"bytes_verified", p.bytes_verified},
+                          {"start_ms", p.start_ms},
+                          {"end_ms", p.end_ms},
+                          {"bytes_per_second", p.bytes_per_second},
+                          {"errors", Errors(p.errors)},
+                          {"skipped", skipped}});
+  }
+  const auto& v = r.verification;
+  return json{
+      {"tool", {{"name", "kesu"}, {"version", r.tool_version}, {"build", r.tool_build}}},
+      {"device", DeviceToJson(r.device)},
+      {"io", {{"engine", r.io_engine}, {"direct", r.direct_io}}},
+      {"method",
+       {{"id", r.method_id},
+        {"title", r.method_title},
+        {"reference", r.method_reference},
+        {"sha256", r.method_sha256},
+        {"nist_category", r.nist_category},
+        {"nist_reason", r.nist_reason}}},
+      {"start_ms", r.start_ms},
+      {"end_ms", r.end_ms},
+      {"passes", passes},
+      {"verification",
+       {{"mode", v.mode},
+        {"expected", v.expected},
+        {"bytes_read", v.bytes_read},
+        {"bytes_planned", v.bytes_planned},
+        {"mismatched_bytes", v.mismatched_bytes},
+        {"first_mismatches", v.first_mismatches},
+        {"unreadable", Errors(v.unreadable)},
+        {"content_sha256", v.content_sha256},
+        {"bytes_per_second", v.bytes_per_second}}},
+      {"outcome", OutcomeName(r.outcome)},
+      {"errors", r.errors}};
+}
+
+Result<ErasureResult> ResultFromJson(const json& j) {
+  try {
+    ErasureResult r;
+    r.tool_version = j.at("tool").at("version").get<std::string>();
+    r.tool_build = j.at("tool").at("build").get<std::string>();
+    const json& d = j.at("device");
+    r.device.path = d.at("path").get<std::string>();
+    r.device.name = d.at("name").get<std::string>();
+    r.device.model = d.at("model").get<std::string>();
+    r.device.vendor = d.at("vendor").get<std::string>();
+    r.device.serial = d.at("serial").get<std::string>();
+    r.device.wwn = d.at("wwn").get<std::string>();
+    r.device.firmware = d.at("firmware").get<std::string>();
+    r.device.size = d.at("size").get<uint64_t>();
+    r.device.logical_sector = d.at("log-sec").get<uint32_t>();
+    r.device.physical_sector = d.at("phy-sec").get<uint32_t>();
+    r.device.transport = TransportFrom(d.at("tran").get<std::string>());
+    r.device.media = MediaFrom(d.at("media").get<std::string>());
+    r.device.rotational = d.at("rota").get<bool>();
+    r.device.removable = d.at("rm").get<bool>();
+    if (!d.at("back-file").is_null()) r.device.backing_file = d["back-file"].get<std::string>();
+    r.io_engine = j.at("io").at("engine").get<std::string>();
+    r.direct_io = j.at("io").at("direct").get<bool>();
+    const json& m = j.at("method");
+    r.method_id = m.at("id").get<std::string>();
+    r.method_title = m.at("title").get<std::string>();
+    r.method_reference = m.at("reference").get<std::string>();
+    r.method_sha256 = m.at("sha256").get<std::string>();
+    r.nist_category = m.at("nist_category").get<std::string>();
+    r.nist_reason = m.at("nist_reason").get<std::string>();
+    r.start_ms = j.at("start_ms").get<int64_t>();
+    r.end_ms = j.at("end_ms").get<int64_t>();
+    for (const auto& p : j.at("passes")) {
+      PassRecord pr;
+      pr.index = p.at("index").get<uint32_t>();
+      pr.pattern = p.at("pattern").get<std::string>();
+      pr.verified = p.at("verified").get<bool>();
+      pr.bytes_written = p.at("bytes_written").get<uint64_t>();
+      pr.bytes_verified = p.at("bytes_verified").get<uint64_t>();
+      pr.start_ms = p.at("start_ms").get<int64_t>();
+      pr.end_ms = p.at("end_ms").get<int64_t>();
+      pr.bytes_per_second = p.at("bytes_per_second").get<uint64_t>();
+      pr.errors = ErrorsFrom(p.at("errors"));
+      for (const auto& s : p.at("skipped")) {
+        pr.skipped.emplace_back(s.at("offset").get<uint64_t>(), s.at("length").get<uint64_t>());
+      }
+      r.passes.push_back(std::move(pr));
+    }
+    const json& v = j.at("verification");
+    r.verification.mode = v.at("mode").get<std::string>();
+    r.verification.expected = v.at("expected").get<std::string>();
+    r.verification.bytes_read = v.at("bytes_read").get<uint64_t>();
+    r.verification.bytes_planned = v.at("bytes_planned").get<uint64_t>();
+    r.verification.mismatched_bytes = v.at("mismatched_bytes").get<uint64_t>();
+    r.verification.first_mismatches = v.at("first_mismatches").get<std::vector<uint64_t>>();
+    r.verification.unreadable = ErrorsFrom(v.at("unreadable"));
+    r.verification.content_sha256 = v.at("content_sha256").get<std::string>();
+    r.verification.bytes_per_second = v.at("bytes_per_second").get<uint64_t>();
+    std::string o = j.at("outcome").get<std::string>();
+    r.outcome = o == "success"       ? Outcome::kSuccess
+                : o == "interrupted" ? Outcome::kInterrupted
+                : o == "partial"     ? Outcome::kPartial
+                                     : Outcome::kFailed;
+    r.errors = j.at("errors").get<std::vector<std::string>>();
+    return r;
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(std::string("erasure result: ") + e.what());
+  }
+}
+
+}  // namespace kesu

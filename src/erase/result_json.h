@@ -1,0 +1,17 @@
+// JSON form of ErasureResult (docs/result-format.md): sorted keys, integers only, so that its
+// serialisation is byte-stable and can be hashed and signed.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "erase/result.h"
+
+namespace kesu {
+
+nlohmann::json DeviceToJson(const DeviceInfo& d);
+nlohmann::json ResultToJson(const ErasureResult& r);
+// The inverse, for certificates and tests; kInvalidArgument naming the first missing key.
+Result<ErasureResult> ResultFromJson(const nlohmann::json& j);
+
+}  // namespace kesu

@@ -1,0 +1,93 @@
+// Method: one erase method, as read from an erase-methods/*.toml file (STYLE lesson 4).
+// A method is data: its format is documented in docs/methods.md, parsed and validated by
+// methods/method_parser.h. The engine (erase/engine.h) runs `passes` and `verify`; firmware and
+// record methods are carried by later layers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "devices/device.h"
+
+namespace kesu {
+
+// What one overwrite pass writes.
+struct Pattern {
+  enum class Kind : uint8_t { kZero, kOne /* 0xFF */, kRandom, kBytes };
+  Kind kind = Kind::kZero;
+  std::vector<uint8_t> bytes;  // kBytes: the repeating sequence (1..512 bytes)
+  // "zero", "one", "random", "0x55", "0x92 0x49 0x24".
+  std::string ToString() const;
+  bool operator==(const Pattern&) const = default;
+};
+
+struct Pass {
+  Pattern pattern;
+  bool verify = false;  // read this pass back (and compare) before the next one starts
+};
+
+enum class VerifyMode : uint8_t { kNone, kFull, kSample };
+struct VerifySpec {
+  VerifyMode mode = VerifyMode::kFull;
+  uint32_t sample_percent = 0;  // 1..100 for kSample
+  // "full", "sample:10", "none".
+  std::string ToString() const;
+};
+
+// NIST SP 800-88 sanitization category.
+enum class NistCategory : uint8_t { kNone, kClear, kPurge, kDestroy };
+const char* NistCategoryName(NistCategory c);  // "none", "clear", "purge", "destroy"
+
+enum class MethodKind : uint8_t { kOverwrite, kFirmware, kRecord };
+
+// A firmware (device command) method.
+struct FirmwareSpec {
+  // "ata-security-erase", "ata-security-erase-enhanced", "ata-sanitize-crypto",
+  // "ata-sanitize-block", "ata-sanitize-overwrite", "nvme-format-user-data",
+  // "nvme-format-crypto", "nvme-sanitize-crypto", "nvme-sanitize-block",
+  // "nvme-sanitize-overwrite", "scsi-sanitize-overwrite", "scsi-sanitize-block",
+  // "scsi-sanitize-crypto".
+  std::string command;
+  std::string on_unsupported = "fail";  // "fail", or "fallback"
+  std::string fallback_method;          // method id, when on_unsupported == "fallback"
+};
+
+// A physical method kesu records but cannot perform.
+struct RecordSpec {
+  std::string kind;                     // "degauss", "crush", "shred"
+  std::vector<std::string> evidence;    // required evidence fields, e.g. "operator", "witness"
+};
+
+struct Method {
+  std::string id;           // file stem, e.g. "dod-5220.22-m"
+  std::string title;        // "DoD 5220.22-M (3 passes)"
+  std::string reference;    // the standard it follows, with section
+  std::string description;
+  MethodKind kind = MethodKind::kOverwrite;
+
+  std::vector<Pass> passes;  // kOverwrite
+  VerifySpec verify;         // final verification
+  bool final_blank = false;  // a zero pass follows the listed passes (and is verified)
+  bool allow_verify_none = false;  // `--verify none` is permitted (zero, random)
+  bool allow_partial = false;      // unwritable regions may be skipped and listed (`partial`)
+
+  std::optional<FirmwareSpec> firmware;
+  std::optional<RecordSpec> record;
+
+  // NIST SP 800-88 category this method reaches per media type; missing → kNone.
+  std::map<MediaType, NistCategory> nist;
+
+  // Where it came from, for the certificate.
+  std::string file_path;
+  std::string file_sha256;  // hex SHA-256 of the file's bytes
+
+  // The passes the engine runs: `passes`, plus a verified zero pass when final_blank.
+  std::vector<Pass> EffectivePasses() const;
+  NistCategory CategoryFor(MediaType m) const;
+};
+
+}  // namespace kesu

@@ -1,0 +1,34 @@
+// MethodRegistry: every erase method found in the method directories, parsed and validated
+// (methods/method_parser.h). The built-in directory is erase-methods/ of the source tree
+// (for a build tree) or the installed share/kesu/erase-methods; `--methods-dir` adds one more,
+// whose files may add methods but not redefine a built-in id.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "env/env.h"
+#include "methods/method.h"
+
+namespace kesu {
+
+// The directories searched, in order: the built-in one, then `extra` if non-empty.
+std::vector<std::string> MethodDirs(const std::string& extra);
+
+class MethodRegistry {
+ public:
+  // Loads every *.toml in `dirs`. The first invalid file fails the whole load with its
+  // one-line error (file, line, fix). kNotFound if a directory does not exist.
+  static Result<MethodRegistry> Load(Env* env, const std::vector<std::string>& dirs);
+
+  // nullptr when unknown.
+  const Method* Find(const std::string& id) const;
+  // Sorted by id.
+  const std::vector<Method>& all() const { return methods_; }
+
+ private:
+  std::vector<Method> methods_;
+};
+
+}  // namespace kesu

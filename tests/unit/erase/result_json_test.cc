@@ -1,0 +1,51 @@
+#include "erase/result_json.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+namespace kesu {
+namespace {
+
+TEST(ResultJsonTest, RoundTripsAndIsIntegerOnly) {
+  ErasureResult r;
+  r.tool_version = "0.1.0";
+  r.device.path = "/dev/loop3";
+  r.device.size = 1 << 20;
+  r.device.transport = Transport::kLoop;
+  r.device.backing_file = "/tmp/x.img";
+  r.method_id = "zero";
+  PassRecord p;
+  p.index = 1;
+  p.pattern = "zero";
+  p.bytes_written = 1 << 20;
+  p.errors.push_back({"write", 4096, 512, 5, "EIO"});
+  p.skipped.emplace_back(4096, 512);
+  r.passes.push_back(p);
+  r.verification.first_mismatches = {7, 9};
+  r.outcome = Outcome::kPartial;
+  r.errors = {"write error at 4096"};
+  nlohmann::json j = ResultToJson(r);
+  std::string text = j.dump();
+  bool has_float = false;
+  std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& v) {
+    if (v.is_number_float()) has_float = true;
+    if (v.is_structured())
+      for (const auto& c : v) walk(c);
+  };
+  walk(j);
+  EXPECT_FALSE(has_float) << text;
+  auto back = ResultFromJson(nlohmann::json::parse(text));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(ResultToJson(*back).dump(), text);
+  EXPECT_EQ(back->outcome, Outcome::kPartial);
+  EXPECT_EQ(back->device.transport, Transport::kLoop);
+}
+
+TEST(ResultJsonTest, MissingKeyIsInvalidArgument) {
+  auto r = ResultFromJson(nlohmann::json{{"tool", {{"version", "x"}}}});
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace kesu

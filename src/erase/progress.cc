@@ -1,0 +1,142 @@
+// Progress reporting: see progress.h.
+#include "erase/progress.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace kesu {
+namespace {
+
+struct Figures {
+  uint64_t total = 0, done = 0, rate = 0, eta_s = 0;
+  bool eta_known = false;
+};
+
+Figures Compute(const TargetProgress& t, uint64_t now_ns) {
+  Figures f;
+  f.total = static_cast<uint64_t>(t.passes.load()) * t.size.load();
+  f.done = t.total_durable.load();
+  uint64_t start = t.start_ns.load();
+  uint64_t ns = now_ns > start ? now_ns - start : 0;
+  if (ns > 0) {
+    f.rate = static_cast<uint64_t>(static_cast<unsigned __int128>(f.done) * 1'000'000'000u / ns);
+  }
+  if (f.rate > 0 && f.total >= f.done) {
+    f.eta_s = (f.total - f.done) / f.rate;
+    f.eta_known = true;
+  }
+  return f;
+}
+
+std::string Hms(uint64_t s) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%llu:%02llu:%02llu", static_cast<unsigned long long>(s / 3600),
+                static_cast<unsigned long long>(s / 60 % 60),
+                static_cast<unsigned long long>(s % 60));
+  return b;
+}
+
+}  // namespace
+
+std::string ProgressReporter::FormatLine(const TargetProgress& t, uint64_t now_ns) {
+  Figures f = Compute(t, now_ns);
+  uint64_t size = t.size.load(), pass_done = t.pass_durable.load();
+  unsigned pct = size ? static_cast<unsigned>(pass_done * 100 / size) : 0;
+  constexpr int kBar = 20;
+  int fill = static_cast<int>(pct * kBar / 100);
+  std::string bar(static_cast<size_t>(fill), '#');
+  bar.append(static_cast<size_t>(kBar - fill), '.');
+  char b[320];
+  const char* state = t.state.load() == TargetProgress::kFinished ? " done" : "";
+  std::snprintf(b, sizeof b, "%-20s pass %u/%u [%s] %3u%% %8.1f/%.1f MiB %6llu MB/s ETA %s%s",
+                t.name.c_str(), t.pass.load(), t.passes.load(), bar.c_str(), pct,
+                static_cast<double>(pass_done) / 1048576.0, static_cast<double>(size) / 1048576.0,
+                static_cast<unsigned long long>(f.rate / 1000000),
+                f.eta_known ? Hms(f.eta_s).c_str() : "?", state);
+  std::string line = b;
+  uint64_t planned = t.verify_planned.load();
+  if (planned > 0) {
+    line += "  verified " + std::to_string(t.pass_verified.load() * 100 / planned) + "%";
+  }
+  return line;
+}
+
+std::string ProgressReporter::FormatJson(const TargetProgress& t, uint64_t now_ns) {
+  Figures f = Compute(t, now_ns);
+  nlohmann::json j{{"event", "progress"},
+                   {"target", t.name},
+                   {"pass", t.pass.load()},
+                   {"passes", t.passes.load()},
+                   {"bytes", t.pass_durable.load()},
+                   {"size", t.size.load()},
+                   {"verified", t.pass_verified.load()},
+                   {"verify_planned", t.verify_planned.load()},
+                   {"bytes_per_second", f.rate},
+                   {"eta_s", f.eta_known ? nlohmann::json(f.eta_s) : nlohmann::json(nullptr)},
+                   {"finished", t.state.load() == TargetProgress::kFinished}};
+  return j.dump();
+}
+
+ProgressReporter::ProgressReporter(Env* env, std::vector<TargetProgress*> targets, Mode mode)
+    : env_(env), targets_(std::move(targets)), mode_(mode) {}
+
+ProgressReporter::~ProgressReporter() { Stop(); }
+
+void ProgressReporter::Start() {
+  if (mode_ == Mode::kQuiet || thread_.joinable()) return;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void ProgressReporter::Stop() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (stop_) return;
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) {
+    thread_.join();
+    if (mode_ == Mode::kTty) Render(true);
+  }
+}
+
+void ProgressReporter::Loop() {
+  const auto interval = mode_ == Mode::kTty    ? std::chrono::milliseconds(250)
+                        : mode_ == Mode::kJson ? std::chrono::milliseconds(1000)
+                                               : std::chrono::milliseconds(5000);
+  std::unique_lock<std::mutex> l(mu_);
+  while (!stop_) {
+    if (cv_.wait_for(l, interval, [this] { return stop_; })) break;
+    l.unlock();
+    Render(false);
+    l.lock();
+  }
+}
+
+void ProgressReporter::Render(bool final) {
+  uint64_t now = env_->NowMonotonicNanos();
+  switch (mode_) {
+    case Mode::kTty: {
+      std::string out;
+      if (lines_drawn_ > 0) out += "\x1b[" + std::to_string(lines_drawn_) + "A";
+      for (auto* t : targets_) out += "\r\x1b[2K" + FormatLine(*t, now) + "\n";
+      lines_drawn_ = static_cast<int>(targets_.size());
+      std::fputs(out.c_str(), stderr);
+      std::fflush(stderr);
+      break;
+    }
+    case Mode::kLines:
+      for (auto* t : targets_) std::fprintf(stderr, "kesu: %s\n", FormatLine(*t, now).c_str());
+      break;
+    case Mode::kJson:
+      if (final) break;
+      for (auto* t : targets_) std::printf("%s\n", FormatJson(*t, now).c_str());
+      std::fflush(stdout);
+      break;
+    case Mode::kQuiet:
+      break;
+  }
+}
+
+}  // namespace kesu

@@ -1,0 +1,62 @@
+// Progress of running targets: the engine stores plain atomics in a TargetProgress (counted
+// from completed, durable I/O — never computed from elapsed time), and a ProgressReporter
+// thread renders them: a live bar per target on a TTY, one line per target every ~5 s
+// otherwise, or JSON lines on stdout with --json. The engine never prints.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "env/env.h"
+
+namespace kesu {
+
+// Written by one target's engine threads, read by the reporter. All fields are atomics.
+struct TargetProgress {
+  enum State : int { kPending = 0, kWriting = 1, kFinished = 2 };
+  std::string name;  // set before the engine starts; not changed afterwards
+  std::atomic<int> state{kPending};
+  std::atomic<uint32_t> pass{0};    // 1-based current pass
+  std::atomic<uint32_t> passes{0};  // total passes
+  std::atomic<uint64_t> size{0};    // bytes per pass
+  std::atomic<uint64_t> pass_durable{0};    // bytes of this pass written and made durable
+  std::atomic<uint64_t> total_durable{0};   // across passes
+  std::atomic<uint64_t> pass_verified{0};   // bytes read back and compared in this pass
+  std::atomic<uint64_t> verify_planned{0};  // bytes the current pass's verification will read
+  std::atomic<uint64_t> start_ns{0};        // Env monotonic clock at start
+};
+
+class ProgressReporter {
+ public:
+  enum class Mode { kTty, kLines, kJson, kQuiet };
+  // `targets` must outlive Stop(). Lines go to stderr (kTty, kLines) or stdout (kJson).
+  ProgressReporter(Env* env, std::vector<TargetProgress*> targets, Mode mode);
+  ~ProgressReporter();
+  void Start();
+  // Stops the thread and prints a final frame (kTty) so the bars end complete.
+  void Stop();
+
+  // One rendered line for a target (exposed for tests): "name pass 1/3  512.0/1024.0 MiB
+  // 50%  812 MB/s  ETA 0:01".
+  static std::string FormatLine(const TargetProgress& t, uint64_t now_ns);
+  static std::string FormatJson(const TargetProgress& t, uint64_t now_ns);
+
+ private:
+  void Loop();
+  void Render(bool final);
+  Env* env_;
+  std::vector<TargetProgress*> targets_;
+  Mode mode_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  int lines_drawn_ = 0;
+};
+
+}  // namespace kesu

@@ -58,7 +58,8 @@ std::vector<Region> PlanSample(uint64_t size, uint32_t percent, uint64_t region_
   regions.push_back({last_start, size - last_start});
 
   // Budget beyond the first and last MiB, in whole regions (at least one of each kind).
-  uint64_t want = size / 100 * percent + (size % 100) * percent / 100;
+  uint64_t want = static_cast<uint64_t>(
+      (static_cast<unsigned __int128>(size) * percent + 99) / 100);  // ceil(size * pct%)
   uint64_t fixed = kMiB + (size - last_start);
   uint64_t budget = want > fixed ? want - fixed : 0;
   uint64_t count = (budget + region_bytes - 1) / region_bytes;
@@ -80,13 +81,32 @@ std::vector<Region> PlanSample(uint64_t size, uint32_t percent, uint64_t region_
   // Random regions may overlap others; top up with more random regions, in batches sized to
   // the shortfall, until the budget is met (a few rounds at most).
   uint64_t covered = PlanBytes(plan);
-  for (int round = 0; round < 64 && covered < want; ++round) {
+  for (int round = 0; round < 8 && covered < want; ++round) {
     uint64_t extra = (want - covered + region_bytes - 1) / region_bytes;
     for (uint64_t i = 0; i < extra; ++i) {
       uint64_t start = span == 0 ? 0 : down(SplitMix64(&state) % span);
       plan.push_back({start, std::min(region_bytes, size - start)});
     }
     plan = NormalizeRegions(std::move(plan));
+    covered = PlanBytes(plan);
+  }
+  // At high percentages random draws mostly land on sampled ground: fill the remaining
+  // shortfall from the gaps, one region per gap in turn, so it stays spread out.
+  while (covered < want) {
+    std::vector<Region> more;
+    uint64_t prev_end = 0;
+    for (const Region& r : plan) {
+      if (covered >= want) break;
+      if (r.offset > prev_end) {
+        uint64_t n = std::min({region_bytes, r.offset - prev_end, want - covered});
+        more.push_back({prev_end, n});
+        covered += n;
+      }
+      prev_end = r.end();
+    }
+    if (more.empty()) break;
+    more.insert(more.end(), plan.begin(), plan.end());
+    plan = NormalizeRegions(std::move(more));
     covered = PlanBytes(plan);
   }
   return plan;

@@ -1,0 +1,447 @@
+// The overwrite engine on in-memory and fault-injecting devices: outcomes, exit codes,
+// recorded offsets and the content left behind.
+#include "erase/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <thread>
+
+#include "crypto/sha256.h"
+#include "env/fault_env.h"
+#include "env/mem_env.h"
+#include "erase/result_json.h"
+
+namespace kesu {
+namespace {
+
+constexpr char kDev[] = "/dev/memdisk";
+
+Pattern Zero() { return {Pattern::Kind::kZero, {}}; }
+Pattern One() { return {Pattern::Kind::kOne, {}}; }
+Pattern Random() { return {Pattern::Kind::kRandom, {}}; }
+Pattern Bytes(std::vector<uint8_t> b) { return {Pattern::Kind::kBytes, std::move(b)}; }
+
+Method MakeMethod(std::vector<Pass> passes, VerifySpec verify = {}, bool allow_none = false,
+                  bool allow_partial = false) {
+  Method m;
+  m.id = "test-method";
+  m.title = "Test method";
+  m.reference = "unit test";
+  m.passes = std::move(passes);
+  m.verify = verify;
+  m.allow_verify_none = allow_none;
+  m.allow_partial = allow_partial;
+  m.nist[MediaType::kVirtual] = NistCategory::kClear;
+  m.file_sha256 = std::string(64, 'a');
+  return m;
+}
+
+EngineOptions SmallOptions() {
+  EngineOptions o;
+  o.request_bytes = 256 * 1024;  // several requests per MiB, so queues and rings turn over
+  o.queue_depth = 4;
+  o.write_buffers = 6;
+  o.sync_bytes = 1 * kMiB;
+  o.verify_distance = 2 * kMiB;  // verification runs beside the writer on these sizes
+  return o;
+}
+
+ErasureResult Erase(Env* env, const Method& m, EngineOptions o, DeviceInfo dev = {}) {
+  auto f = env->OpenBlock(kDev, {.write = true, .direct = true, .exclusive = true});
+  EXPECT_TRUE(f.ok()) << f.status().message();
+  dev.path = kDev;
+  dev.name = "memdisk";
+  dev.size = (*f)->size();
+  dev.media = MediaType::kVirtual;
+  auto v = ResolveVerify(m, std::nullopt);
+  if (o.verify.mode == VerifyMode::kFull && o.verify.sample_percent == 0 && v.ok()) {
+    o.verify = *v;
+  }
+  return RunErasure(env, f->get(), dev, m, o);
+}
+
+void ExpectFilled(const MemDevice& d, const std::vector<uint8_t>& pattern) {
+  for (size_t i = 0; i < d.data.size(); ++i) {
+    if (static_cast<uint8_t>(d.data[i]) != pattern[i % pattern.size()]) {
+      FAIL() << "byte " << i << " is " << int(d.data[i]) << ", expected "
+             << int(pattern[i % pattern.size()]);
+    }
+  }
+}
+
+std::string DeviceSha(const MemDevice& d) { return Sha256::HexOf(d.data.data(), d.data.size()); }
+
+TEST(EngineTest, ZeroPassLeavesZerosAndSucceeds) {
+  MemEnv env;
+  auto dev = env.AddDevice(kDev, 8 * kMiB + 3 * 512, std::byte{0xAB});
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kSuccess) << (r.errors.empty() ? "" : r.errors[0]);
+  ExpectFilled(*dev, {0x00});
+  ASSERT_EQ(r.passes.size(), 1u);
+  EXPECT_EQ(r.passes[0].bytes_written, dev->data.size());
+  EXPECT_EQ(r.verification.mode, "full");
+  EXPECT_EQ(r.verification.bytes_read, dev->data.size());
+  EXPECT_EQ(r.verification.bytes_planned, dev->data.size());
+  EXPECT_EQ(r.verification.content_sha256, DeviceSha(*dev));
+  EXPECT_EQ(r.verification.expected, "zero");
+  EXPECT_EQ(ExitCodeFor(std::vector<ErasureResult>{r}), 0);
+  EXPECT_EQ(r.nist_category, "clear");
+  EXPECT_EQ(r.io_engine, "sync");
+  EXPECT_TRUE(r.errors.empty());
+}
+
+TEST(EngineTest, OneAndByteAndSequencePatterns) {
+  for (const auto& [pat, bytes] :
+       std::vector<std::pair<Pattern, std::vector<uint8_t>>>{
+           {One(), {0xFF}},
+           {Bytes({0x55}), {0x55}},
+           {Bytes({0x92, 0x49, 0x24}), {0x92, 0x49, 0x24}},
+           {Bytes({1, 2, 3, 4, 5, 6, 7}), {1, 2, 3, 4, 5, 6, 7}}}) {
+    MemEnv env;
+    // Not a multiple of the request size, nor of the pattern periods.
+    auto dev = env.AddDevice(kDev, 5 * kMiB + 7 * 512, std::byte{0x11});
+    auto r = Erase(&env, MakeMethod({{pat, false}}), SmallOptions());
+    EXPECT_EQ(r.outcome, Outcome::kSuccess) << pat.ToString();
+    ExpectFilled(*dev, bytes);
+    EXPECT_EQ(r.verification.bytes_read, dev->data.size());
+    EXPECT_EQ(r.verification.content_sha256, DeviceSha(*dev));
+  }
+}
+
+TEST(EngineTest, RandomPassIsVerifiedAndDigestMatchesContent) {
+  MemEnv env;
+  auto dev = env.AddDevice(kDev, 6 * kMiB, std::byte{0});
+  auto r = Erase(&env, MakeMethod({{Random(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kSuccess);
+  EXPECT_EQ(r.verification.bytes_read, dev->data.size());
+  EXPECT_EQ(r.verification.content_sha256, DeviceSha(*dev));
+  size_t zeros = 0;
+  for (auto b : dev->data) zeros += b == std::byte{0};
+  // About 1/256 of random bytes are zero.
+  EXPECT_LT(zeros, dev->data.size() / 128);
+  EXPECT_GT(zeros, dev->data.size() / 512);
+  // A second run uses a fresh key: the content differs.
+  std::string first = DeviceSha(*dev);
+  auto r2 = Erase(&env, MakeMethod({{Random(), false}}), SmallOptions());
+  EXPECT_EQ(r2.outcome, Outcome::kSuccess);
+  EXPECT_NE(DeviceSha(*dev), first);
+}
+
+TEST(EngineTest, MultiPassVerifiesMarkedPassesAndTheLast) {
+  MemEnv env;
+  auto dev = env.AddDevice(kDev, 4 * kMiB, std::byte{0x77});
+  Method m = MakeMethod({{Zero(), true}, {One(), false}, {Random(), false}});
+  m.final_blank = true;
+  auto r = Erase(&env, m, SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kSuccess);
+  ASSERT_EQ(r.passes.size(), 4u);
+  EXPECT_TRUE(r.passes[0].verified);
+  EXPECT_EQ(r.passes[0].bytes_verified, dev->data.size());
+  EXPECT_FALSE(r.passes[1].verified);
+  EXPECT_EQ(r.passes[1].bytes_verified, 0u);
+  EXPECT_FALSE(r.passes[2].verified);
+  EXPECT_TRUE(r.passes[3].verified);
+  for (const auto& p : r.passes) EXPECT_EQ(p.bytes_written, dev->data.size());
+  EXPECT_EQ(r.passes[2].pattern, "random");
+  EXPECT_EQ(r.verification.expected, "zero");
+  ExpectFilled(*dev, {0});
+}
+
+TEST(EngineTest, WriteErrorFailsWithOffset) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  mem.AddDevice(kDev, 8 * kMiB, std::byte{0x5A});
+  const uint64_t x = 3 * kMiB + 4096 + 512;
+  env.AddRule({FaultRule::Kind::kFailWrite, kDev, x, 1});
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  EXPECT_EQ(ExitCodeFor(std::vector<ErasureResult>{r}), 1);
+  ASSERT_EQ(r.passes.size(), 1u);
+  ASSERT_FALSE(r.passes[0].errors.empty());
+  EXPECT_EQ(r.passes[0].errors[0].operation, "write");
+  EXPECT_EQ(r.passes[0].errors[0].offset, x);
+  EXPECT_EQ(r.passes[0].errors[0].sys_errno, EIO);
+  EXPECT_LT(r.passes[0].bytes_written, 8 * kMiB);
+  EXPECT_FALSE(r.errors.empty());
+}
+
+TEST(EngineTest, WriteErrorStopsLaterPasses) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  mem.AddDevice(kDev, 4 * kMiB);
+  env.AddRule({FaultRule::Kind::kFailWrite, kDev, kMiB, 1});
+  auto r = Erase(&env, MakeMethod({{Zero(), false}, {One(), false}, {Zero(), false}}),
+               SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  EXPECT_EQ(r.passes.size(), 1u);
+}
+
+TEST(EngineTest, ReadErrorDuringVerificationFailsWithOffset) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  mem.AddDevice(kDev, 8 * kMiB);
+  const uint64_t x = 5 * kMiB + 1024;
+  env.AddRule({FaultRule::Kind::kFailRead, kDev, x, 1});
+  auto r = Erase(&env, MakeMethod({{One(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  EXPECT_EQ(ExitCodeFor(std::vector<ErasureResult>{r}), 1);
+  ASSERT_EQ(r.verification.unreadable.size(), 1u);
+  EXPECT_EQ(r.verification.unreadable[0].offset, x);
+  EXPECT_EQ(r.verification.unreadable[0].length, 512u);
+  EXPECT_EQ(r.verification.unreadable[0].sys_errno, EIO);
+  EXPECT_EQ(r.verification.bytes_read, 8 * kMiB - 512);
+  EXPECT_EQ(r.verification.bytes_planned, 8 * kMiB);
+  EXPECT_EQ(r.passes[0].bytes_written, 8 * kMiB);
+}
+
+TEST(EngineTest, FlippedByteAfterWriteIsAMismatch) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  mem.AddDevice(kDev, 8 * kMiB);
+  const uint64_t x = 6 * kMiB + 12345;
+  FaultRule rule{FaultRule::Kind::kFlipAfterWrite, kDev, x, 1};
+  rule.once = true;
+  env.AddRule(rule);
+  auto r = Erase(&env, MakeMethod({{Random(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  EXPECT_EQ(ExitCodeFor(std::vector<ErasureResult>{r}), 1);
+  EXPECT_EQ(r.verification.mismatched_bytes, 1u);
+  ASSERT_EQ(r.verification.first_mismatches.size(), 1u);
+  EXPECT_EQ(r.verification.first_mismatches[0], x);
+  EXPECT_EQ(r.verification.bytes_read, 8 * kMiB);
+}
+
+TEST(EngineTest, FirstSixteenMismatchesAreKept) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  mem.AddDevice(kDev, 8 * kMiB);
+  // One flip per write request (256 KiB each in SmallOptions).
+  for (uint64_t i = 0; i < 20; ++i) {
+    FaultRule rule{FaultRule::Kind::kFlipAfterWrite, kDev, kMiB + i * 300000, 1};
+    rule.once = true;
+    env.AddRule(rule);
+  }
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  EXPECT_EQ(r.verification.mismatched_bytes, 20u);
+  ASSERT_EQ(r.verification.first_mismatches.size(), 16u);
+  EXPECT_EQ(r.verification.first_mismatches[0], kMiB);
+  EXPECT_EQ(r.verification.first_mismatches[15], kMiB + 15 * 300000);
+}
+
+TEST(EngineTest, MismatchInAnEarlierVerifiedPassFails) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  auto dev = mem.AddDevice(kDev, 4 * kMiB);
+  FaultRule rule{FaultRule::Kind::kFlipAfterWrite, kDev, 2 * kMiB + 3, 1};
+  rule.once = true;
+  env.AddRule(rule);
+  auto r = Erase(&env, MakeMethod({{One(), true}, {Zero(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  ASSERT_EQ(r.passes.size(), 2u);  // the remaining pass still overwrites
+  ASSERT_FALSE(r.passes[0].errors.empty());
+  EXPECT_EQ(r.passes[0].errors[0].operation, "verify");
+  EXPECT_EQ(r.passes[0].errors[0].offset, 2 * kMiB + 3);
+  EXPECT_EQ(r.verification.mismatched_bytes, 0u);
+  ExpectFilled(*dev, {0});
+}
+
+TEST(EngineTest, ShortWritesAndReadsStillSucceedWithExactContent) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  auto dev = mem.AddDevice(kDev, 4 * kMiB + 512, std::byte{0x33});
+  env.AddRule({FaultRule::Kind::kShortWrite, kDev, 0, 4 * kMiB});
+  env.AddRule({FaultRule::Kind::kShortRead, kDev, kMiB, kMiB});
+  auto r = Erase(&env, MakeMethod({{Bytes({0xA5, 0x5A}), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kSuccess) << (r.errors.empty() ? "" : r.errors[0]);
+  EXPECT_GT(env.faults_fired(), 10u);
+  ExpectFilled(*dev, {0xA5, 0x5A});
+  EXPECT_EQ(r.passes[0].bytes_written, dev->data.size());
+  EXPECT_EQ(r.verification.bytes_read, dev->data.size());
+}
+
+TEST(EngineTest, AllowPartialSkipsUnwritableBlocks) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  auto dev = mem.AddDevice(kDev, 4 * kMiB, std::byte{0x44});
+  const uint64_t x = 2 * kMiB + 1024;
+  env.AddRule({FaultRule::Kind::kFailWrite, kDev, x, 1500});  // blocks x .. x+1536
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}, {}, false, /*allow_partial=*/true),
+               SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kPartial) << (r.errors.empty() ? "" : r.errors[0]);
+  EXPECT_EQ(ExitCodeFor(std::vector<ErasureResult>{r}), 1);
+  ASSERT_EQ(r.passes[0].skipped.size(), 1u);
+  EXPECT_EQ(r.passes[0].skipped[0], std::make_pair(x, uint64_t{1536}));
+  EXPECT_EQ(r.passes[0].bytes_written, 4 * kMiB - 1536);
+  EXPECT_EQ(r.verification.bytes_planned, 4 * kMiB - 1536);
+  EXPECT_EQ(r.verification.bytes_read, 4 * kMiB - 1536);
+  EXPECT_EQ(r.verification.mismatched_bytes, 0u);
+  EXPECT_EQ(static_cast<uint8_t>(dev->data[x]), 0x44);  // not written
+  EXPECT_EQ(static_cast<uint8_t>(dev->data[x - 1]), 0x00);
+  EXPECT_EQ(static_cast<uint8_t>(dev->data[x + 1536]), 0x00);
+}
+
+TEST(EngineTest, WithoutAllowPartialTheSameFaultFails) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  mem.AddDevice(kDev, 4 * kMiB);
+  env.AddRule({FaultRule::Kind::kFailWrite, kDev, 2 * kMiB, 1500});
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  EXPECT_TRUE(r.passes[0].skipped.empty());
+}
+
+TEST(EngineTest, SyncFailureFails) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  mem.AddDevice(kDev, 4 * kMiB);
+  env.AddRule({FaultRule::Kind::kFailSync, kDev, 0, 1});
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  bool saw_sync = false;
+  for (const auto& e : r.passes[0].errors) saw_sync |= e.operation == "sync";
+  EXPECT_TRUE(saw_sync);
+}
+
+TEST(EngineTest, StopFlagInterrupts) {
+  MemEnv env;
+  env.AddDevice(kDev, 4 * kMiB);
+  std::atomic<bool> stop{true};
+  EngineOptions o = SmallOptions();
+  o.stop = &stop;
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), o);
+  EXPECT_EQ(r.outcome, Outcome::kInterrupted);
+  EXPECT_EQ(ExitCodeFor(std::vector<ErasureResult>{r}), 1);
+}
+
+// A stop request arriving mid-pass (from another thread, as a signal handler would).
+TEST(EngineTest, StopFlagMidPassInterrupts) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  mem.AddDevice(kDev, 64 * kMiB);
+  std::atomic<bool> stop{false};
+  EngineOptions o = SmallOptions();
+  o.stop = &stop;
+  TargetProgress progress;
+  o.progress = &progress;
+  std::thread t([&] {
+    while (progress.total_durable.load() == 0 && progress.state.load() != 2) {
+      std::this_thread::yield();
+    }
+    stop = true;
+  });
+  auto r = Erase(&env, MakeMethod({{Random(), false}, {Zero(), false}}), o);
+  t.join();
+  EXPECT_EQ(r.outcome, Outcome::kInterrupted);
+  EXPECT_EQ(r.passes.size(), 1u);
+  EXPECT_LT(r.passes[0].bytes_written, 64 * kMiB);
+}
+
+TEST(EngineTest, SizeNotAMultipleOfTheBlockSize) {
+  MemEnv env;
+  auto dev = env.AddDevice(kDev, 3 * kMiB + 100, std::byte{0x12});
+  auto r = Erase(&env, MakeMethod({{Bytes({0xC3, 0x3C, 0x99}), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kSuccess) << (r.errors.empty() ? "" : r.errors[0]);
+  ExpectFilled(*dev, {0xC3, 0x3C, 0x99});
+  EXPECT_EQ(r.passes[0].bytes_written, 3 * kMiB + 100);
+  EXPECT_EQ(r.verification.bytes_read, 3 * kMiB + 100);
+}
+
+TEST(EngineTest, VerifyNoneOnlyWhereTheMethodAllowsIt) {
+  VerifySpec none{VerifyMode::kNone, 0};
+  Method strict = MakeMethod({{Zero(), false}});
+  auto rejected = ResolveVerify(strict, none);
+  EXPECT_EQ(rejected.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(rejected.status().ExitCode(), 2);
+
+  Method lax = MakeMethod({{Zero(), false}}, {}, /*allow_none=*/true);
+  auto ok = ResolveVerify(lax, none);
+  ASSERT_TRUE(ok.ok());
+  MemEnv env;
+  env.AddDevice(kDev, 2 * kMiB, std::byte{9});
+  EngineOptions o = SmallOptions();
+  o.verify = *ok;
+  auto r = Erase(&env, lax, o);
+  EXPECT_EQ(r.outcome, Outcome::kSuccess);
+  EXPECT_EQ(r.verification.mode, "none");
+  EXPECT_EQ(r.verification.bytes_read, 0u);
+  EXPECT_EQ(r.verification.bytes_planned, 0u);
+
+  // The engine itself refuses none for a strict method (never a silent success).
+  auto r2 = Erase(&env, strict, o);
+  EXPECT_EQ(r2.outcome, Outcome::kFailed);
+}
+
+TEST(EngineTest, ParseVerifySpec) {
+  EXPECT_EQ(ParseVerifySpec("full")->mode, VerifyMode::kFull);
+  EXPECT_EQ(ParseVerifySpec("none")->mode, VerifyMode::kNone);
+  auto s = ParseVerifySpec("sample:10");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->mode, VerifyMode::kSample);
+  EXPECT_EQ(s->sample_percent, 10u);
+  EXPECT_FALSE(ParseVerifySpec("sample:0").ok());
+  EXPECT_FALSE(ParseVerifySpec("sample:101").ok());
+  EXPECT_FALSE(ParseVerifySpec("sample:x").ok());
+  EXPECT_FALSE(ParseVerifySpec("fast").ok());
+}
+
+TEST(EngineTest, SampleVerificationReadsExactlyThePlan) {
+  MemEnv env;
+  auto dev = env.AddDevice(kDev, 64 * kMiB, std::byte{0x66});
+  EngineOptions o = SmallOptions();
+  o.verify = {VerifyMode::kSample, 10};
+  o.sample_seed = 99;
+  auto r = Erase(&env, MakeMethod({{Random(), false}}), o);
+  EXPECT_EQ(r.outcome, Outcome::kSuccess);
+  EXPECT_EQ(r.verification.mode, "sample:10");
+  EXPECT_EQ(r.verification.bytes_read, r.verification.bytes_planned);
+  EXPECT_GE(r.verification.bytes_planned, 64 * kMiB / 10);
+  EXPECT_LT(r.verification.bytes_planned, 64 * kMiB / 10 + 4 * kMiB);
+}
+
+TEST(EngineTest, FullVerificationAfterTheFinalFlushOnSmallTargets) {
+  MemEnv env;
+  auto dev = env.AddDevice(kDev, 3 * kMiB);
+  EngineOptions o;  // defaults: 256 MiB distance, larger than the target
+  auto r = Erase(&env, MakeMethod({{One(), false}}), o);
+  EXPECT_EQ(r.outcome, Outcome::kSuccess);
+  EXPECT_EQ(r.verification.bytes_read, 3 * kMiB);
+}
+
+TEST(EngineTest, RotationalTargetsReadInBurstsBesideTheWriter) {
+  MemEnv env;
+  auto dev = env.AddDevice(kDev, 24 * kMiB, std::byte{0x01});
+  EngineOptions o = SmallOptions();
+  o.rotational_chunk = 4 * kMiB;
+  DeviceInfo info;
+  info.rotational = true;
+  Method m = MakeMethod({{Random(), true}, {Zero(), false}});
+  auto r = Erase(&env, m, o, info);
+  EXPECT_EQ(r.outcome, Outcome::kSuccess) << (r.errors.empty() ? "" : r.errors[0]);
+  EXPECT_EQ(r.passes[0].bytes_verified, 24 * kMiB);
+  EXPECT_EQ(r.verification.bytes_read, 24 * kMiB);
+  ExpectFilled(*dev, {0});
+}
+
+TEST(EngineTest, ResultRecordIsComplete) {
+  MemEnv env;
+  env.AddDevice(kDev, 2 * kMiB);
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), SmallOptions());
+  EXPECT_FALSE(r.tool_version.empty());
+  EXPECT_FALSE(r.tool_build.empty());
+  EXPECT_EQ(r.method_id, "test-method");
+  EXPECT_EQ(r.method_title, "Test method");
+  EXPECT_EQ(r.method_sha256, std::string(64, 'a'));
+  EXPECT_NE(r.nist_reason.find("NIST SP 800-88"), std::string::npos);
+  EXPECT_TRUE(r.direct_io);
+  EXPECT_GT(r.start_ms, 0);
+  EXPECT_GE(r.end_ms, r.start_ms);
+  EXPECT_GE(r.passes[0].end_ms, r.passes[0].start_ms);
+  auto back = ResultFromJson(ResultToJson(r));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(ResultToJson(*back), ResultToJson(r));
+}
+
+}  // namespace
+}  // namespace kesu

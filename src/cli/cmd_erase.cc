@@ -1,6 +1,282 @@
-// Placeholder until its issue lands: registers nothing.
+// `kesu erase TARGET... --method ID`: checks every target against the safety gate, asks the
+// operator to confirm each one, erases all of them at once (one engine per target,
+// erase/engine.h), prints a summary, writes a result record per target, and hands the
+// results on (HandOffResults: where certificates are issued).
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <set>
+#include <memory>
+#include <optional>
+#include <thread>
+
 #include "cli/cli.h"
+#include "devices/discovery.h"
+#include "devices/safety.h"
+#include "erase/engine.h"
+#include "erase/progress.h"
+#include "erase/result_json.h"
+#include "erase/stop_signal.h"
+#include "methods/registry.h"
 
 namespace kesu {
-void RegisterEraseCommand(CLI::App&, Cli&) {}
+namespace {
+
+struct EraseArgs {
+  std::vector<std::string> targets;
+  std::string method;
+  std::string verify;
+  bool yes = false;
+  bool json = false;
+  std::string result_dir;
+};
+
+// One target on its way through the command.
+struct Target {
+  DeviceInfo dev;
+  std::unique_ptr<BlockFile> file;
+  TargetProgress progress;
+  ErasureResult result;
+  std::string result_path;  // where its record was written, if anywhere
+};
+
+// What the operator types to confirm a target: its serial, or its file name for an image,
+// or its device name when it reports no serial.
+std::string ConfirmToken(const DeviceInfo& d) {
+  if (d.transport == Transport::kFile) return d.path.substr(d.path.rfind('/') + 1);
+  if (!d.serial.empty()) return d.serial;
+  return d.name;
+}
+
+std::string Describe(const DeviceInfo& d) {
+  std::string s = d.path;
+  if (!d.model.empty()) s += " (" + d.model + ")";
+  s += ", " + std::to_string(d.size) + " bytes";
+  if (!d.serial.empty()) s += ", serial " + d.serial;
+  return s;
+}
+
+std::string Mbps(uint64_t bytes_per_second) {
+  return std::to_string(bytes_per_second / 1000000) + " MB/s";
+}
+
+void PrintSummary(const Target& t) {
+  const ErasureResult& r = t.result;
+  std::printf("%s: %s — method %s (%s), %zu pass%s\n", t.dev.path.c_str(),
+              OutcomeName(r.outcome), r.method_id.c_str(), r.method_title.c_str(),
+              r.passes.size(), r.passes.size() == 1 ? "" : "es");
+  for (const auto& p : r.passes) {
+    std::printf("  pass %u %-8s %llu bytes written in %lld ms, %s%s\n", p.index,
+                p.pattern.c_str(), static_cast<unsigned long long>(p.bytes_written),
+                static_cast<long long>(p.end_ms - p.start_ms), Mbps(p.bytes_per_second).c_str(),
+                p.verified ? (", verified " + std::to_string(p.bytes_verified) + " bytes").c_str()
+                           : "");
+    for (const auto& [off, len] : p.skipped) {
+      std::printf("    skipped %llu bytes at offset %llu\n", static_cast<unsigned long long>(len),
+                  static_cast<unsigned long long>(off));
+    }
+  }
+  const auto& v = r.verification;
+  std::printf("  verification %s: read %llu of %llu planned bytes, %llu mismatched, %zu "
+              "unreadable range%s, %s\n",
+              v.mode.c_str(), static_cast<unsigned long long>(v.bytes_read),
+              static_cast<unsigned long long>(v.bytes_planned),
+              static_cast<unsigned long long>(v.mismatched_bytes), v.unreadable.size(),
+              v.unreadable.size() == 1 ? "" : "s", Mbps(v.bytes_per_second).c_str());
+  if (!v.first_mismatches.empty()) {
+    std::string offs;
+    for (uint64_t o : v.first_mismatches) offs += (offs.empty() ? "" : ", ") + std::to_string(o);
+    std::printf("  first mismatches at offsets: %s\n", offs.c_str());
+  }
+  if (!v.content_sha256.empty()) {
+    std::printf("  content sha256 (%s): %s\n", v.expected.c_str(), v.content_sha256.c_str());
+  }
+  std::printf("  NIST SP 800-88 category: %s (%s)\n", r.nist_category.c_str(),
+              r.nist_reason.c_str());
+  for (const auto& e : r.errors) std::printf("  error: %s\n", e.c_str());
+  if (!t.result_path.empty()) std::printf("  result: %s\n", t.result_path.c_str());
+}
+
+// Where results leave the command: the result record of every target is written to
+// --result-dir (atomic, owner-only). Certificate issuing hooks in here: it receives every
+// target's ErasureResult, in the order the targets were named, after all of them finished.
+Status HandOffResults(Cli& cli, const EraseArgs& args, std::vector<Target*>& targets) {
+  Status first_error;
+  if (!args.result_dir.empty()) {
+    KESU_RETURN_IF_ERROR(cli.env->CreateDir(args.result_dir, 0700));
+    for (Target* t : targets) {
+      std::string name = t->dev.name.empty() ? "target" : t->dev.name;
+      t->result_path = args.result_dir + "/" + name + "-" +
+                       std::to_string(t->result.start_ms) + ".result.json";
+      Status s = cli.env->WriteFileAtomic(t->result_path,
+                                          ResultToJson(t->result).dump(2) + "\n", 0600);
+      if (!s.ok()) {
+        t->result_path.clear();
+        if (first_error.ok()) first_error = s;
+      }
+    }
+  }
+  return first_error;
+}
+
+int RunErase(Cli& cli, const EraseArgs& args) {
+  Env* env = cli.env;
+  auto reg = MethodRegistry::Load(env, MethodDirs(cli.methods_dir));
+  if (!reg.ok()) return ReportError(reg.status());
+  const Method* m = reg->Find(args.method);
+  if (m == nullptr) {
+    std::string ids;
+    for (const auto& x : reg->all()) ids += (ids.empty() ? "" : ", ") + x.id;
+    return ReportError(Status::InvalidArgument("unknown method '" + args.method +
+                                               "'; known methods: " + ids));
+  }
+  if (m->kind != MethodKind::kOverwrite) {
+    const char* kind = m->kind == MethodKind::kFirmware ? "firmware" : "record";
+    const char* issue = m->kind == MethodKind::kFirmware ? "firmware erasure arrives with the "
+                                                           "firmware issue"
+                                                         : "physical methods are recorded with "
+                                                           "'kesu record', which arrives with "
+                                                           "its issue";
+    return ReportError(Status::InvalidArgument("method " + m->id + " (kind " + kind +
+                                               ") is not available yet; " + issue));
+  }
+  std::optional<VerifySpec> requested;
+  if (!args.verify.empty()) {
+    auto v = ParseVerifySpec(args.verify);
+    if (!v.ok()) return ReportError(v.status());
+    requested = *v;
+  }
+  auto verify = ResolveVerify(*m, requested);
+  if (!verify.ok()) return ReportError(verify.status());
+
+  // Describe every target and pass all of them through the gate before anything is written.
+  std::vector<std::unique_ptr<Target>> targets;
+  std::set<std::string> seen;
+  for (const auto& path : args.targets) {
+    auto d = DescribeTarget(env, path);
+    if (!d.ok()) return ReportError(d.status());
+    if (!seen.insert(d->path).second) {
+      return ReportError(Status::InvalidArgument(path + ": named twice; name each target once"));
+    }
+    auto t = std::make_unique<Target>();
+    t->dev = std::move(*d);
+    targets.push_back(std::move(t));
+  }
+  for (auto& t : targets) {
+    auto f = OpenForErase(env, t->dev);
+    if (!f.ok()) {
+      std::fprintf(stderr, "kesu: %s\nkesu: nothing was written to any target\n",
+                   f.status().message().c_str());
+      return f.status().code() == Code::kRefused ? kExitRefused : f.status().ExitCode();
+    }
+    t->file = std::move(*f);
+  }
+
+  if (!args.yes) {
+    if (!::isatty(STDIN_FILENO)) {
+      return ReportError(Status::InvalidArgument(
+          "confirmation needed: pass --yes (stdin is not a terminal to type the serial on)"));
+    }
+    for (auto& t : targets) {
+      std::string token = ConfirmToken(t->dev);
+      std::fprintf(stderr,
+                   "kesu: about to erase %s with method %s; all data on it will be lost.\n"
+                   "Type '%s' to confirm: ",
+                   Describe(t->dev).c_str(), m->id.c_str(), token.c_str());
+      std::fflush(stderr);
+      std::string typed;
+      if (!std::getline(std::cin, typed) || typed != token) {
+        std::fprintf(stderr, "kesu: %s: not confirmed; nothing was written to any target\n",
+                     t->dev.path.c_str());
+        return kExitRefused;
+      }
+    }
+  }
+  for (auto& t : targets) {
+    Status s = RecheckIdentity(env, t->dev, t->file.get());
+    if (!s.ok()) {
+      std::fprintf(stderr, "kesu: %s\nkesu: nothing was written to any target\n",
+                   s.message().c_str());
+      return s.code() == Code::kRefused ? kExitRefused : s.ExitCode();
+    }
+  }
+
+  const std::atomic<bool>* stop = InstallStopHandlers();
+  std::vector<TargetProgress*> progress;
+  for (auto& t : targets) {
+    t->progress.name = t->dev.path;
+    progress.push_back(&t->progress);
+  }
+  ProgressReporter::Mode mode = args.json ? ProgressReporter::Mode::kJson
+                                : ::isatty(STDERR_FILENO) ? ProgressReporter::Mode::kTty
+                                                          : ProgressReporter::Mode::kLines;
+  ProgressReporter reporter(env, progress, mode);
+  reporter.Start();
+  std::vector<std::thread> threads;
+  for (auto& t : targets) {
+    threads.emplace_back([&, tp = t.get()] {
+      EngineOptions o;
+      o.verify = *verify;
+      o.stop = stop;
+      o.progress = &tp->progress;
+      tp->result = RunErasure(env, tp->file.get(), tp->dev, *m, o);
+    });
+  }
+  for (auto& th : threads) th.join();
+  reporter.Stop();
+  for (auto& t : targets) t->file.reset();  // close before reporting
+
+  std::vector<Target*> done;
+  std::vector<ErasureResult> results;
+  for (auto& t : targets) {
+    done.push_back(t.get());
+    results.push_back(t->result);
+  }
+  Status handoff = HandOffResults(cli, args, done);
+  for (Target* t : done) {
+    if (args.json) {
+      nlohmann::json j = ResultToJson(t->result);
+      j["event"] = "result";
+      if (!t->result_path.empty()) j["result_file"] = t->result_path;
+      std::printf("%s\n", j.dump().c_str());
+    } else {
+      PrintSummary(*t);
+    }
+  }
+  std::fflush(stdout);
+  int code = ExitCodeFor(results);
+  if (!handoff.ok()) {
+    ReportError(handoff);
+    if (code == kExitOk) code = kExitFailed;
+  }
+  return code;
+}
+
+}  // namespace
+
+void RegisterEraseCommand(CLI::App& app, Cli& cli) {
+  auto args = std::make_shared<EraseArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "erase",
+      "Overwrite targets with an erase method, verify them, and record the result");
+  cmd->add_option("targets", args->targets,
+                  "Block devices (/dev/sdb, /dev/loop3) or image files; all run at once")
+      ->required();
+  cmd->add_option("--method", args->method, "Erase method id (see 'kesu methods')")->required();
+  cmd->add_option("--verify", args->verify,
+                  "Final verification: full, sample:PCT, or none (only where the method "
+                  "allows it); default: the method's own");
+  cmd->add_flag("--yes", args->yes, "Do not ask to type each target's serial (scripts, kiosk)");
+  cmd->add_flag("--json", args->json,
+                "JSON lines on stdout: progress events, then one result event per target");
+  cmd->add_option("--result-dir", args->result_dir,
+                  "Write each target's result record (JSON, mode 0600) into this directory");
+  cmd->footer(
+      "Exit codes: 0 every target erased and verified; 1 any target failed, was interrupted\n"
+      "or only partially erased; 2 bad usage; 3 refused for safety (nothing is written to\n"
+      "any target if one is refused, not confirmed, or changed identity).");
+  cmd->callback([&cli, args] { cli.exit_code = RunErase(cli, *args); });
+}
+
 }  // namespace kesu

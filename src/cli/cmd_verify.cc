@@ -1,6 +1,168 @@
-// Placeholder until its issue lands: registers nothing.
+// `kesu verify TARGET --expect zero|one|0xNN` and `kesu inspect TARGET`: read-only checks of
+// a target's content (verify/standalone.h). Neither prints or stores device data: only
+// counts, offsets, classifications and a digest.
+#include <cstdio>
+#include <memory>
+
 #include "cli/cli.h"
+#include "devices/discovery.h"
+#include "erase/result_json.h"
+#include "erase/stop_signal.h"
+#include "verify/standalone.h"
 
 namespace kesu {
-void RegisterVerifyCommands(CLI::App&, Cli&) {}
+namespace {
+
+struct VerifyArgs {
+  std::string target;
+  std::string expect;
+  uint32_t sample = 100;
+  bool json = false;
+};
+
+Status CheckSample(uint32_t pct) {
+  if (pct < 1 || pct > 100) {
+    return Status::InvalidArgument("--sample " + std::to_string(pct) +
+                                   ": give a percentage 1..100");
+  }
+  return Status::Ok();
+}
+
+nlohmann::json ErrorsJson(const std::vector<IoErrorRecord>& v) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& e : v) {
+    a.push_back({{"operation", e.operation}, {"offset", e.offset}, {"length", e.length},
+                 {"errno", e.sys_errno}, {"message", e.message}});
+  }
+  return a;
+}
+
+int RunVerify(Cli& cli, const VerifyArgs& a) {
+  if (Status s = CheckSample(a.sample); !s.ok()) return ReportError(s);
+  auto expected = ParseExpectedFill(a.expect);
+  if (!expected.ok()) return ReportError(expected.status());
+  auto dev = DescribeTarget(cli.env, a.target);
+  if (!dev.ok()) return ReportError(dev.status());
+  ReadOnlyOptions o;
+  o.sample_percent = a.sample;
+  o.stop = InstallStopHandlers();
+  auto v = VerifyTarget(cli.env, *dev, *expected, o);
+  if (!v.ok()) return ReportError(v.status());
+  const bool ok = v->mismatched_bytes == 0 && v->unreadable.empty() &&
+                  v->bytes_read == v->bytes_planned;
+  if (a.json) {
+    nlohmann::json j{{"event", "verify"},
+                     {"device", DeviceToJson(*dev)},
+                     {"mode", v->mode},
+                     {"expected", v->expected},
+                     {"bytes_read", v->bytes_read},
+                     {"bytes_planned", v->bytes_planned},
+                     {"mismatched_bytes", v->mismatched_bytes},
+                     {"first_mismatches", v->first_mismatches},
+                     {"unreadable", ErrorsJson(v->unreadable)},
+                     {"content_sha256", v->content_sha256},
+                     {"bytes_per_second", v->bytes_per_second},
+                     {"outcome", ok ? "match" : "mismatch"}};
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("%s: %s — read %llu of %llu planned bytes (%s), expected %s, %llu "
+                "mismatched, %zu unreadable range%s, %llu MB/s\n",
+                dev->path.c_str(), ok ? "matches" : "DOES NOT MATCH",
+                static_cast<unsigned long long>(v->bytes_read),
+                static_cast<unsigned long long>(v->bytes_planned), v->mode.c_str(),
+                v->expected.c_str(), static_cast<unsigned long long>(v->mismatched_bytes),
+                v->unreadable.size(), v->unreadable.size() == 1 ? "" : "s",
+                static_cast<unsigned long long>(v->bytes_per_second / 1000000));
+    if (!v->first_mismatches.empty()) {
+      std::string offs;
+      for (uint64_t x : v->first_mismatches) offs += (offs.empty() ? "" : ", ") + std::to_string(x);
+      std::printf("  first mismatches at offsets: %s\n", offs.c_str());
+    }
+    for (const auto& u : v->unreadable) {
+      std::printf("  unreadable: %llu bytes at offset %llu: %s\n",
+                  static_cast<unsigned long long>(u.length),
+                  static_cast<unsigned long long>(u.offset), u.message.c_str());
+    }
+    std::printf("  content sha256: %s\n", v->content_sha256.c_str());
+  }
+  return ok ? kExitOk : kExitFailed;
+}
+
+int RunInspect(Cli& cli, const VerifyArgs& a) {
+  if (Status s = CheckSample(a.sample); !s.ok()) return ReportError(s);
+  auto dev = DescribeTarget(cli.env, a.target);
+  if (!dev.ok()) return ReportError(dev.status());
+  ReadOnlyOptions o;
+  o.sample_percent = a.sample;
+  o.stop = InstallStopHandlers();
+  auto r = InspectTarget(cli.env, *dev, o);
+  if (!r.ok()) return ReportError(r.status());
+  if (a.json) {
+    nlohmann::json j{{"event", "inspect"},
+                     {"device", DeviceToJson(*dev)},
+                     {"mode", a.sample >= 100 ? "full" : "sample:" + std::to_string(a.sample)},
+                     {"block_bytes", r->block_bytes},
+                     {"bytes_planned", r->bytes_planned},
+                     {"bytes_read", r->bytes_read},
+                     {"blocks", r->blocks},
+                     {"zero_blocks", r->zero_blocks},
+                     {"one_blocks", r->one_blocks},
+                     {"uniform_other_blocks", r->uniform_other_blocks},
+                     {"nonuniform_blocks", r->nonuniform_blocks},
+                     {"nonuniform_ppm", r->nonuniform_ppm},
+                     {"first_nonuniform", r->first_nonuniform},
+                     {"unreadable_bytes", r->unreadable_bytes},
+                     {"signatures", r->signatures},
+                     {"appears_erased", r->appears_erased},
+                     {"verdict", r->verdict}};
+    std::printf("%s\n", j.dump().c_str());
+  } else {
+    std::printf("%s: %s\n", dev->path.c_str(), r->verdict.c_str());
+    std::printf("  read %llu of %llu planned bytes in %llu blocks of %llu bytes: %llu zero, "
+                "%llu one (0xFF), %llu other uniform, %llu non-uniform (%llu.%04llu%%)\n",
+                static_cast<unsigned long long>(r->bytes_read),
+                static_cast<unsigned long long>(r->bytes_planned),
+                static_cast<unsigned long long>(r->blocks),
+                static_cast<unsigned long long>(r->block_bytes),
+                static_cast<unsigned long long>(r->zero_blocks),
+                static_cast<unsigned long long>(r->one_blocks),
+                static_cast<unsigned long long>(r->uniform_other_blocks),
+                static_cast<unsigned long long>(r->nonuniform_blocks),
+                static_cast<unsigned long long>(r->nonuniform_ppm / 10000),
+                static_cast<unsigned long long>(r->nonuniform_ppm % 10000));
+    std::string sigs;
+    for (const auto& s : r->signatures) sigs += (sigs.empty() ? "" : ", ") + s;
+    std::printf("  signatures: %s\n", sigs.empty() ? "none found" : sigs.c_str());
+  }
+  return r->unreadable_bytes > 0 ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+void RegisterVerifyCommands(CLI::App& app, Cli& cli) {
+  auto va = std::make_shared<VerifyArgs>();
+  CLI::App* v = app.add_subcommand("verify", "Check that a target holds a uniform fill");
+  v->add_option("target", va->target, "Block device or image file")->required();
+  v->add_option("--expect", va->expect, "Expected content: zero, one (0xFF) or a byte 0xNN")
+      ->required();
+  v->add_option("--sample", va->sample, "Read this percentage (1..100), spread over the target "
+                                        "and always the first and last MiB")
+      ->default_val(100);
+  v->add_flag("--json", va->json, "One JSON object on stdout");
+  v->footer("Exit codes: 0 everything read matches; 1 a mismatch or an unreadable range; "
+            "2 bad usage.");
+  v->callback([&cli, va] { cli.exit_code = RunVerify(cli, *va); });
+
+  auto ia = std::make_shared<VerifyArgs>();
+  CLI::App* i = app.add_subcommand(
+      "inspect", "Is a target already erased? Classifies sampled blocks; never prints data");
+  i->add_option("target", ia->target, "Block device or image file")->required();
+  i->add_option("--sample", ia->sample,
+                "Read this percentage (1..100); always the first and last MiB")
+      ->default_val(1);
+  i->add_flag("--json", ia->json, "One JSON object on stdout");
+  i->footer("Exit codes: 0 inspected (see the verdict); 1 unreadable ranges; 2 bad usage.");
+  i->callback([&cli, ia] { cli.exit_code = RunInspect(cli, *ia); });
+}
+
 }  // namespace kesu

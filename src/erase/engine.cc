@@ -229,7 +229,7 @@ class PassRunner {
     std::thread syncer([&] { SyncLoop(&shared); });
     std::thread verifier;
     const bool chunked = dev_.rotational && o_.rotational_chunk > 0;
-    ContentCheck check(verify_src->get(), req_);
+    ContentCheck check(verify_src->get());
     Status verify_status;
     uint64_t verify_ns = 0;
     if (verify) {

@@ -22,8 +22,9 @@ inline constexpr size_t kMaxUnreadableRecords = 64;
 
 class ContentCheck final : public RegionConsumer {
  public:
-  // `expected` must outlive this object. `max_chunk` is the largest len Consume() receives.
-  ContentCheck(PatternSource* expected, size_t max_chunk);
+  // `expected` must outlive this object. Consume accepts any length and works through it in
+  // cache-sized pieces (compare, then hash, while the piece is still in the cache).
+  explicit ContentCheck(PatternSource* expected);
 
   void Consume(uint64_t offset, const std::byte* data, size_t len) override;
   void Unreadable(uint64_t offset, uint64_t len, const Status& error) override;
@@ -39,11 +40,11 @@ class ContentCheck final : public RegionConsumer {
   std::string FinishDigest() { return sha_.FinishHex(); }
 
  private:
-  void FillExpected(uint64_t offset, size_t len);
+  // The expected bytes for [offset, offset+len), len <= cap_.
+  const std::byte* Expected(uint64_t offset, size_t len);
   PatternSource* expected_;
   size_t cap_;
   AlignedBuffer buf_;
-  int64_t filled_phase_ = -1;  // fixed patterns: buf_ holds cap_ bytes at this phase
   Sha256 sha_;
   uint64_t bytes_read_ = 0, mismatched_ = 0, unreadable_bytes_ = 0;
   std::vector<uint64_t> first_;

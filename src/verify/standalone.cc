@@ -100,7 +100,7 @@ Result<VerificationRecord> VerifyTarget(Env* env, const DeviceInfo& dev, const P
   std::vector<Region> plan = MakePlan(*o.file, dev, opts);
   ReaderOptions ro = opts.reader;
   if (dev.rotational && ro.chunk_bytes == 0) ro.chunk_bytes = 64 * kMiB;
-  ContentCheck check(src.get(), ro.request_bytes);
+  ContentCheck check(src.get());
   RegionReader reader(o.file.get(), o.tail.get(), ro, opts.stop);
   uint64_t t0 = env->NowMonotonicNanos();
   KESU_RETURN_IF_ERROR(reader.Run(plan, nullptr, &check));

@@ -6,9 +6,9 @@
 
 #include <cstdio>
 #include <iostream>
-#include <set>
 #include <memory>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "cli/cli.h"
@@ -63,27 +63,28 @@ std::string Mbps(uint64_t bytes_per_second) {
 
 void PrintSummary(const Target& t) {
   const ErasureResult& r = t.result;
-  std::printf("%s: %s — method %s (%s), %zu pass%s\n", t.dev.path.c_str(),
-              OutcomeName(r.outcome), r.method_id.c_str(), r.method_title.c_str(),
-              r.passes.size(), r.passes.size() == 1 ? "" : "es");
+  std::printf("%s: %s — method %s (%s), %zu pass%s\n", t.dev.path.c_str(), OutcomeName(r.outcome),
+              r.method_id.c_str(), r.method_title.c_str(), r.passes.size(),
+              r.passes.size() == 1 ? "" : "es");
   for (const auto& p : r.passes) {
-    std::printf("  pass %u %-8s %llu bytes written in %lld ms, %s%s\n", p.index,
-                p.pattern.c_str(), static_cast<unsigned long long>(p.bytes_written),
-                static_cast<long long>(p.end_ms - p.start_ms), Mbps(p.bytes_per_second).c_str(),
-                p.verified ? (", verified " + std::to_string(p.bytes_verified) + " bytes").c_str()
-                           : "");
+    std::printf(
+        "  pass %u %-8s %llu bytes written in %lld ms, %s%s\n", p.index, p.pattern.c_str(),
+        static_cast<unsigned long long>(p.bytes_written),
+        static_cast<long long>(p.end_ms - p.start_ms), Mbps(p.bytes_per_second).c_str(),
+        p.verified ? (", verified " + std::to_string(p.bytes_verified) + " bytes").c_str() : "");
     for (const auto& [off, len] : p.skipped) {
       std::printf("    skipped %llu bytes at offset %llu\n", static_cast<unsigned long long>(len),
                   static_cast<unsigned long long>(off));
     }
   }
   const auto& v = r.verification;
-  std::printf("  verification %s: read %llu of %llu planned bytes, %llu mismatched, %zu "
-              "unreadable range%s, %s\n",
-              v.mode.c_str(), static_cast<unsigned long long>(v.bytes_read),
-              static_cast<unsigned long long>(v.bytes_planned),
-              static_cast<unsigned long long>(v.mismatched_bytes), v.unreadable.size(),
-              v.unreadable.size() == 1 ? "" : "s", Mbps(v.bytes_per_second).c_str());
+  std::printf(
+      "  verification %s: read %llu of %llu planned bytes, %llu mismatched, %zu "
+      "unreadable range%s, %s\n",
+      v.mode.c_str(), static_cast<unsigned long long>(v.bytes_read),
+      static_cast<unsigned long long>(v.bytes_planned),
+      static_cast<unsigned long long>(v.mismatched_bytes), v.unreadable.size(),
+      v.unreadable.size() == 1 ? "" : "s", Mbps(v.bytes_per_second).c_str());
   if (!v.first_mismatches.empty()) {
     std::string offs;
     for (uint64_t o : v.first_mismatches) offs += (offs.empty() ? "" : ", ") + std::to_string(o);
@@ -107,10 +108,10 @@ Status HandOffResults(Cli& cli, const EraseArgs& args, std::vector<Target*>& tar
     KESU_RETURN_IF_ERROR(cli.env->CreateDir(args.result_dir, 0700));
     for (Target* t : targets) {
       std::string name = t->dev.name.empty() ? "target" : t->dev.name;
-      t->result_path = args.result_dir + "/" + name + "-" +
-                       std::to_string(t->result.start_ms) + ".result.json";
-      Status s = cli.env->WriteFileAtomic(t->result_path,
-                                          ResultToJson(t->result).dump(2) + "\n", 0600);
+      t->result_path =
+          args.result_dir + "/" + name + "-" + std::to_string(t->result.start_ms) + ".result.json";
+      Status s =
+          cli.env->WriteFileAtomic(t->result_path, ResultToJson(t->result).dump(2) + "\n", 0600);
       if (!s.ok()) {
         t->result_path.clear();
         if (first_error.ok()) first_error = s;
@@ -128,8 +129,8 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   if (m == nullptr) {
     std::string ids;
     for (const auto& x : reg->all()) ids += (ids.empty() ? "" : ", ") + x.id;
-    return ReportError(Status::InvalidArgument("unknown method '" + args.method +
-                                               "'; known methods: " + ids));
+    return ReportError(
+        Status::InvalidArgument("unknown method '" + args.method + "'; known methods: " + ids));
   }
   if (m->kind != MethodKind::kOverwrite) {
     const char* kind = m->kind == MethodKind::kFirmware ? "firmware" : "record";
@@ -208,7 +209,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
     t->progress.name = t->dev.path;
     progress.push_back(&t->progress);
   }
-  ProgressReporter::Mode mode = args.json ? ProgressReporter::Mode::kJson
+  ProgressReporter::Mode mode = args.json                 ? ProgressReporter::Mode::kJson
                                 : ::isatty(STDERR_FILENO) ? ProgressReporter::Mode::kTty
                                                           : ProgressReporter::Mode::kLines;
   ProgressReporter reporter(env, progress, mode);
@@ -258,8 +259,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
 void RegisterEraseCommand(CLI::App& app, Cli& cli) {
   auto args = std::make_shared<EraseArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "erase",
-      "Overwrite targets with an erase method, verify them, and record the result");
+      "erase", "Overwrite targets with an erase method, verify them, and record the result");
   cmd->add_option("targets", args->targets,
                   "Block devices (/dev/sdb, /dev/loop3) or image files; all run at once")
       ->required();

@@ -31,8 +31,11 @@ Status CheckSample(uint32_t pct) {
 nlohmann::json ErrorsJson(const std::vector<IoErrorRecord>& v) {
   nlohmann::json a = nlohmann::json::array();
   for (const auto& e : v) {
-    a.push_back({{"operation", e.operation}, {"offset", e.offset}, {"length", e.length},
-                 {"errno", e.sys_errno}, {"message", e.message}});
+    a.push_back({{"operation", e.operation},
+                 {"offset", e.offset},
+                 {"length", e.length},
+                 {"errno", e.sys_errno},
+                 {"message", e.message}});
   }
   return a;
 }
@@ -48,8 +51,8 @@ int RunVerify(Cli& cli, const VerifyArgs& a) {
   o.stop = InstallStopHandlers();
   auto v = VerifyTarget(cli.env, *dev, *expected, o);
   if (!v.ok()) return ReportError(v.status());
-  const bool ok = v->mismatched_bytes == 0 && v->unreadable.empty() &&
-                  v->bytes_read == v->bytes_planned;
+  const bool ok =
+      v->mismatched_bytes == 0 && v->unreadable.empty() && v->bytes_read == v->bytes_planned;
   if (a.json) {
     nlohmann::json j{{"event", "verify"},
                      {"device", DeviceToJson(*dev)},
@@ -65,14 +68,15 @@ int RunVerify(Cli& cli, const VerifyArgs& a) {
                      {"outcome", ok ? "match" : "mismatch"}};
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("%s: %s — read %llu of %llu planned bytes (%s), expected %s, %llu "
-                "mismatched, %zu unreadable range%s, %llu MB/s\n",
-                dev->path.c_str(), ok ? "matches" : "DOES NOT MATCH",
-                static_cast<unsigned long long>(v->bytes_read),
-                static_cast<unsigned long long>(v->bytes_planned), v->mode.c_str(),
-                v->expected.c_str(), static_cast<unsigned long long>(v->mismatched_bytes),
-                v->unreadable.size(), v->unreadable.size() == 1 ? "" : "s",
-                static_cast<unsigned long long>(v->bytes_per_second / 1000000));
+    std::printf(
+        "%s: %s — read %llu of %llu planned bytes (%s), expected %s, %llu "
+        "mismatched, %zu unreadable range%s, %llu MB/s\n",
+        dev->path.c_str(), ok ? "matches" : "DOES NOT MATCH",
+        static_cast<unsigned long long>(v->bytes_read),
+        static_cast<unsigned long long>(v->bytes_planned), v->mode.c_str(), v->expected.c_str(),
+        static_cast<unsigned long long>(v->mismatched_bytes), v->unreadable.size(),
+        v->unreadable.size() == 1 ? "" : "s",
+        static_cast<unsigned long long>(v->bytes_per_second / 1000000));
     if (!v->first_mismatches.empty()) {
       std::string offs;
       for (uint64_t x : v->first_mismatches) offs += (offs.empty() ? "" : ", ") + std::to_string(x);
@@ -118,18 +122,18 @@ int RunInspect(Cli& cli, const VerifyArgs& a) {
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf("%s: %s\n", dev->path.c_str(), r->verdict.c_str());
-    std::printf("  read %llu of %llu planned bytes in %llu blocks of %llu bytes: %llu zero, "
-                "%llu one (0xFF), %llu other uniform, %llu non-uniform (%llu.%04llu%%)\n",
-                static_cast<unsigned long long>(r->bytes_read),
-                static_cast<unsigned long long>(r->bytes_planned),
-                static_cast<unsigned long long>(r->blocks),
-                static_cast<unsigned long long>(r->block_bytes),
-                static_cast<unsigned long long>(r->zero_blocks),
-                static_cast<unsigned long long>(r->one_blocks),
-                static_cast<unsigned long long>(r->uniform_other_blocks),
-                static_cast<unsigned long long>(r->nonuniform_blocks),
-                static_cast<unsigned long long>(r->nonuniform_ppm / 10000),
-                static_cast<unsigned long long>(r->nonuniform_ppm % 10000));
+    std::printf(
+        "  read %llu of %llu planned bytes in %llu blocks of %llu bytes: %llu zero, "
+        "%llu one (0xFF), %llu other uniform, %llu non-uniform (%llu.%04llu%%)\n",
+        static_cast<unsigned long long>(r->bytes_read),
+        static_cast<unsigned long long>(r->bytes_planned),
+        static_cast<unsigned long long>(r->blocks), static_cast<unsigned long long>(r->block_bytes),
+        static_cast<unsigned long long>(r->zero_blocks),
+        static_cast<unsigned long long>(r->one_blocks),
+        static_cast<unsigned long long>(r->uniform_other_blocks),
+        static_cast<unsigned long long>(r->nonuniform_blocks),
+        static_cast<unsigned long long>(r->nonuniform_ppm / 10000),
+        static_cast<unsigned long long>(r->nonuniform_ppm % 10000));
     std::string sigs;
     for (const auto& s : r->signatures) sigs += (sigs.empty() ? "" : ", ") + s;
     std::printf("  signatures: %s\n", sigs.empty() ? "none found" : sigs.c_str());
@@ -145,12 +149,14 @@ void RegisterVerifyCommands(CLI::App& app, Cli& cli) {
   v->add_option("target", va->target, "Block device or image file")->required();
   v->add_option("--expect", va->expect, "Expected content: zero, one (0xFF) or a byte 0xNN")
       ->required();
-  v->add_option("--sample", va->sample, "Read this percentage (1..100), spread over the target "
-                                        "and always the first and last MiB")
+  v->add_option("--sample", va->sample,
+                "Read this percentage (1..100), spread over the target "
+                "and always the first and last MiB")
       ->default_val(100);
   v->add_flag("--json", va->json, "One JSON object on stdout");
-  v->footer("Exit codes: 0 everything read matches; 1 a mismatch or an unreadable range; "
-            "2 bad usage.");
+  v->footer(
+      "Exit codes: 0 everything read matches; 1 a mismatch or an unreadable range; "
+      "2 bad usage.");
   v->callback([&cli, va] { cli.exit_code = RunVerify(cli, *va); });
 
   auto ia = std::make_shared<VerifyArgs>();

@@ -19,8 +19,9 @@ Result<RandomKey> RandomKey::Generate() {
   RandomKey k;
   if (RAND_bytes(k.key_.data(), static_cast<int>(k.key_.size())) != 1 ||
       RAND_bytes(k.nonce_.data(), static_cast<int>(k.nonce_.size())) != 1) {
-    return Status::Internal("random key: RAND_bytes failed; the OpenSSL random generator is "
-                            "not seeded");
+    return Status::Internal(
+        "random key: RAND_bytes failed; the OpenSSL random generator is "
+        "not seeded");
   }
   return k;
 }

@@ -237,10 +237,10 @@ class PassRunner {
         uint64_t v0 = env_->NowMonotonicNanos();
         PassGate gate(&shared, o_.verify_distance, size_, o_.stop, chunked);
         SkipAwareConsumer consumer(&shared, &check, o_.progress);
-        RegionReader reader(file_, tail_file_,
-                            {static_cast<uint32_t>(req_), o_.queue_depth,
-                             chunked ? o_.rotational_chunk : 0},
-                            o_.stop);
+        RegionReader reader(
+            file_, tail_file_,
+            {static_cast<uint32_t>(req_), o_.queue_depth, chunked ? o_.rotational_chunk : 0},
+            o_.stop);
         verify_status = reader.Run(plan, &gate, &consumer);
         verify_ns = env_->NowMonotonicNanos() - v0;
       });
@@ -265,8 +265,7 @@ class PassRunner {
     if (!shared.sync_error.ok()) {
       out.write_failed = true;
       out.record.errors.push_back(ErrorRecord("sync", shared.durable, 0, shared.sync_error));
-      out.errors.push_back("pass " + std::to_string(index) + ": " +
-                           shared.sync_error.message());
+      out.errors.push_back("pass " + std::to_string(index) + ": " + shared.sync_error.message());
     }
     if (!ws.ok()) {
       out.write_failed = true;
@@ -284,8 +283,8 @@ class PassRunner {
       out.verify_complete = verify_status.ok();
       if (verify_status.code() == Code::kInterrupted && Stopped(o_.stop)) out.interrupted = true;
       if (!verify_status.ok() && verify_status.code() != Code::kInterrupted) {
-        out.errors.push_back("pass " + std::to_string(index) + ": verification: " +
-                             verify_status.message());
+        out.errors.push_back("pass " + std::to_string(index) +
+                             ": verification: " + verify_status.message());
       }
       out.record.bytes_verified = check.bytes_read();
       out.mismatched = check.mismatched_bytes();
@@ -348,8 +347,7 @@ class PassRunner {
   // Writes [from, to) of the slot one logical block at a time after a failed request, to
   // find the failing blocks. With allow_partial every block is tried and failures become
   // skipped ranges; otherwise the first failure ends the pass.
-  void NarrowWriteError(WSlot& slot, const Status& first_error, PassShared* s,
-                        PassOutcome* out) {
+  void NarrowWriteError(WSlot& slot, const Status& first_error, PassShared* s, PassOutcome* out) {
     const uint64_t from = slot.offset + slot.done, to = slot.offset + slot.len;
     bool any_failed = false;
     for (uint64_t off = from; off < to; off += lbs_) {
@@ -434,8 +432,8 @@ class PassRunner {
     };
 
     for (;;) {
-      const bool stopping = out->write_failed || out->interrupted || s->abort_flag.load() ||
-                            !fatal.ok();
+      const bool stopping =
+          out->write_failed || out->interrupted || s->abort_flag.load() || !fatal.ok();
       if (!stopping && Stopped(o_.stop)) {
         out->interrupted = true;
         continue;
@@ -453,16 +451,14 @@ class PassRunner {
           continue;
         }
       } else {
-        while (!stopping && next < aligned_ && tail - head < ring &&
-               queue->in_flight() < depth) {
+        while (!stopping && next < aligned_ && tail - head < ring && queue->in_flight() < depth) {
           WSlot& sl = slots[tail % ring];
           sl.offset = next;
           sl.len = static_cast<size_t>(std::min<uint64_t>(req_, aligned_ - next));
           sl.done = 0;
           sl.complete = false;
           fill(sl);
-          Status st = queue->Submit({IoRequest::Op::kWrite, sl.offset, sl.buf.get(), sl.len,
-                                     tail});
+          Status st = queue->Submit({IoRequest::Op::kWrite, sl.offset, sl.buf.get(), sl.len, tail});
           if (!st.ok()) {
             fatal = st;
             break;
@@ -484,11 +480,11 @@ class PassRunner {
       for (auto& c : done) {
         WSlot& sl = slots[c.tag % ring];
         if (!c.status.ok() || c.bytes == 0) {
-          Status err = c.status.ok()
-                           ? Status::IoError(file_->path() + ": write at offset " +
-                                             std::to_string(sl.offset + sl.done) +
-                                             " made no progress", EIO)
-                           : c.status;
+          Status err = c.status.ok() ? Status::IoError(file_->path() + ": write at offset " +
+                                                           std::to_string(sl.offset + sl.done) +
+                                                           " made no progress",
+                                                       EIO)
+                                     : c.status;
           NarrowWriteError(sl, err, s, out);
           sl.complete = true;
           continue;
@@ -572,7 +568,8 @@ Result<VerifySpec> ParseVerifySpec(const std::string& text) {
 Result<VerifySpec> ResolveVerify(const Method& m, const std::optional<VerifySpec>& requested) {
   VerifySpec v = requested ? *requested : m.verify;
   if (v.mode == VerifyMode::kNone && !m.allow_verify_none) {
-    return Status::InvalidArgument("method " + m.id + " requires verification; --verify none "
+    return Status::InvalidArgument("method " + m.id +
+                                   " requires verification; --verify none "
                                    "is allowed only for methods that permit it (e.g. zero, "
                                    "random); use --verify full or sample:PCT");
   }
@@ -593,12 +590,14 @@ std::pair<NistCategory, std::string> NistFor(const Method& method, MediaType med
     case MediaType::kSsd:
     case MediaType::kNvme:
     case MediaType::kFlash:
-      where = "NIST SP 800-88 r1 Table A-8 (flash memory-based storage): overwriting reaches "
-              "Clear at best";
+      where =
+          "NIST SP 800-88 r1 Table A-8 (flash memory-based storage): overwriting reaches "
+          "Clear at best";
       break;
     case MediaType::kVirtual:
-      where = "image file or virtual device: NIST SP 800-88 r1 applies to the logical content "
-              "only, not to the medium that backs it";
+      where =
+          "image file or virtual device: NIST SP 800-88 r1 applies to the logical content "
+          "only, not to the medium that backs it";
       break;
     case MediaType::kUnknown:
       where = "media type unknown";
@@ -700,14 +699,14 @@ ErasureResult RunErasure(Env* env, BlockFile* file, const DeviceInfo& dev, const
     if (!po.write_failed && !po.interrupted && po.record.bytes_written + skipped_bytes != size) {
       failed = true;
       r.errors.push_back("pass " + std::to_string(i + 1) + ": wrote " +
-                         std::to_string(po.record.bytes_written) + " of " +
-                         std::to_string(size) + " bytes");
+                         std::to_string(po.record.bytes_written) + " of " + std::to_string(size) +
+                         " bytes");
     }
     if (po.verify_ran) {
       bool bad = po.mismatched > 0 || !po.unreadable.empty() || po.unreadable_bytes > 0;
       if (po.mismatched > 0) {
-        r.errors.push_back("pass " + std::to_string(i + 1) + ": verification: " +
-                           std::to_string(po.mismatched) +
+        r.errors.push_back("pass " + std::to_string(i + 1) +
+                           ": verification: " + std::to_string(po.mismatched) +
                            " bytes differ from the pattern written, first at offset " +
                            std::to_string(po.first_mismatches.front()));
       }
@@ -734,9 +733,9 @@ ErasureResult RunErasure(Env* env, BlockFile* file, const DeviceInfo& dev, const
         v.bytes_per_second = Rate(po.record.bytes_verified, po.verify_ns);
       } else if (bad) {
         if (po.mismatched > 0) {
-          po.record.errors.push_back({"verify", po.first_mismatches.front(), po.mismatched, 0,
-                                      std::to_string(po.mismatched) +
-                                          " bytes differ from the pattern written"});
+          po.record.errors.push_back(
+              {"verify", po.first_mismatches.front(), po.mismatched, 0,
+               std::to_string(po.mismatched) + " bytes differ from the pattern written"});
         }
         for (const auto& u : po.unreadable) po.record.errors.push_back(u);
       }

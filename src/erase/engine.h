@@ -39,13 +39,13 @@ inline constexpr uint64_t kMiB = 1ull << 20;
 struct EngineOptions {
   // The final verification (ResolveVerify), also used for earlier passes marked verify.
   VerifySpec verify;
-  uint32_t request_bytes = 1 << 20;    // per I/O request (multiple of the logical block size)
-  unsigned queue_depth = 8;            // requests in flight per queue
-  unsigned write_buffers = 16;         // writer ring (>= queue_depth): generation runs ahead
-  uint64_t sync_bytes = 256 * kMiB;    // make durable at least this often
-  uint64_t verify_distance = 256 * kMiB;  // read back only this far behind the writer
-  uint64_t rotational_chunk = 64 * kMiB;  // read-back burst size on rotational media
-  uint64_t sample_seed = 0;             // random sample regions; 0 = from RAND_bytes
+  uint32_t request_bytes = 1 << 20;         // per I/O request (multiple of the logical block size)
+  unsigned queue_depth = 8;                 // requests in flight per queue
+  unsigned write_buffers = 16;              // writer ring (>= queue_depth): generation runs ahead
+  uint64_t sync_bytes = 256 * kMiB;         // make durable at least this often
+  uint64_t verify_distance = 256 * kMiB;    // read back only this far behind the writer
+  uint64_t rotational_chunk = 64 * kMiB;    // read-back burst size on rotational media
+  uint64_t sample_seed = 0;                 // random sample regions; 0 = from RAND_bytes
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM: stop cleanly
   TargetProgress* progress = nullptr;       // may be nullptr
 };

@@ -10,8 +10,12 @@ Result<std::unique_ptr<PatternSource>> PatternSource::Create(const Pattern& patt
                                                              const RandomKey* key) {
   std::unique_ptr<PatternSource> s(new PatternSource());
   switch (pattern.kind) {
-    case Pattern::Kind::kZero: s->bytes_ = {0x00}; break;
-    case Pattern::Kind::kOne: s->bytes_ = {0xFF}; break;
+    case Pattern::Kind::kZero:
+      s->bytes_ = {0x00};
+      break;
+    case Pattern::Kind::kOne:
+      s->bytes_ = {0xFF};
+      break;
     case Pattern::Kind::kBytes:
       if (pattern.bytes.empty()) {
         return Status::InvalidArgument("pattern: empty byte sequence; give at least one byte");

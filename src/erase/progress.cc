@@ -1,9 +1,8 @@
 // Progress reporting: see progress.h.
 #include "erase/progress.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace kesu {
 namespace {

@@ -21,9 +21,9 @@ struct TargetProgress {
   enum State : int { kPending = 0, kWriting = 1, kFinished = 2 };
   std::string name;  // set before the engine starts; not changed afterwards
   std::atomic<int> state{kPending};
-  std::atomic<uint32_t> pass{0};    // 1-based current pass
-  std::atomic<uint32_t> passes{0};  // total passes
-  std::atomic<uint64_t> size{0};    // bytes per pass
+  std::atomic<uint32_t> pass{0};            // 1-based current pass
+  std::atomic<uint32_t> passes{0};          // total passes
+  std::atomic<uint64_t> size{0};            // bytes per pass
   std::atomic<uint64_t> pass_durable{0};    // bytes of this pass written and made durable
   std::atomic<uint64_t> total_durable{0};   // across passes
   std::atomic<uint64_t> pass_verified{0};   // bytes read back and compared in this pass

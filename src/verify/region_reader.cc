@@ -144,8 +144,8 @@ Status RegionReader::Run(const std::vector<Region>& plan, ReadGate* gate,
         s.complete = true;
         continue;
       }
-      Status rs = queue->Submit({IoRequest::Op::kRead, s.offset + s.done, s.buf.get() + s.done,
-                                 s.len - s.done, c.tag});
+      Status rs = queue->Submit(
+          {IoRequest::Op::kRead, s.offset + s.done, s.buf.get() + s.done, s.len - s.done, c.tag});
       if (!rs.ok()) {
         s.failed = s.complete = true;
       }

@@ -58,8 +58,8 @@ std::vector<Region> PlanSample(uint64_t size, uint32_t percent, uint64_t region_
   regions.push_back({last_start, size - last_start});
 
   // Budget beyond the first and last MiB, in whole regions (at least one of each kind).
-  uint64_t want = static_cast<uint64_t>(
-      (static_cast<unsigned __int128>(size) * percent + 99) / 100);  // ceil(size * pct%)
+  uint64_t want = static_cast<uint64_t>((static_cast<unsigned __int128>(size) * percent + 99) /
+                                        100);  // ceil(size * pct%)
   uint64_t fixed = kMiB + (size - last_start);
   uint64_t budget = want > fixed ? want - fixed : 0;
   uint64_t count = (budget + region_bytes - 1) / region_bytes;

@@ -38,9 +38,7 @@ std::vector<Region> MakePlan(const BlockFile& f, const DeviceInfo& dev,
   return PlanSample(f.size(), opts.sample_percent, region, f.logical_block_size(), seed);
 }
 
-std::string ModeText(uint32_t pct) {
-  return pct >= 100 ? "full" : "sample:" + std::to_string(pct);
-}
+std::string ModeText(uint32_t pct) { return pct >= 100 ? "full" : "sample:" + std::to_string(pct); }
 
 class Classifier final : public RegionConsumer {
  public:
@@ -66,8 +64,8 @@ class Classifier final : public RegionConsumer {
     bool uniform = n <= 1 || (d[n - 1] == b0 && std::memcmp(d, d + 1, n - 1) == 0);
     if (!uniform) {
       ++r_->nonuniform_blocks;
-      if (r_->first_nonuniform.size() < 16) r_->first_nonuniform.push_back(offset - offset %
-                                                                           r_->block_bytes);
+      if (r_->first_nonuniform.size() < 16)
+        r_->first_nonuniform.push_back(offset - offset % r_->block_bytes);
     } else if (b0 == std::byte{0x00}) {
       ++r_->zero_blocks;
     } else if (b0 == std::byte{0xFF}) {
@@ -120,8 +118,7 @@ Result<VerificationRecord> VerifyTarget(Env* env, const DeviceInfo& dev, const P
   return v;
 }
 
-Result<InspectReport> InspectTarget(Env* env, const DeviceInfo& dev,
-                                    const ReadOnlyOptions& opts) {
+Result<InspectReport> InspectTarget(Env* env, const DeviceInfo& dev, const ReadOnlyOptions& opts) {
   KESU_ASSIGN_OR_RETURN(Opened o, OpenReadOnly(env, dev));
   InspectReport r;
   r.block_bytes = std::max<uint64_t>(4096, o.file->logical_block_size());
@@ -140,8 +137,7 @@ Result<InspectReport> InspectTarget(Env* env, const DeviceInfo& dev,
   r.nonuniform_ppm = r.blocks ? r.nonuniform_blocks * 1000000 / r.blocks : 0;
   const std::string what = opts.sample_percent >= 100 ? "all" : "sampled";
   if (r.unreadable_bytes > 0) {
-    r.verdict = "cannot tell: " + std::to_string(r.unreadable_bytes) +
-                " bytes could not be read";
+    r.verdict = "cannot tell: " + std::to_string(r.unreadable_bytes) + " bytes could not be read";
   } else if (!r.signatures.empty()) {
     r.verdict = "holds data: partition table or filesystem signatures found";
   } else if (r.nonuniform_blocks > 0) {
@@ -151,9 +147,9 @@ Result<InspectReport> InspectTarget(Env* env, const DeviceInfo& dev,
                 "them apart)";
   } else {
     r.appears_erased = true;
-    r.verdict = "appears erased: " + what + " blocks uniform (" +
-                std::to_string(r.zero_blocks) + " zero, " + std::to_string(r.one_blocks) +
-                " one, " + std::to_string(r.uniform_other_blocks) + " other fill)";
+    r.verdict = "appears erased: " + what + " blocks uniform (" + std::to_string(r.zero_blocks) +
+                " zero, " + std::to_string(r.one_blocks) + " one, " +
+                std::to_string(r.uniform_other_blocks) + " other fill)";
   }
   return r;
 }

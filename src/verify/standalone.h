@@ -39,12 +39,12 @@ Result<VerificationRecord> VerifyTarget(Env* env, const DeviceInfo& dev, const P
 struct InspectReport {
   uint64_t block_bytes = 4096;
   uint64_t bytes_planned = 0, bytes_read = 0;
-  uint64_t blocks = 0;             // classified
-  uint64_t zero_blocks = 0;        // every byte 0x00
-  uint64_t one_blocks = 0;         // every byte 0xFF
+  uint64_t blocks = 0;                // classified
+  uint64_t zero_blocks = 0;           // every byte 0x00
+  uint64_t one_blocks = 0;            // every byte 0xFF
   uint64_t uniform_other_blocks = 0;  // one repeated byte other than 0x00/0xFF
-  uint64_t nonuniform_blocks = 0;  // anything else: data, or a random fill
-  uint64_t nonuniform_ppm = 0;     // nonuniform_blocks per million classified blocks
+  uint64_t nonuniform_blocks = 0;     // anything else: data, or a random fill
+  uint64_t nonuniform_ppm = 0;        // nonuniform_blocks per million classified blocks
   uint64_t unreadable_bytes = 0;
   std::vector<uint64_t> first_nonuniform;  // offsets of the first 16 non-uniform blocks
   std::vector<std::string> signatures;     // "pttype:gpt", "fstype:ext4", "partition:sda1:ext4"

@@ -92,8 +92,7 @@ TEST(EngineTest, ZeroPassLeavesZerosAndSucceeds) {
 }
 
 TEST(EngineTest, OneAndByteAndSequencePatterns) {
-  for (const auto& [pat, bytes] :
-       std::vector<std::pair<Pattern, std::vector<uint8_t>>>{
+  for (const auto& [pat, bytes] : std::vector<std::pair<Pattern, std::vector<uint8_t>>>{
            {One(), {0xFF}},
            {Bytes({0x55}), {0x55}},
            {Bytes({0x92, 0x49, 0x24}), {0x92, 0x49, 0x24}},
@@ -171,8 +170,8 @@ TEST(EngineTest, WriteErrorStopsLaterPasses) {
   FaultInjectionEnv env(&mem);
   mem.AddDevice(kDev, 4 * kMiB);
   env.AddRule({FaultRule::Kind::kFailWrite, kDev, kMiB, 1});
-  auto r = Erase(&env, MakeMethod({{Zero(), false}, {One(), false}, {Zero(), false}}),
-               SmallOptions());
+  auto r =
+      Erase(&env, MakeMethod({{Zero(), false}, {One(), false}, {Zero(), false}}), SmallOptions());
   EXPECT_EQ(r.outcome, Outcome::kFailed);
   EXPECT_EQ(r.passes.size(), 1u);
 }
@@ -267,8 +266,8 @@ TEST(EngineTest, AllowPartialSkipsUnwritableBlocks) {
   auto dev = mem.AddDevice(kDev, 4 * kMiB, std::byte{0x44});
   const uint64_t x = 2 * kMiB + 1024;
   env.AddRule({FaultRule::Kind::kFailWrite, kDev, x, 1500});  // blocks x .. x+1536
-  auto r = Erase(&env, MakeMethod({{Zero(), false}}, {}, false, /*allow_partial=*/true),
-               SmallOptions());
+  auto r =
+      Erase(&env, MakeMethod({{Zero(), false}}, {}, false, /*allow_partial=*/true), SmallOptions());
   EXPECT_EQ(r.outcome, Outcome::kPartial) << (r.errors.empty() ? "" : r.errors[0]);
   EXPECT_EQ(ExitCodeFor(std::vector<ErasureResult>{r}), 1);
   ASSERT_EQ(r.passes[0].skipped.size(), 1u);

@@ -34,8 +34,8 @@ TEST(SamplePlanTest, FullCoversEverything) {
 }
 
 TEST(SamplePlanTest, CoversFirstAndLastMiBAndThePercentage) {
-  for (uint64_t size : {uint64_t{64} * kMiB, uint64_t{1000} * kMiB + 512 * 3,
-                        uint64_t{10} * 1024 * kMiB}) {
+  for (uint64_t size :
+       {uint64_t{64} * kMiB, uint64_t{1000} * kMiB + 512 * 3, uint64_t{10} * 1024 * kMiB}) {
     for (uint32_t pct : {1u, 5u, 10u, 50u, 90u}) {
       auto plan = PlanSample(size, pct, kMiB, 512, 42);
       ExpectWellFormed(plan, size, 512);

@@ -408,7 +408,9 @@ class PassRunner {
       if (!sl.buf) return Status::Internal(file_->path() + ": cannot allocate write buffers");
     }
     const bool share_head = dev_.rotational && o_.rotational_chunk > 0;
-    uint64_t next = 0, head = 0, tail = 0, prefix = 0, notified = 0;
+    // Slots by sequence number: [head, sent) submitted (or complete, awaiting retirement in
+    // offset order), [sent, ready) filled and waiting for a free queue entry.
+    uint64_t next = 0, head = 0, sent = 0, ready = 0, prefix = 0, notified = 0;
     std::vector<IoCompletion> done;
     Status fatal;
 
@@ -430,6 +432,43 @@ class PassRunner {
       notified = prefix;
       s->cv.notify_all();
     };
+    auto handle = [&](IoCompletion& c) {
+      WSlot& sl = slots[c.tag % ring];
+      if (!c.status.ok() || c.bytes == 0) {
+        Status err = c.status.ok() ? Status::IoError(file_->path() + ": write at offset " +
+                                                         std::to_string(sl.offset + sl.done) +
+                                                         " made no progress",
+                                                     EIO)
+                                   : c.status;
+        NarrowWriteError(sl, err, s, out);
+        sl.complete = true;
+        return;
+      }
+      sl.done += c.bytes;
+      out->record.bytes_written += c.bytes;
+      if (sl.done >= sl.len) {
+        sl.complete = true;
+        return;
+      }
+      // A short completion: the rest goes back into the queue (a slot just freed up).
+      Status rs = queue->Submit({IoRequest::Op::kWrite, sl.offset + sl.done, sl.buf.get() + sl.done,
+                                 sl.len - sl.done, c.tag});
+      if (!rs.ok()) {
+        NarrowWriteError(sl, rs, s, out);
+        sl.complete = true;
+      }
+    };
+    auto reap = [&](unsigned min) {
+      done.clear();
+      Status st = queue->Reap(min, &done);
+      if (!st.ok()) fatal = st;
+      for (auto& c : done) handle(c);
+      while (head < sent && slots[head % ring].complete) {
+        prefix = slots[head % ring].offset + slots[head % ring].len;
+        ++head;
+      }
+      publish(false);
+    };
 
     for (;;) {
       const bool stopping =
@@ -439,6 +478,7 @@ class PassRunner {
         continue;
       }
       if (!stopping && share_head && s->want_head.load()) {
+        // The verifier wants the disk's head: drain, then wait until it is done.
         if (queue->in_flight() == 0) {
           publish(true);
           std::unique_lock<std::mutex> l(s->mu);
@@ -450,63 +490,38 @@ class PassRunner {
           s->writer_parked = false;
           continue;
         }
-      } else {
-        while (!stopping && next < aligned_ && tail - head < ring && queue->in_flight() < depth) {
-          WSlot& sl = slots[tail % ring];
+      } else if (!stopping) {
+        // Submit what is ready, and hand it to the kernel at once.
+        bool submitted = false;
+        while (sent < ready && queue->in_flight() < depth) {
+          WSlot& sl = slots[sent % ring];
+          Status st = queue->Submit({IoRequest::Op::kWrite, sl.offset, sl.buf.get(), sl.len, sent});
+          if (!st.ok()) {
+            fatal = st;
+            break;
+          }
+          ++sent;
+          submitted = true;
+        }
+        if (submitted && fatal.ok()) reap(0);
+        // Generate ahead into free buffers while the device works.
+        while (next < aligned_ && ready - head < ring && fatal.ok()) {
+          WSlot& sl = slots[ready % ring];
           sl.offset = next;
           sl.len = static_cast<size_t>(std::min<uint64_t>(req_, aligned_ - next));
           sl.done = 0;
           sl.complete = false;
           fill(sl);
-          Status st = queue->Submit({IoRequest::Op::kWrite, sl.offset, sl.buf.get(), sl.len, tail});
-          if (!st.ok()) {
-            fatal = st;
-            break;
-          }
-          ++tail;
+          ++ready;
           next += sl.len;
+          if (ready - sent >= depth) break;  // enough prepared to refill the whole queue
         }
       }
       if (queue->in_flight() == 0) {
-        if (stopping || next >= aligned_ || !fatal.ok()) break;
+        if (stopping || !fatal.ok() || (sent == ready && next >= aligned_)) break;
         continue;
       }
-      done.clear();
-      Status st = queue->Reap(1, &done);
-      if (!st.ok()) {
-        fatal = st;
-        continue;
-      }
-      for (auto& c : done) {
-        WSlot& sl = slots[c.tag % ring];
-        if (!c.status.ok() || c.bytes == 0) {
-          Status err = c.status.ok() ? Status::IoError(file_->path() + ": write at offset " +
-                                                           std::to_string(sl.offset + sl.done) +
-                                                           " made no progress",
-                                                       EIO)
-                                     : c.status;
-          NarrowWriteError(sl, err, s, out);
-          sl.complete = true;
-          continue;
-        }
-        sl.done += c.bytes;
-        out->record.bytes_written += c.bytes;
-        if (sl.done >= sl.len) {
-          sl.complete = true;
-          continue;
-        }
-        Status rs = queue->Submit({IoRequest::Op::kWrite, sl.offset + sl.done,
-                                   sl.buf.get() + sl.done, sl.len - sl.done, c.tag});
-        if (!rs.ok()) {
-          NarrowWriteError(sl, rs, s, out);
-          sl.complete = true;
-        }
-      }
-      while (head < tail && slots[head % ring].complete) {
-        prefix = slots[head % ring].offset + slots[head % ring].len;
-        ++head;
-      }
-      publish(false);
+      reap(1);
     }
     if (!fatal.ok()) return fatal;
     if (out->write_failed || out->interrupted || s->abort_flag.load()) {

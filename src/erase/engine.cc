@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 #include "crypto/aes_ctr.h"
@@ -338,6 +339,7 @@ class PassRunner {
 
   struct WSlot {
     AlignedBuffer buf;
+    std::byte* data = nullptr;  // what is written: buf, or a buffer shared by fixed patterns
     uint64_t offset = 0;
     size_t len = 0, done = 0;
     bool complete = false;
@@ -352,7 +354,7 @@ class PassRunner {
     bool any_failed = false;
     for (uint64_t off = from; off < to; off += lbs_) {
       uint64_t n = std::min<uint64_t>(lbs_, to - off);
-      Status st = file_->WriteAt(off, {slot.buf.get() + (off - slot.offset), n});
+      Status st = file_->WriteAt(off, {slot.data + (off - slot.offset), n});
       if (st.ok()) {
         out->record.bytes_written += n;
         continue;
@@ -414,16 +416,41 @@ class PassRunner {
     std::vector<IoCompletion> done;
     Status fatal;
 
+    // Fixed patterns are filled once: every request at the same phase (offset % period)
+    // writes from one shared, pre-filled buffer, so the data stays in the CPU cache. When a
+    // pattern has more phases than the ring has buffers, each slot keeps its own buffer and
+    // refills it only when its phase changes.
+    std::vector<std::pair<uint64_t, std::byte*>> shared_fill;  // phase -> buffer
+    bool share_fill = false;
+    if (!src->random()) {
+      uint64_t p = src->period(), g = std::gcd(static_cast<uint64_t>(req_), p);
+      share_fill = p / g <= ring;
+    }
     auto fill = [&](WSlot& sl) {
       if (src->random()) {
         src->Fill(sl.offset, sl.buf.get(), sl.len);
+        sl.data = sl.buf.get();
         return;
       }
-      int64_t phase = static_cast<int64_t>(sl.offset % src->period());
-      if (phase != sl.phase) {
-        src->Fill(sl.offset, sl.buf.get(), req_);
-        sl.phase = phase;
+      const uint64_t phase = sl.offset % src->period();
+      if (share_fill) {
+        for (const auto& [ph, b] : shared_fill) {
+          if (ph == phase) {
+            sl.data = b;
+            return;
+          }
+        }
+        std::byte* b = slots[shared_fill.size()].buf.get();
+        src->Fill(sl.offset, b, req_);
+        shared_fill.emplace_back(phase, b);
+        sl.data = b;
+        return;
       }
+      if (static_cast<int64_t>(phase) != sl.phase) {
+        src->Fill(sl.offset, sl.buf.get(), req_);
+        sl.phase = static_cast<int64_t>(phase);
+      }
+      sl.data = sl.buf.get();
     };
     auto publish = [&](bool force) {
       if (!force && prefix - notified < 4 * kMiB) return;
@@ -451,8 +478,8 @@ class PassRunner {
         return;
       }
       // A short completion: the rest goes back into the queue (a slot just freed up).
-      Status rs = queue->Submit({IoRequest::Op::kWrite, sl.offset + sl.done, sl.buf.get() + sl.done,
-                                 sl.len - sl.done, c.tag});
+      Status rs = queue->Submit(
+          {IoRequest::Op::kWrite, sl.offset + sl.done, sl.data + sl.done, sl.len - sl.done, c.tag});
       if (!rs.ok()) {
         NarrowWriteError(sl, rs, s, out);
         sl.complete = true;
@@ -495,7 +522,7 @@ class PassRunner {
         bool submitted = false;
         while (sent < ready && queue->in_flight() < depth) {
           WSlot& sl = slots[sent % ring];
-          Status st = queue->Submit({IoRequest::Op::kWrite, sl.offset, sl.buf.get(), sl.len, sent});
+          Status st = queue->Submit({IoRequest::Op::kWrite, sl.offset, sl.data, sl.len, sent});
           if (!st.ok()) {
             fatal = st;
             break;

@@ -99,22 +99,26 @@ void PrintSummary(const Target& t) {
   if (!t.result_path.empty()) std::printf("  result: %s\n", t.result_path.c_str());
 }
 
-// Where results leave the command: the result record of every target is written to
-// --result-dir (atomic, owner-only). Certificate issuing hooks in here: it receives every
-// target's ErasureResult, in the order the targets were named, after all of them finished.
-Status HandOffResults(Cli& cli, const EraseArgs& args, std::vector<Target*>& targets) {
+// Where results leave the command — the one place certificate issuing hooks in. It receives
+// every target's ErasureResult, in the order the targets were named, after all of them
+// finished (whatever their outcome). Today it writes each result record to --result-dir
+// (atomic, mode 0600) and returns the file names in `files` ("" where none was written).
+Status HandOffResults(Cli& cli, const EraseArgs& args, const std::vector<ErasureResult>& results,
+                      std::vector<std::string>* files) {
+  files->assign(results.size(), "");
   Status first_error;
   if (!args.result_dir.empty()) {
     KESU_RETURN_IF_ERROR(cli.env->CreateDir(args.result_dir, 0700));
-    for (Target* t : targets) {
-      std::string name = t->dev.name.empty() ? "target" : t->dev.name;
-      t->result_path =
-          args.result_dir + "/" + name + "-" + std::to_string(t->result.start_ms) + ".result.json";
-      Status s =
-          cli.env->WriteFileAtomic(t->result_path, ResultToJson(t->result).dump(2) + "\n", 0600);
-      if (!s.ok()) {
-        t->result_path.clear();
-        if (first_error.ok()) first_error = s;
+    for (size_t i = 0; i < results.size(); ++i) {
+      const ErasureResult& r = results[i];
+      std::string name = r.device.name.empty() ? "target" : r.device.name;
+      std::string path =
+          args.result_dir + "/" + name + "-" + std::to_string(r.start_ms) + ".result.json";
+      Status s = cli.env->WriteFileAtomic(path, ResultToJson(r).dump(2) + "\n", 0600);
+      if (s.ok()) {
+        (*files)[i] = path;
+      } else if (first_error.ok()) {
+        first_error = s;
       }
     }
   }
@@ -228,21 +232,20 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   reporter.Stop();
   for (auto& t : targets) t->file.reset();  // close before reporting
 
-  std::vector<Target*> done;
   std::vector<ErasureResult> results;
-  for (auto& t : targets) {
-    done.push_back(t.get());
-    results.push_back(t->result);
-  }
-  Status handoff = HandOffResults(cli, args, done);
-  for (Target* t : done) {
+  for (auto& t : targets) results.push_back(t->result);
+  std::vector<std::string> files;
+  Status handoff = HandOffResults(cli, args, results, &files);
+  for (size_t i = 0; i < targets.size(); ++i) {
+    Target& t = *targets[i];
+    t.result_path = files[i];
     if (args.json) {
-      nlohmann::json j = ResultToJson(t->result);
+      nlohmann::json j = ResultToJson(t.result);
       j["event"] = "result";
-      if (!t->result_path.empty()) j["result_file"] = t->result_path;
+      if (!t.result_path.empty()) j["result_file"] = t.result_path;
       std::printf("%s\n", j.dump().c_str());
     } else {
-      PrintSummary(*t);
+      PrintSummary(t);
     }
   }
   std::fflush(stdout);

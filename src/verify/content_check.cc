@@ -40,7 +40,7 @@ void ContentCheck::Consume(uint64_t offset, const std::byte* data, size_t len) {
         }
       }
     }
-    sha_.Update(data, n);
+    hash_.Write(data, n);
     bytes_read_ += n;
     offset += n;
     data += n;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bad usage of `kesu erase` exits 2 with a one-line reason and writes nothing: an unknown method,
 # `--verify none` with a method that does not permit it, a directory as target, a missing
-# target, a malformed --verify value. The image named alongside stays byte for byte the same.
+# target, a malformed --verify value, no target at all. The image named alongside stays byte for byte the same.
 source "$(dirname "$0")/lib.sh"
 
 SIZE=$((4 << 20))
@@ -29,7 +29,6 @@ expect_usage "a directory as target" "$dir/adir" --method zero --yes
 grep -qF "$dir/adir" "$dir/err" || fail "a directory as target: the message does not name $dir/adir"
 expect_usage "a directory among the targets" "$img" "$dir/adir" --method zero --yes
 expect_usage "a target that does not exist" "$dir/missing.img" --method zero --yes
-expect_usage "no --method" "$img" --yes
 expect_usage "malformed --verify" "$img" --method zero --verify sometimes --yes
 expect_usage "no target" --method zero --yes
 note "ok"

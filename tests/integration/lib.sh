@@ -135,6 +135,11 @@ start_bg() {
 }
 
 _kill_if_running() {
+  local _l_i
+  for ((_l_i = 0; _l_i < 10; _l_i++)); do  # give a process that is ending a second to exit
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
   if kill -0 "$1" 2>/dev/null; then
     kill -TERM "$1" 2>/dev/null
     sleep 0.5

@@ -128,7 +128,7 @@ run_fio() {  # DEV SIZE RW
   fio --name=seq --filename="$1" --rw="$3" --bs=1M --iodepth=8 --ioengine=io_uring --direct=1 \
     --size="$2" --output-format=json >"$out" 2>"$work/fio.err" || die "fio $3 on $1 failed: $(cat "$work/fio.err")"
   local k=read
-  [[ $3 == write ]] && k=write
+  [[ $3 == write ]] && k="write"
   T_MS=$(jq ".jobs[0].$k.runtime" "$out")
   MBPS=$(jq ".jobs[0].$k.io_bytes * 1000 / .jobs[0].$k.runtime / 1000000 | floor" "$out")
   RSS_KB=

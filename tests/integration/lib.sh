@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for tests/integration/*.sh (sourced, not run; not a test by itself: ctest runs
 # only the scripts that source it, and lib.sh exits 77 at once when run on its own).
 #
@@ -22,6 +23,7 @@ fi
 set -uo pipefail
 
 BUILD_DIR=$(cd "${1:?usage: $0 BUILD_DIR SOURCE_DIR}" && pwd)
+export SOURCE_DIR
 SOURCE_DIR=$(cd "${2:?usage: $0 BUILD_DIR SOURCE_DIR}" && pwd)
 KESU="$BUILD_DIR/kesu"
 TOOLS="$BUILD_DIR/tools"
@@ -282,10 +284,11 @@ expect_sha_matches() {
 # first joins CGROUP (only that process: the shell running the test stays outside), stdout to
 # OUT, stderr to ERR, SIGINT at its default disposition. VAR gets its pid; killed at exit.
 start_in_cgroup() {
-  local var=$1 cg=$2 out=$3 err=$4
+  local _l_var=$1 _l_cg=$2 _l_out=$3 _l_err=$4
   shift 4
-  start_bg "$var" bash -c 'echo $$ >"$1/cgroup.procs" || exit 125; out=$2 err=$3; shift 3; exec "$@" >"$out" 2>"$err"' \
-    start_in_cgroup "$cg" "$out" "$err" "$@"
+  # shellcheck disable=SC2016  # the inner script expands its own positional parameters
+  start_bg "$_l_var" bash -c 'echo $$ >"$1/cgroup.procs" || exit 125; out=$2 err=$3; shift 3; exec "$@" >"$out" 2>"$err"' \
+    start_in_cgroup "$_l_cg" "$_l_out" "$_l_err" "$@"
 }
 
 # sectors_written DEV: sectors written to DEV since it appeared (from /sys/block/NAME/stat).

@@ -87,8 +87,9 @@ Result<std::unique_ptr<BlockFile>> MemEnv::OpenBlock(const std::string& path,
     return Status::Refused(path + ": cannot be opened for writing (read-only)");
   }
   if (opts.exclusive && d->busy) {
-    return Status::Refused(path + ": in use by another holder (cannot be opened exclusively); "
-                                  "unmount it or stop what holds it");
+    return Status::Refused(path +
+                           ": in use by another holder (cannot be opened exclusively); "
+                           "unmount it or stop what holds it");
   }
   return std::unique_ptr<BlockFile>(std::make_unique<MemBlockFile>(path, d, opts.write));
 }
@@ -129,8 +130,7 @@ Status MemEnv::WriteFileAtomic(const std::string& path, std::string_view data, u
   files_[path] = {std::string(data), mode};
   return Status::Ok();
 }
-Status MemEnv::AppendFileDurable(const std::string& path, std::string_view data,
-                                 uint32_t mode) {
+Status MemEnv::AppendFileDurable(const std::string& path, std::string_view data, uint32_t mode) {
   std::lock_guard<std::mutex> l(mu_);
   auto& f = files_[path];
   if (f.second == 0) f.second = mode;
@@ -141,6 +141,18 @@ Status MemEnv::CreateDir(const std::string&, uint32_t) { return Status::Ok(); }
 bool MemEnv::FileExists(const std::string& path) {
   std::lock_guard<std::mutex> l(mu_);
   return files_.count(path) > 0 || devices_.count(path) > 0;
+}
+Result<std::vector<std::string>> MemEnv::ListDir(const std::string& path) {
+  std::lock_guard<std::mutex> l(mu_);
+  std::string prefix = path.empty() || path.back() == '/' ? path : path + "/";
+  std::vector<std::string> names;
+  for (const auto& [p, f] : files_) {
+    if (p.size() <= prefix.size() || p.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string rest = p.substr(prefix.size());
+    if (rest.find('/') == std::string::npos) names.push_back(rest);
+  }
+  if (names.empty()) return Status::NotFound(path + ": No such file or directory");
+  return names;  // files_ is ordered, so names are sorted
 }
 uint32_t MemEnv::FileMode(const std::string& path) {
   std::lock_guard<std::mutex> l(mu_);

@@ -244,15 +244,12 @@ const json* Find(const json& doc, std::initializer_list<const char*> pointers) {
   return nullptr;
 }
 
-// An attested value ({"value": ..., "attested": true} or {"value": ..., "source": "operator"})
-// shows what was attested; {"recorded": false} and null show "not recorded".
+// A field object ({"source": "measured"|"attested"|"not-recorded", "value": ...}, see
+// docs/certificates.md) shows its value; "not-recorded", null and absent show "not recorded".
 const json* Unwrap(const json* v) {
-  for (int i = 0; v != nullptr && v->is_object() && i < 4; ++i) {
-    if (v->contains("recorded") && (*v)["recorded"].is_boolean() && !(*v)["recorded"]) {
-      return nullptr;
-    }
-    if (!v->contains("value")) break;
-    v = &(*v)["value"];
+  if (v != nullptr && v->is_object() && v->contains("value")) {
+    if (v->contains("source") && v->at("source") == "not-recorded") return nullptr;
+    v = &v->at("value");
   }
   return v;
 }
@@ -288,6 +285,11 @@ std::string Show(const json* v) {
   }
   if (v->is_object() && v->contains("name")) return Show(&(*v)["name"]);
   return v->dump();
+}
+
+// A field object a person supplied ({"source": "attested", ...}).
+bool IsAttested(const json* v) {
+  return v != nullptr && v->is_object() && v->contains("source") && (*v)["source"] == "attested";
 }
 
 std::optional<int64_t> Int(const json* v) {
@@ -369,7 +371,7 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 std::string CertId(const json& cert) {
-  const json* id = Find(cert, {"/id", "/certificate/id"});
+  const json* id = Find(cert, {"/id"});
   return id != nullptr && id->is_string() ? id->get<std::string>() : std::string();
 }
 
@@ -395,7 +397,7 @@ struct OutcomeText {
 };
 
 OutcomeText OutcomeFor(const json& cert) {
-  std::string o = Show(Find(cert, {"/outcome", "/result/outcome", "/erasure/outcome"}));
+  std::string o = Show(Find(cert, {"/outcome/result"}));
   if (o == "success") {
     return {true, "SUCCESS", "消去完了", "データ消去証明書", "Data Erasure Certificate"};
   }
@@ -418,7 +420,7 @@ OutcomeText OutcomeFor(const json& cert) {
 
 struct Row {
   std::string ja, en, value;
-  bool mono = false;  // digests and ids: allow breaking anywhere (Wrap does already)
+  size_t max_lines = 0;  // 0: the section's default
 };
 
 constexpr float kLabelW = 88.0f;
@@ -427,11 +429,13 @@ constexpr float kLineH = 10.6f;
 
 // Height of one key/value row for `width` (label column + value lines).
 float RowHeight(const Canvas& c, const Row& r, float width, size_t max_lines) {
+  if (r.max_lines != 0) max_lines = r.max_lines;
   size_t n = c.Wrap(r.value, width - kLabelW, kValueSize, max_lines).size();
   return static_cast<float>(n) * kLineH + 2.6f;
 }
 
 float DrawRow(Canvas& c, float x, float top, float width, const Row& r, size_t max_lines) {
+  if (r.max_lines != 0) max_lines = r.max_lines;
   c.Fit(x, top + 8.0f, kLabelW - 6, 7.2f, 5.0f, r.ja + " " + r.en, kLabel);
   auto lines = c.Wrap(r.value, width - kLabelW, kValueSize, max_lines);
   float y = top + 8.2f;
@@ -519,99 +523,151 @@ Status HaruStatus(const HaruError& e, const char* what) {
   return Status::Internal(buf);
 }
 
+// Rows of each section, from the keys of docs/certificates.md (certificates/schema-v1.json).
+// A label ending in "*" marks a value a person attested (source "attested"); the footer says so.
+Row Field(const json& cert, const char* ja, const char* en, const char* pointer) {
+  const json* v = Find(cert, {pointer});
+  return {ja, std::string(en) + (IsAttested(v) ? "*" : ""), Show(v)};
+}
+
 std::vector<Row> DeviceRows(const json& cert) {
-  auto f = [&](std::initializer_list<const char*> p) { return Find(cert, p); };
-  std::string model = Show(f({"/device/model"}));
-  const json* vendor = Unwrap(f({"/device/vendor", "/device/make"}));
-  if (vendor != nullptr && vendor->is_string() && !vendor->get<std::string>().empty() &&
-      model != kNotRecorded && model.find(vendor->get<std::string>()) == std::string::npos) {
-    model = vendor->get<std::string>() + " " + model;
+  std::string model = Show(Find(cert, {"/media/model"}));
+  const json* make = Unwrap(Find(cert, {"/media/make"}));
+  if (make != nullptr && make->is_string() && !make->get<std::string>().empty() &&
+      model != kNotRecorded && model.find(make->get<std::string>()) == std::string::npos) {
+    model = make->get<std::string>() + " " + model;
   }
+  Row serial = Field(cert, "シリアル番号", "Serial", "/media/serial");
+  serial.max_lines = 3;
   std::vector<Row> rows = {
-      {"型番", "Model", model},
-      {"シリアル番号", "Serial", Show(f({"/device/serial"}))},
-      {"WWN", "", Show(f({"/device/wwn"}))},
-      {"容量", "Size", ShowBytes(f({"/device/size", "/device/size_bytes"}))},
-      {"接続", "Transport", Show(f({"/device/transport", "/device/tran"}))},
-      {"媒体種別", "Media type", Show(f({"/device/media_type", "/device/media"}))},
-      {"ファームウェア", "Firmware", Show(f({"/device/firmware"}))},
+      {"型番", "Make / model", model, 3},
+      serial,
+      Field(cert, "WWN", "", "/media/wwn"),
+      {"容量", "Size", ShowBytes(Find(cert, {"/media/size_bytes"}))},
+      Field(cert, "接続", "Transport", "/media/transport"),
+      Field(cert, "媒体種別", "Media type", "/media/type"),
+      Field(cert, "ファームウェア", "Firmware", "/media/firmware"),
+      Field(cert, "資産番号", "Property no.", "/media/property_number"),
   };
-  if (const json* pn = f({"/device/property_number", "/device/asset_tag"})) {
-    rows.push_back({"資産番号", "Property no.", Show(pn)});
-  }
   return rows;
 }
 
 std::vector<Row> MethodRows(const json& cert) {
-  auto f = [&](std::initializer_list<const char*> p) { return Find(cert, p); };
-  std::string title = Show(f({"/method/title", "/erasure/method/title"}));
-  const json* id = Unwrap(f({"/method/id", "/erasure/method/id"}));
+  auto f = [&](const char* p) { return Find(cert, {p}); };
+  std::string title = Show(f("/sanitization/method_title"));
+  const json* id = Unwrap(f("/sanitization/method_id"));
   if (id != nullptr && id->is_string() && title != kNotRecorded) {
     title += " (" + id->get<std::string>() + ")";
   }
-  std::string cat = Show(f({"/method/nist_category", "/erasure/nist_category",
-                            "/method/nist/category", "/nist/category"}));
+  std::string cat = Show(f("/sanitization/category"));
+  static const std::pair<const char*, const char*> kCategories[] = {
+      {"clear", "Clear（消去）"},
+      {"purge", "Purge（完全消去）"},
+      {"destroy", "Destroy（破壊）"},
+      {"none", "なし / none — not sanitized"}};
+  for (const auto& [k, v] : kCategories) {
+    if (cat == k) cat = v;
+  }
+  std::string agreed = Show(f("/sanitization/agreed_method"));
+  if (const json* is = Unwrap(f("/sanitization/is_agreed_method")); is && is->is_boolean()) {
+    agreed += is->get<bool>() ? "  — 一致 / matches" : "  — 不一致 / DIFFERS";
+  }
+  Row why = Field(cert, "理由", "Why", "/sanitization/category_reason");
+  why.max_lines = 5;
   return {
       {"消去方式", "Method", title},
-      {"準拠規格", "Reference", Show(f({"/method/reference", "/erasure/method/reference"}))},
+      Field(cert, "準拠規格", "Reference", "/sanitization/method_reference"),
       {"NIST区分", "SP 800-88", cat},
-      {"理由", "Why", Show(f({"/method/nist_reason", "/erasure/nist_reason",
-                              "/method/nist/reason", "/nist/reason"}))},
+      why,
+      Field(cert, "技術", "Technique", "/sanitization/technique"),
+      {"合意方式",
+       std::string("Agreed") + (IsAttested(f("/sanitization/agreed_method")) ? "*" : ""), agreed},
   };
 }
 
 std::vector<Row> CertRows(const json& cert) {
-  auto f = [&](std::initializer_list<const char*> p) { return Find(cert, p); };
-  std::string tool = Show(f({"/tool/name"}));
+  auto f = [&](const char* p) { return Find(cert, {p}); };
+  std::string tool = Show(f("/tool/name"));
   if (tool == kNotRecorded) tool = "kesu";
-  tool += " " + Show(f({"/tool/version"}));
-  if (const json* b = Unwrap(f({"/tool/build"})); b != nullptr && b->is_string()) {
+  const json* version = Unwrap(f("/tool/version"));
+  tool += version != nullptr && version->is_string()
+              ? " " + version->get<std::string>()
+              : std::string(" (version ") + kNotRecorded + ")";
+  if (const json* b = Unwrap(f("/tool/build")); b != nullptr && b->is_string()) {
     tool += " (" + b->get<std::string>() + ")";
   }
+  std::string station = Show(f("/station/name"));
+  if (const json* h = Unwrap(f("/station/host")); h != nullptr && h->is_string()) {
+    station += " @ " + h->get<std::string>();
+  }
+  std::string signer = Show(f("/signer/subject"));
+  if (const json* ss = Unwrap(f("/signer/self_signed"));
+      ss && ss->is_boolean() && ss->get<bool>()) {
+    signer += "  (自己署名 / self-signed: untrusted)";
+  }
+  const json* issued = f("/issued_ms");
   return {
-      {"証明書ID", "Certificate ID", Show(f({"/id"}))},
-      {"発行日時", "Issued", ShowTime(f({"/issued_ms", "/issued", "/issued_at"}))},
-      {"端末", "Station", Show(f({"/station/name", "/station/host", "/station"}))},
+      {"証明書ID", "Certificate ID", Show(f("/id"))},
+      {"発行日時", "Issued", issued != nullptr ? ShowTime(issued) : Show(f("/issued_utc"))},
+      {"端末", std::string("Station") + (IsAttested(f("/station/name")) ? "*" : ""), station},
       {"ツール", "Tool", tool},
+      {"署名者", "Signed by", signer},
   };
 }
 
 std::vector<Row> WorkRows(const json& cert) {
-  auto f = [&](std::initializer_list<const char*> p) { return Find(cert, p); };
+  auto f = [&](const char* p) { return Find(cert, {p}); };
+  std::string op = Show(f("/operator/name"));
+  if (const json* loc = Unwrap(f("/operator/location")); loc && loc->is_string()) {
+    op += " — " + loc->get<std::string>();
+  }
+  Row customer = Field(cert, "顧客", "Customer", "/customer/name");
+  customer.max_lines = 3;
+  std::string wo = Show(f("/references/work_order"));
+  if (const json* ap = Unwrap(f("/references/approval")); ap && ap->is_string()) {
+    wo += "  承認 approval: " + ap->get<std::string>();
+  }
   return {
-      {"作業者", "Operator", Show(f({"/operator/name", "/operator"}))},
-      {"組織", "Organisation",
-       Show(f({"/operator/organisation", "/organisation/name", "/organization/name"}))},
-      {"顧客", "Customer", Show(f({"/customer/name", "/customer"}))},
-      {"作業指示", "Work order",
-       Show(f({"/work_order/id", "/work_order/reference", "/work_order"}))},
+      {"作業者", std::string("Operator") + (IsAttested(f("/operator/name")) ? "*" : ""), op, 3},
+      Field(cert, "組織", "Organisation", "/operator/organisation"),
+      customer,
+      {"作業指示", std::string("Work order") + (IsAttested(f("/references/work_order")) ? "*" : ""),
+       wo},
+      Field(cert, "処置後", "Destination", "/post_sanitization/destination"),
+      Field(cert, "確認者", "Validator", "/validator/name"),
   };
 }
 
 std::vector<Row> VerificationRows(const json& cert) {
-  auto f = [&](std::initializer_list<const char*> p) { return Find(cert, p); };
-  std::string read = ShowBytes(f({"/verification/bytes_read"}));
-  if (const json* planned = f({"/verification/bytes_planned"}); Int(planned)) {
+  auto f = [&](const char* p) { return Find(cert, {p}); };
+  std::string read = ShowBytes(f("/verification/bytes_read"));
+  if (const json* planned = f("/verification/bytes_planned"); Int(planned)) {
     read += " / " + ShowShortBytes(planned) + " planned";
   }
-  std::string mism = Show(f({"/verification/mismatched_bytes"}));
-  if (const json* u = Unwrap(f({"/verification/unreadable"})); u != nullptr && u->is_array()) {
-    mism += "   unreadable: " + std::to_string(u->size());
+  std::string mode = Show(f("/verification/mode"));
+  if (const json* m = Unwrap(f("/verification/method")); m && m->is_string() && *m != mode) {
+    mode += " (" + m->get<std::string>() + ")";
+  }
+  if (const json* e = Unwrap(f("/verification/expected")); e && e->is_string()) {
+    mode += "    期待値 expected: " + e->get<std::string>();
+  }
+  std::string mism = Show(f("/verification/mismatched_bytes"));
+  if (const json* u = Unwrap(f("/verification/unreadable")); u != nullptr && u->is_array()) {
+    mism += "     読めない領域 unreadable: " + std::to_string(u->size());
   }
   return {
-      {"検証方式", "Mode",
-       Show(f({"/verification/mode"})) + "   expected: " + Show(f({"/verification/expected"}))},
+      {"検証方式", "Mode", mode},
       {"読取量", "Bytes read", read},
       {"不一致", "Mismatches", mism},
-      {"内容の要約", "Content SHA-256", Show(f({"/verification/content_sha256"}))},
+      {"内容の要約", "Content SHA-256", Show(f("/verification/content_sha256"))},
   };
 }
 
 std::vector<std::string> Errors(const json& cert) {
   std::vector<std::string> out;
-  const json* e = Unwrap(Find(cert, {"/errors", "/result/errors"}));
+  const json* e = Unwrap(Find(cert, {"/outcome/errors"}));
   if (e != nullptr && e->is_array()) {
-    for (const auto& x : *e) out.push_back(x.is_string() ? x.get<std::string>() : Show(&x));
+    for (const auto& x : *e) out.push_back(x.is_string() ? x.get<std::string>() : x.dump());
   }
   return out;
 }
@@ -681,15 +737,15 @@ float DrawPasses(Canvas& c, float top, const json& cert, float max_h) {
   }
   y += 9.5f;
   c.Rule(kMargin, kMargin + kContentW, y - 1.5f);
-  const json* passes = Unwrap(Find(cert, {"/passes", "/erasure/passes", "/result/passes"}));
+  const json* passes = Unwrap(Find(cert, {"/sanitization/passes"}));
   if (passes == nullptr || !passes->is_array() || passes->empty()) {
     c.Text(kMargin + 28, y + 7.6f, 7.4f, "パスなし / no passes recorded", kLabel);
     return y + kPassRowH + 4 - top;
   }
   const size_t n = passes->size();
   // Rows that fit: the header and total line are already counted out of max_h.
-  size_t fit = static_cast<size_t>(std::max(0.0f, (max_h - (y - top) - 2 * kPassRowH - 4) /
-                                                      kPassRowH));
+  size_t fit =
+      static_cast<size_t>(std::max(0.0f, (max_h - (y - top) - 2 * kPassRowH - 4) / kPassRowH));
   fit = std::clamp<size_t>(fit, 3, 12);
   std::vector<size_t> show;
   bool gap = false;
@@ -720,7 +776,8 @@ float DrawPasses(Canvas& c, float top, const json& cert, float max_h) {
     if (auto w = Int(p.contains("bytes_written") ? &p["bytes_written"] : nullptr)) {
       written += static_cast<uint64_t>(*w);
     }
-    if (auto s = Int(p.contains("start_ms") ? &p["start_ms"] : nullptr)) first = std::min(first, *s);
+    if (auto s = Int(p.contains("start_ms") ? &p["start_ms"] : nullptr))
+      first = std::min(first, *s);
     if (auto e = Int(p.contains("end_ms") ? &p["end_ms"] : nullptr)) last = std::max(last, *e);
   }
   c.Rule(kMargin, kMargin + kContentW, y + 1.0f);
@@ -742,7 +799,7 @@ float DrawPasses(Canvas& c, float top, const json& cert, float max_h) {
 }  // namespace
 
 std::string CertificateQrPayload(const json& cert, std::string_view cert_json_bytes) {
-  return "kesu-cert:v1;id=" + CertId(cert) + ";sha256=" + Sha256Hex(cert_json_bytes);
+  return "kesu-cert:1:" + CertId(cert) + ":" + Sha256Hex(cert_json_bytes);
 }
 
 Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
@@ -765,8 +822,7 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   }
 
   HaruError err;
-  std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, DocDeleter> doc(
-      HPDF_New(&OnHaruError, &err));
+  std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, DocDeleter> doc(HPDF_New(&OnHaruError, &err));
   if (!doc) return Status::Internal("pdf: libharu could not create a document (out of memory?)");
   HPDF_Doc pdf = doc.get();
   // Page content and the font are compressed; the attachments are not (pdf_attach.h).
@@ -789,8 +845,7 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   const std::string base = FileBase(id);
 
   // Document information: deterministic (the issue time, never the render time).
-  HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE,
-                   (std::string(outcome.title_en) + " " + id).c_str());
+  HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, (std::string(outcome.title_en) + " " + id).c_str());
   HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "kesu");
 
   // A failure is framed in red all round the page.
@@ -803,9 +858,13 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   const float head_w = qr_x - kMargin - 12;
   Rgb title_ink = outcome.success ? kInk : kRed;
   c.Fit(kMargin, top + 20, head_w, 20, 11, outcome.title_ja, title_ink, true);
-  c.Fit(kMargin, top + 37, head_w, 12.5f, 8, outcome.title_en, title_ink, true);
-  c.Fit(kMargin, top + 55, head_w, 9.5f, 6.5f,
-        Show(Find(cert, {"/organisation/name", "/organization/name", "/operator/organisation"})));
+  // The English title is the certificate's own (docs/certificates.md "Outcome first").
+  const json* cert_title = Find(cert, {"/title"});
+  c.Fit(kMargin, top + 37, head_w, 12.5f, 7,
+        cert_title != nullptr && cert_title->is_string() ? cert_title->get<std::string>()
+                                                         : std::string(outcome.title_en),
+        title_ink, true);
+  c.Fit(kMargin, top + 55, head_w, 9.5f, 6.5f, Show(Find(cert, {"/organisation/name"})));
   std::string org_extra;
   for (const char* p : {"/organisation/address", "/organisation/contact"}) {
     const json* v = Unwrap(Find(cert, {p}));
@@ -819,32 +878,46 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   c.Fit(qr_x, top + kQr + 8, kQr, 5.6f, 4.5f, "ID + SHA-256 of the JSON", kLabel);
   top += kQr + 16;
 
-  // The outcome banner.
+  // The outcome banner, with the certificate's one-sentence statement.
   const std::vector<std::string> errors = Errors(cert);
+  const json* stmt = Unwrap(Find(cert, {"/outcome/statement"}));
+  const std::string statement =
+      stmt != nullptr && stmt->is_string() ? stmt->get<std::string>() : "";
+  // Up to two lines of statement: the banner grows by one line when it needs two.
+  const std::vector<std::string> stmt_lines = c.Wrap(statement, kContentW - 28, 7.8f, 2);
+  const float extra = stmt_lines.size() > 1 ? 10.0f : 0.0f;
+  auto draw_statement = [&](float baseline, Rgb ink) {
+    for (const auto& l : stmt_lines) {
+      c.Fit(kMargin + 14, baseline, kContentW - 28, 7.8f, 7.8f, l, ink);
+      baseline += 10.0f;
+    }
+  };
   if (outcome.success) {
-    const float h = 46;
+    const float h = 56 + extra;
     c.FillRect(kMargin, top, kContentW, h, kCalmBg);
     c.StrokeRect(kMargin, top, kContentW, h, 1.2f, kCalmInk);
-    float size = c.Fit(kMargin + 14, top + 32, 200, 26, 14, outcome.en, kCalmInk, true);
+    float size = c.Fit(kMargin + 14, top + 30, 200, 26, 14, outcome.en, kCalmInk, true);
     float x = kMargin + 14 + c.Width(outcome.en, size) + 16;
-    c.Fit(x, top + 31, kContentW - (x - kMargin) - 10, 18, 10, outcome.ja, kCalmInk, true);
+    c.Fit(x, top + 29, kContentW - (x - kMargin) - 10, 18, 10, outcome.ja, kCalmInk, true);
+    draw_statement(top + 47, kCalmInk);
     top += h + 10;
   } else {
-    const float h = 74;
+    const float h = 88 + extra;
     c.FillRect(kMargin, top, kContentW, h, kRed);
     float size = c.Fit(kMargin + 14, top + 34, 300, 30, 16, outcome.en, kWhite, true);
     float x = kMargin + 14 + c.Width(outcome.en, size) + 16;
     c.Fit(x, top + 32, kContentW - (x - kMargin) - 10, 18, 10, outcome.ja, kWhite, true);
-    c.Fit(kMargin + 14, top + 52, kContentW - 28, 8.6f, 6, 
-          "この記憶装置のデータ消去は完了していません。消去済みとして扱わないでください。",
-          kWhite);
+    c.Fit(kMargin + 14, top + 52, kContentW - 28, 8.6f, 6,
+          "この記憶装置のデータ消去は完了していません。消去済みとして扱わないでください。", kWhite,
+          true);
     c.Fit(kMargin + 14, top + 65, kContentW - 28, 8.6f, 6,
-          "This device was NOT completely erased. Do not treat it as erased.", kWhite);
+          "This device was NOT completely erased. Do not treat it as erased.", kWhite, true);
+    draw_statement(top + 80, kWhite);
     top += h + 10;
   }
 
   // Footer, from the bottom up, so the body knows where to stop.
-  constexpr float kFooterH = 74;
+  constexpr float kFooterH = 84;
   const float footer_top = kPageH - kMargin - kFooterH;
 
   // Two columns.
@@ -893,11 +966,14 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
         "The attached JSON is the certificate; this page renders it.",
         kSectionInk, true);
   const std::string j = base + ".json";
+  // IPAGothic draws U+005C as a yen sign, so the commands avoid backslashes: one line each,
+  // with the id in a shell variable so that they stay short enough to read.
   const std::string cmds[] = {
-      "pdfdetach -saveall THIS.pdf        # writes " + j + " and " + j + ".p7s",
-      "openssl cms -verify -binary -inform DER -in " + j + ".p7s \\",
-      "    -content " + j + " -CAfile ca.pem -out /dev/null",
-      "sha256sum " + j + "   # " + Sha256Hex(cert_json_bytes) + " (= QR)",
+      "ID=" + base,
+      "pdfdetach -saveall THIS.pdf       # writes $ID.json and $ID.json.p7s",
+      "openssl cms -verify -binary -inform DER -in $ID.json.p7s -content $ID.json "
+      "-CAfile ca.pem -out /dev/null",
+      "sha256sum $ID.json                # " + Sha256Hex(cert_json_bytes) + " (= QR code)",
   };
   y += 21;
   for (const auto& cmd : cmds) {
@@ -907,6 +983,10 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   c.Fit(kMargin, y + 4, kContentW, 6.2f, 4.5f,
         "ca.pem: 発行組織の認証局証明書 / the issuing organisation's CA certificate.  "
         "`kesu cert verify THIS.pdf` checks all of this at once.",
+        kLabel);
+  c.Fit(kMargin, y + 13, kContentW, 6.2f, 4.5f,
+        "* 申告値: 作業者等が申告した値で、kesu が測定したものではありません / "
+        "* attested: supplied by a person, not measured by kesu.",
         kLabel);
 
   if (err.code != HPDF_OK) return HaruStatus(err, "drawing the page");

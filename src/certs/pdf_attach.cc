@@ -1,14 +1,16 @@
 // Embedded files in certificate PDFs: writing them through libharu's object API, and reading
 // them back with a small PDF object reader (enough for the classic cross-reference tables that
 // libharu writes; ISO 32000-1 §7.3 objects, §7.5.4 xref table, §7.5.5 trailer).
+#include "certs/pdf_attach.h"
+
 #include <hpdf.h>
 #include <hpdf_catalog.h>
 #include <hpdf_namedict.h>
 #include <hpdf_objects.h>
 
 #include <charconv>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <string>
@@ -17,7 +19,6 @@
 #include <vector>
 
 #include "certs/pdf.h"
-#include "certs/pdf_attach.h"
 
 namespace kesu {
 namespace pdf_internal {
@@ -25,15 +26,14 @@ namespace pdf_internal {
 Status EmbedFile(HPDF_Doc pdf, const std::string& name, std::string_view data,
                  const std::string& mime, const std::string& description) {
   auto fail = [&](const char* what) {
-    return Status::Internal("pdf: embedding attachment '" + name + "': libharu " + what +
-                            " failed (error 0x" +
-                            [&] {
-                              char buf[16];
-                              std::snprintf(buf, sizeof buf, "%04X",
-                                            static_cast<unsigned>(HPDF_GetError(pdf)));
-                              return std::string(buf);
-                            }() +
-                            ")");
+    return Status::Internal(
+        "pdf: embedding attachment '" + name + "': libharu " + what + " failed (error 0x" +
+        [&] {
+          char buf[16];
+          std::snprintf(buf, sizeof buf, "%04X", static_cast<unsigned>(HPDF_GetError(pdf)));
+          return std::string(buf);
+        }() +
+        ")");
   };
   HPDF_MMgr mmgr = pdf->mmgr;
   HPDF_Xref xref = pdf->xref;
@@ -101,8 +101,8 @@ using PdfDict = std::vector<std::pair<std::string, PdfObject>>;
 struct PdfObject {
   enum class Type : uint8_t { kNull, kBool, kNumber, kString, kName, kArray, kDict, kRef };
   Type type = Type::kNull;
-  int64_t number = 0;  // integer part of a number; object number of a reference
-  std::string text;    // string bytes or name
+  int64_t number = 0;            // integer part of a number; object number of a reference
+  std::string text;              // string bytes or name
   std::vector<PdfObject> items;  // array
   PdfDict dict;
   // A stream's data (after the dictionary), when the object is a stream.
@@ -356,20 +356,30 @@ class Reader {
       if (c == '\\' && pos_ < pdf_.size()) {
         char e = pdf_[pos_++];
         switch (e) {
-          case 'n': o.text.push_back('\n'); break;
-          case 'r': o.text.push_back('\r'); break;
-          case 't': o.text.push_back('\t'); break;
-          case 'b': o.text.push_back('\b'); break;
-          case 'f': o.text.push_back('\f'); break;
+          case 'n':
+            o.text.push_back('\n');
+            break;
+          case 'r':
+            o.text.push_back('\r');
+            break;
+          case 't':
+            o.text.push_back('\t');
+            break;
+          case 'b':
+            o.text.push_back('\b');
+            break;
+          case 'f':
+            o.text.push_back('\f');
+            break;
           case '\r':
             if (pos_ < pdf_.size() && pdf_[pos_] == '\n') ++pos_;
             break;
-          case '\n': break;
+          case '\n':
+            break;
           default:
             if (e >= '0' && e <= '7') {
               int v = e - '0';
-              for (int k = 0; k < 2 && pos_ < pdf_.size() && pdf_[pos_] >= '0' &&
-                              pdf_[pos_] <= '7';
+              for (int k = 0; k < 2 && pos_ < pdf_.size() && pdf_[pos_] >= '0' && pdf_[pos_] <= '7';
                    ++k) {
                 v = v * 8 + (pdf_[pos_++] - '0');
               }

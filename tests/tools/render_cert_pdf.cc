@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     auto p7s = env->ReadFile(argv[3]);
     if (!p7s.ok()) return fail(p7s.status());
     nlohmann::json cert = nlohmann::json::parse(*json_bytes, nullptr, false);
-    if (cert.is_discarded()) return fail(Status::InvalidArgument(std::string(argv[2]) + ": not JSON"));
+    if (cert.is_discarded())
+      return fail(Status::InvalidArgument(std::string(argv[2]) + ": not JSON"));
     Status s = kesu::RenderCertificatePdf(env, cert, *json_bytes, *p7s, argv[4]);
     if (!s.ok()) return fail(s);
     std::printf("%s\n", kesu::CertificateQrPayload(cert, *json_bytes).c_str());

@@ -845,7 +845,12 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   const std::string base = FileBase(id);
 
   // Document information: deterministic (the issue time, never the render time).
-  HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, (std::string(outcome.title_en) + " " + id).c_str());
+  const json* doc_title = Find(cert, {"/title"});
+  const std::string info_title =
+      (doc_title != nullptr && doc_title->is_string() ? doc_title->get<std::string>()
+                                                      : std::string(outcome.title_en)) +
+      " — " + id;
+  HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, info_title.c_str());
   HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "kesu");
 
   // A failure is framed in red all round the page.

@@ -447,6 +447,13 @@ float DrawRow(Canvas& c, float x, float top, float width, const Row& r, size_t m
 }
 
 constexpr float kSectionH = 15.0f;
+constexpr float kPassRowH = 10.2f;
+
+// `rows` with every row held to at most `cap` lines (`section_default` where a row has none).
+std::vector<Row> Capped(std::vector<Row> rows, size_t section_default, size_t cap) {
+  for (Row& r : rows) r.max_lines = std::min(r.max_lines != 0 ? r.max_lines : section_default, cap);
+  return rows;
+}
 
 void DrawSectionHeader(Canvas& c, float x, float top, float width, std::string_view ja,
                        std::string_view en, Rgb bg = kSectionBg, Rgb ink = kSectionInk) {
@@ -689,7 +696,6 @@ constexpr Col kPassCols[] = {
     {"終了", "End (UTC)", 410, 84, false},
     {"誤", "Err", 496, 31, true},
 };
-constexpr float kPassRowH = 10.2f;
 
 void DrawCell(Canvas& c, const Col& col, float top, const std::string& s, float size, Rgb ink) {
   float x = kMargin + col.x;
@@ -925,28 +931,43 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   constexpr float kFooterH = 84;
   const float footer_top = kPageH - kMargin - kFooterH;
 
-  // Two columns.
-  const auto dev = DeviceRows(cert), meth = MethodRows(cert);
-  const auto crt = CertRows(cert), work = WorkRows(cert);
-  float left = DrawSection(c, kMargin, top, kColW, "記憶装置", "Device", dev, 2);
-  left += DrawSection(c, kMargin, top + left, kColW, "消去方式", "Method", meth, 3);
-  const float x2 = kMargin + kColW + kGutter;
-  float right = DrawSection(c, x2, top, kColW, "証明書", "Certificate", crt, 2);
-  right += DrawSection(c, x2, top + right, kColW, "作業", "Work", work, 2);
-  top += std::max(left, right);
-
-  // Below the columns: passes, verification, errors.
+  // Below the columns come the passes, verification and errors; they need at least this much.
   const auto ver = VerificationRows(cert);
   const float ver_h = SectionHeight(c, ver, kContentW, 2);
   const float err_line = 9.6f;
+  const float err_min = errors.empty() ? 0 : kSectionH + 2 * err_line + 4;
+  const float passes_min = kSectionH + 9.5f + 3 * kPassRowH + kPassRowH + 3;
+  const float below_min = passes_min + ver_h + err_min;
+
+  // Two columns. Long values wrap onto up to 3-5 lines; when that would push the rest off the
+  // page, every row is held to 2 lines, then to 1 (shortened with "…").
+  const float x2 = kMargin + kColW + kGutter;
+  const auto dev = DeviceRows(cert), meth = MethodRows(cert);
+  const auto crt = CertRows(cert), work = WorkRows(cert);
+  size_t cap = 99;
+  for (size_t try_cap : {size_t{99}, size_t{2}, size_t{1}}) {
+    cap = try_cap;
+    const float left = SectionHeight(c, Capped(dev, 2, cap), kColW, 2) +
+                       SectionHeight(c, Capped(meth, 3, cap), kColW, 3);
+    const float right = SectionHeight(c, Capped(crt, 2, cap), kColW, 2) +
+                        SectionHeight(c, Capped(work, 2, cap), kColW, 2);
+    if (top + std::max(left, right) + below_min <= footer_top) break;
+  }
+  float left = DrawSection(c, kMargin, top, kColW, "記憶装置", "Device", Capped(dev, 2, cap), 2);
+  left += DrawSection(c, kMargin, top + left, kColW, "消去方式", "Method", Capped(meth, 3, cap), 3);
+  float right = DrawSection(c, x2, top, kColW, "証明書", "Certificate", Capped(crt, 2, cap), 2);
+  right += DrawSection(c, x2, top + right, kColW, "作業", "Work", Capped(work, 2, cap), 2);
+  top += std::max(left, right);
+
+  // Passes get the space the errors (at most 4 lines and a "more" line) leave.
   const size_t err_lines = errors.empty() ? 0 : std::min<size_t>(errors.size(), 4) + 1;
   const float err_h = errors.empty() ? 0 : kSectionH + static_cast<float>(err_lines) * err_line + 4;
-  const float passes_max = footer_top - top - ver_h - err_h - 4;
+  const float passes_max = std::max(passes_min, footer_top - top - ver_h - err_h);
   top += DrawPasses(c, top, cert, passes_max);
   top += DrawSection(c, kMargin, top, kContentW, "検証", "Verification", ver, 2);
   if (!errors.empty()) {
     const float room = footer_top - top - kSectionH - 2;
-    size_t max_err = static_cast<size_t>(std::max(1.0f, room / err_line));
+    const size_t max_err = static_cast<size_t>(std::max(2.0f, room / err_line));
     DrawSectionHeader(c, kMargin, top, kContentW, "エラー", "Errors", kPaleRed, kRed);
     float y = top + kSectionH;
     size_t shown = std::min({errors.size(), max_err, size_t{4}});

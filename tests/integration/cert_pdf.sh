@@ -41,10 +41,11 @@ printf 'keyUsage=critical,digitalSignature,nonRepudiation\nbasicConstraints=CA:F
 openssl x509 -req -in station.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
   -extfile ext.cnf -out station.pem 2>/dev/null
 
-declare -A WORD=([success]=SUCCESS [failed]=FAILED [gutmann-long]=SUCCESS [sparse]=INTERRUPTED)
-declare -A JAPANESE=([failed]="株式会社サンプル商事" [gutmann-long]="寿限無")
+declare -A WORD=([success]=SUCCESS [failed]=FAILED [gutmann-long]=SUCCESS [sparse]=INTERRUPTED
+  [failed-worst]=FAILED)
+declare -A JAPANESE=([failed]="株式会社サンプル商事" [gutmann-long]="寿限無" [failed-worst]="寿限無")
 
-for variant in success failed gutmann-long sparse; do
+for variant in success failed gutmann-long sparse failed-worst; do
   dir="$WORK/$variant"
   mkdir -p "$dir/detached" "$dir/extracted"
   cp "$SRC/tests/data/certs/$variant.json" "$dir/cert.json"

@@ -82,3 +82,17 @@ write("sparse.json", {"id": "9e8d7c6b-5a49-4382-a716-151413121110",
                       "outcome": {"result": "interrupted", "errors": [], "sanitized": False,
                                   "statement": "INTERRUPTED by the operator (Ctrl-C) during pass 1."},
                       "title": "ERASURE INTERRUPTED: this medium is NOT sanitized"})
+
+# 5. Everything long at once on a failure: 35 passes, 18 errors, long statement, reason,
+#    reference, signer and work order. The page must still hold it without overlaps.
+worst = copy.deepcopy(long)
+worst["id"] = "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d"
+worst["title"] = failed["title"]
+worst["outcome"] = copy.deepcopy(failed["outcome"])
+worst["outcome"]["errors"] = failed["outcome"]["errors"] * 3
+worst["outcome"]["statement"] = failed["outcome"]["statement"] * 3
+worst["sanitization"]["category_reason"] = "very long reason " * 30
+worst["sanitization"]["method_reference"] = "very long reference " * 30
+worst["signer"]["subject"] = "CN=" + "x" * 300
+worst["references"]["work_order"] = f("WO-" * 100)
+write("failed-worst.json", worst)

@@ -96,7 +96,7 @@ TEST_P(PdfTest, RendersAndAttachmentsRoundTrip) {
 
 INSTANTIATE_TEST_SUITE_P(Variants, PdfTest,
                          ::testing::Values("success.json", "failed.json", "gutmann-long.json",
-                                           "sparse.json"));
+                                           "sparse.json", "failed-worst.json"));
 
 TEST(PdfTest, FailedTitleSaysFailed) {
   const std::string json_bytes = ReadData("failed.json");

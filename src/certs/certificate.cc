@@ -25,8 +25,11 @@ json MeasuredJson(const std::optional<json>& v) { return v ? Measured(*v) : NotR
 json ErrorsJson(const std::vector<IoErrorRecord>& v) {
   json a = json::array();
   for (const auto& e : v) {
-    a.push_back(json{{"operation", e.operation}, {"offset", e.offset}, {"length", e.length},
-                     {"errno", e.sys_errno}, {"message", e.message}});
+    a.push_back(json{{"operation", e.operation},
+                     {"offset", e.offset},
+                     {"length", e.length},
+                     {"errno", e.sys_errno},
+                     {"message", e.message}});
   }
   return a;
 }
@@ -75,17 +78,23 @@ std::vector<std::string> SuccessDoubts(const ErasureResult& r) {
     d.push_back("full verification planned " + std::to_string(v.bytes_planned) + " of " +
                 std::to_string(size) + " bytes");
   }
-  if (v.mismatched_bytes != 0) d.push_back(std::to_string(v.mismatched_bytes) + " bytes mismatched");
-  if (!v.unreadable.empty()) d.push_back(std::to_string(v.unreadable.size()) + " unreadable ranges");
+  if (v.mismatched_bytes != 0)
+    d.push_back(std::to_string(v.mismatched_bytes) + " bytes mismatched");
+  if (!v.unreadable.empty())
+    d.push_back(std::to_string(v.unreadable.size()) + " unreadable ranges");
   return d;
 }
 
 std::string Title(Outcome o) {
   switch (o) {
-    case Outcome::kSuccess: return "Certificate of Sanitization: SUCCESS";
-    case Outcome::kFailed: return "ERASURE FAILED: this medium is NOT sanitized";
-    case Outcome::kInterrupted: return "ERASURE INTERRUPTED: this medium is NOT sanitized";
-    case Outcome::kPartial: return "ERASURE PARTIAL: this medium is NOT fully sanitized";
+    case Outcome::kSuccess:
+      return "Certificate of Sanitization: SUCCESS";
+    case Outcome::kFailed:
+      return "ERASURE FAILED: this medium is NOT sanitized";
+    case Outcome::kInterrupted:
+      return "ERASURE INTERRUPTED: this medium is NOT sanitized";
+    case Outcome::kPartial:
+      return "ERASURE PARTIAL: this medium is NOT fully sanitized";
   }
   return "ERASURE FAILED: this medium is NOT sanitized";
 }
@@ -109,7 +118,8 @@ void ReadStationIdentity(Env* env, CertificateContext* ctx) {
 
 Result<json> BuildCertificate(const ErasureResult& result, const CertificateContext& ctx) {
   if (ctx.id.empty()) return Status::InvalidArgument("certificate: no id in the context");
-  if (ctx.issued_ms <= 0) return Status::InvalidArgument("certificate: no issue time in the context");
+  if (ctx.issued_ms <= 0)
+    return Status::InvalidArgument("certificate: no issue time in the context");
   const DeviceInfo& d = result.device;
 
   Outcome outcome = result.outcome;
@@ -120,8 +130,10 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
       outcome = Outcome::kFailed;
       std::string why;
       for (const auto& s : doubts) why += (why.empty() ? "" : "; ") + s;
-      errors.push_back("kesu certificate: the engine reported success but the record does not "
-                       "prove it (" + why + "); certified as failed");
+      errors.push_back(
+          "kesu certificate: the engine reported success but the record does not "
+          "prove it (" +
+          why + "); certified as failed");
     }
   }
   const bool ok = outcome == Outcome::kSuccess;
@@ -129,14 +141,16 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
   std::string statement;
   if (ok) {
     statement = "SUCCESS: all " + std::to_string(d.size) + " bytes were erased (" +
-                std::to_string(result.passes.size()) + (result.passes.size() == 1 ? " pass" : " passes") +
-                ", method " + result.method_id + ") and verified (" + v.mode +
+                std::to_string(result.passes.size()) +
+                (result.passes.size() == 1 ? " pass" : " passes") + ", method " + result.method_id +
+                ") and verified (" + v.mode +
                 "); NIST SP 800-88 category reached: " + result.nist_category + ".";
   } else {
     std::string upper = OutcomeName(outcome);
     for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    statement = upper + ": the erasure of this medium did not complete successfully; it must NOT "
-                        "be treated as sanitized." +
+    statement = upper +
+                ": the erasure of this medium did not complete successfully; it must NOT "
+                "be treated as sanitized." +
                 (errors.empty() ? std::string() : " First error: " + errors.front());
   }
 
@@ -144,15 +158,21 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
   for (const auto& p : result.passes) {
     json skipped = json::array();
     for (const auto& [off, len] : p.skipped) skipped.push_back({{"offset", off}, {"length", len}});
-    passes.push_back(json{{"index", p.index}, {"pattern", p.pattern}, {"verified", p.verified},
-                          {"bytes_written", p.bytes_written}, {"bytes_verified", p.bytes_verified},
-                          {"start_ms", p.start_ms}, {"end_ms", p.end_ms},
-                          {"bytes_per_second", p.bytes_per_second}, {"errors", ErrorsJson(p.errors)},
+    passes.push_back(json{{"index", p.index},
+                          {"pattern", p.pattern},
+                          {"verified", p.verified},
+                          {"bytes_written", p.bytes_written},
+                          {"bytes_verified", p.bytes_verified},
+                          {"start_ms", p.start_ms},
+                          {"end_ms", p.end_ms},
+                          {"bytes_per_second", p.bytes_per_second},
+                          {"errors", ErrorsJson(p.errors)},
                           {"skipped", skipped}});
   }
 
   std::optional<std::string> property;
-  if (auto it = ctx.property_numbers.find(d.serial); !d.serial.empty() && it != ctx.property_numbers.end()) {
+  if (auto it = ctx.property_numbers.find(d.serial);
+      !d.serial.empty() && it != ctx.property_numbers.end()) {
     property = it->second;
   } else if (auto jt = ctx.property_numbers.find(d.path); jt != ctx.property_numbers.end()) {
     property = jt->second;
@@ -173,7 +193,10 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
       {"issued_ms", ctx.issued_ms},
       {"issued_utc", certs::UtcIso(ctx.issued_ms)},
       {"outcome",
-       {{"result", OutcomeName(outcome)}, {"sanitized", ok}, {"statement", statement}, {"errors", errors}}},
+       {{"result", OutcomeName(outcome)},
+        {"sanitized", ok},
+        {"statement", statement},
+        {"errors", errors}}},
       {"tool", {{"name", "kesu"}, {"version", result.tool_version}, {"build", result.tool_build}}},
       {"station",
        {{"host", MeasuredOpt(ctx.host)},
@@ -205,7 +228,8 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"size_bytes", known_size ? Measured(d.size) : NotRecorded()},
         {"logical_sector_bytes", known_size ? Measured(d.logical_sector) : NotRecorded()},
         {"physical_sector_bytes", known_size ? Measured(d.physical_sector) : NotRecorded()},
-        {"transport", d.transport == Transport::kUnknown ? NotRecorded() : Measured(TransportName(d.transport))},
+        {"transport",
+         d.transport == Transport::kUnknown ? NotRecorded() : Measured(TransportName(d.transport))},
         {"type", d.media == MediaType::kUnknown ? NotRecorded() : Measured(MediaTypeName(d.media))},
         {"rotational", known_size ? Measured(d.rotational) : NotRecorded()},
         {"removable", known_size ? Measured(d.removable) : NotRecorded()},
@@ -247,7 +271,8 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"content_sha256", v.content_sha256},
         {"bytes_per_second", v.bytes_per_second}}},
       {"post_sanitization",
-       {{"destination", Attested(ctx.destination)}, {"classification", Attested(ctx.post_classification)}}},
+       {{"destination", Attested(ctx.destination)},
+        {"classification", Attested(ctx.post_classification)}}},
       {"custody", MeasuredJson(ctx.custody)},
       {"return_check", MeasuredJson(ctx.return_check)},
       {"validator",
@@ -286,7 +311,9 @@ std::string SanitizeFileComponent(const std::string& s) {
 
 std::string CertificateFileStem(const json& cert) {
   auto str = [](const json& f) -> std::string {
-    return f.is_object() && f.contains("value") && f["value"].is_string() ? f["value"].get<std::string>() : "";
+    return f.is_object() && f.contains("value") && f["value"].is_string()
+               ? f["value"].get<std::string>()
+               : "";
   };
   std::string station = str(cert["station"]["name"]);
   if (station.empty()) station = str(cert["station"]["host"]);

@@ -7,10 +7,9 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "certs/crypto.h"
@@ -26,8 +25,8 @@ inline constexpr int kCertificateSchemaVersion = 1;
 // ReadStationIdentity and work-order digests are "measured".
 struct CertificateContext {
   // Identity of this certificate: one per target; IssueCertificates fills both.
-  std::string id;        // UUID (certs::NewUuid)
-  int64_t issued_ms = 0; // Env::NowUnixMillis at issue
+  std::string id;         // UUID (certs::NewUuid)
+  int64_t issued_ms = 0;  // Env::NowUnixMillis at issue
 
   // Organisation (configuration [organisation]) — attested.
   std::optional<std::string> org_name, org_address, org_contact;

@@ -82,8 +82,9 @@ Result<std::vector<X509Ptr>> ParseCertsPem(std::string_view pem, const std::stri
   while (X509* c = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(c);
   ERR_clear_error();  // the loop ends on "no start line"
   if (out.empty()) {
-    return Status::InvalidArgument(what + ": no PEM certificate found (expected -----BEGIN "
-                                          "CERTIFICATE-----)");
+    return Status::InvalidArgument(what +
+                                   ": no PEM certificate found (expected -----BEGIN "
+                                   "CERTIFICATE-----)");
   }
   return out;
 }
@@ -112,7 +113,8 @@ CertSummary Summarize(X509* cert) {
   s.subject = NameToString(X509_get_subject_name(cert));
   s.issuer = NameToString(X509_get_issuer_name(cert));
   const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
-  s.serial_hex = ToHex(ASN1_STRING_get0_data(serial), static_cast<size_t>(ASN1_STRING_length(serial)));
+  s.serial_hex =
+      ToHex(ASN1_STRING_get0_data(serial), static_cast<size_t>(ASN1_STRING_length(serial)));
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   X509_digest(cert, EVP_sha256(), md, &n);

@@ -18,13 +18,27 @@
 
 namespace kesu::certs {
 
-struct EvpPkeyFree { void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); } };
-struct X509Free { void operator()(X509* p) const { X509_free(p); } };
-struct X509ReqFree { void operator()(X509_REQ* p) const { X509_REQ_free(p); } };
-struct CmsFree { void operator()(CMS_ContentInfo* p) const { CMS_ContentInfo_free(p); } };
-struct BioFree { void operator()(BIO* p) const { BIO_free_all(p); } };
-struct X509StoreFree { void operator()(X509_STORE* p) const { X509_STORE_free(p); } };
-struct X509StoreCtxFree { void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); } };
+struct EvpPkeyFree {
+  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct X509Free {
+  void operator()(X509* p) const { X509_free(p); }
+};
+struct X509ReqFree {
+  void operator()(X509_REQ* p) const { X509_REQ_free(p); }
+};
+struct CmsFree {
+  void operator()(CMS_ContentInfo* p) const { CMS_ContentInfo_free(p); }
+};
+struct BioFree {
+  void operator()(BIO* p) const { BIO_free_all(p); }
+};
+struct X509StoreFree {
+  void operator()(X509_STORE* p) const { X509_STORE_free(p); }
+};
+struct X509StoreCtxFree {
+  void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
+};
 using PkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 using X509Ptr = std::unique_ptr<X509, X509Free>;
 using X509ReqPtr = std::unique_ptr<X509_REQ, X509ReqFree>;

@@ -49,14 +49,14 @@ Status IssueCertificates(Env* env, const CertificateContext& base,
   certs::Signer signer;
   if (opts.key_path.empty()) {
     bool created = false;
-    KESU_ASSIGN_OR_RETURN(signer,
-                          certs::LoadOrCreateFirstUseSigner(env, Join(opts.cert_dir, "keys"),
-                                                            base.station_name.value_or("kesu-station"),
-                                                            &created));
-    spdlog::warn("NO STATION KEY CONFIGURED: signing with the self-signed key {}{}; its "
-                 "certificates verify as 'signature valid but signer untrusted'. Run 'kesu key "
-                 "init DIR' and pass --key DIR/station.key (or set [station] key).",
-                 signer.key_path, created ? " (made now, unencrypted, mode 0600)" : "");
+    KESU_ASSIGN_OR_RETURN(signer, certs::LoadOrCreateFirstUseSigner(
+                                      env, Join(opts.cert_dir, "keys"),
+                                      base.station_name.value_or("kesu-station"), &created));
+    spdlog::warn(
+        "NO STATION KEY CONFIGURED: signing with the self-signed key {}{}; its "
+        "certificates verify as 'signature valid but signer untrusted'. Run 'kesu key "
+        "init DIR' and pass --key DIR/station.key (or set [station] key).",
+        signer.key_path, created ? " (made now, unencrypted, mode 0600)" : "");
   } else {
     KESU_ASSIGN_OR_RETURN(std::string pass,
                           certs::ReadPassphrase(env, opts.passphrase,
@@ -72,7 +72,8 @@ Status IssueCertificates(Env* env, const CertificateContext& base,
     ctx.signer = signer_summary;
     KESU_ASSIGN_OR_RETURN(nlohmann::json cert, BuildCertificate(r, ctx));
     if (Status s = certs::ValidateCertificateSchema(cert); !s.ok()) {
-      return Status::Internal("certificate for " + r.device.path + " fails its own schema: " + s.message());
+      return Status::Internal("certificate for " + r.device.path +
+                              " fails its own schema: " + s.message());
     }
     const std::string bytes = SerializeCertificate(cert);
     KESU_ASSIGN_OR_RETURN(std::string p7s, certs::SignDetached(signer, bytes, ctx.issued_ms));
@@ -86,9 +87,10 @@ Status IssueCertificates(Env* env, const CertificateContext& base,
     if (cert["outcome"]["result"] != OutcomeName(r.outcome)) ic.outcome = Outcome::kFailed;
     KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ic.json_path, bytes, 0600));
     KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ic.p7s_path, p7s, 0600));
-    KESU_ASSIGN_OR_RETURN(certs::LedgerEntry entry,
-                          certs::LedgerAppend(env, opts.cert_dir, ctx.id, stem + ".json", ctx.issued_ms,
-                                              ic.json_sha256, certs::Sha256Hex(p7s)));
+    KESU_ASSIGN_OR_RETURN(
+        certs::LedgerEntry entry,
+        certs::LedgerAppend(env, opts.cert_dir, ctx.id, stem + ".json", ctx.issued_ms,
+                            ic.json_sha256, certs::Sha256Hex(p7s)));
     ic.ledger_seq = entry.seq;
     if (opts.render_pdf) {
       const std::string pdf = Join(opts.cert_dir, stem + ".pdf");
@@ -110,20 +112,30 @@ void AddCertificateOptions(CLI::App* cmd, CertificateCliOptions* o) {
   cmd->add_option("--operator-org", o->operator_organisation, "Operator's organisation (attested)");
   cmd->add_option("--location", o->operator_location, "Where the work is done (attested)");
   cmd->add_option("--customer", o->customer, "Customer's name for the certificate (attested)");
-  cmd->add_option("--cert-dir", o->cert_dir, "Certificate directory (default: [station] cert_dir, else " +
-                                                  std::string(kDefaultCertDir) + ")");
-  cmd->add_option("--key", o->key_path, "Station private key (station.pem beside it); default [station] key");
-  cmd->add_option("--passphrase-file", o->passphrase_file, "Read the key's passphrase from the first line of FILE");
-  cmd->add_option("--passphrase-env", o->passphrase_env, "Read the key's passphrase from environment variable VAR");
+  cmd->add_option("--cert-dir", o->cert_dir,
+                  "Certificate directory (default: [station] cert_dir, else " +
+                      std::string(kDefaultCertDir) + ")");
+  cmd->add_option("--key", o->key_path,
+                  "Station private key (station.pem beside it); default [station] key");
+  cmd->add_option("--passphrase-file", o->passphrase_file,
+                  "Read the key's passphrase from the first line of FILE");
+  cmd->add_option("--passphrase-env", o->passphrase_env,
+                  "Read the key's passphrase from environment variable VAR");
   cmd->add_option("--work-order-ref", o->work_order_ref, "Work order reference (attested)");
-  cmd->add_option("--agreement-ref", o->agreement_ref, "Agreement (contract or memo) reference (attested)");
-  cmd->add_option("--approval-ref", o->approval_ref, "Customer's prior approval reference, clause 13-2 (attested)");
-  cmd->add_option("--property-number", o->property_number, "Media property (asset) number (attested)");
+  cmd->add_option("--agreement-ref", o->agreement_ref,
+                  "Agreement (contract or memo) reference (attested)");
+  cmd->add_option("--approval-ref", o->approval_ref,
+                  "Customer's prior approval reference, clause 13-2 (attested)");
+  cmd->add_option("--property-number", o->property_number,
+                  "Media property (asset) number (attested)");
   cmd->add_option("--media-source", o->media_source, "Where the medium came from (attested)");
   cmd->add_option("--customer-erased", o->customer_erased,
-                  "Customer-erasure confirmation, clauses 3-8/3-10 (attested), e.g. 'not erased; entrusted to us'");
-  cmd->add_option("--destination", o->destination, "Post-sanitization destination (attested), e.g. 'returned to customer'");
-  cmd->add_option("--validator", o->validator, "Name of the person validating the sanitization (attested)");
+                  "Customer-erasure confirmation, clauses 3-8/3-10 (attested), e.g. 'not erased; "
+                  "entrusted to us'");
+  cmd->add_option("--destination", o->destination,
+                  "Post-sanitization destination (attested), e.g. 'returned to customer'");
+  cmd->add_option("--validator", o->validator,
+                  "Name of the person validating the sanitization (attested)");
   cmd->add_flag("--no-pdf", o->no_pdf, "Do not render the PDF certificate");
 }
 
@@ -139,7 +151,8 @@ Result<CertificateSetup> PrepareCertificates(
   c.org_contact = cfg.org_contact;
   c.station_name = cfg.station_name;
   c.operator_name = Opt(o.operator_name) ? Opt(o.operator_name) : cfg.operator_name;
-  c.operator_organisation = Opt(o.operator_organisation) ? Opt(o.operator_organisation) : cfg.operator_organisation;
+  c.operator_organisation =
+      Opt(o.operator_organisation) ? Opt(o.operator_organisation) : cfg.operator_organisation;
   c.operator_location = Opt(o.operator_location) ? Opt(o.operator_location) : cfg.operator_location;
   c.customer = Opt(o.customer);
   c.work_order_ref = Opt(o.work_order_ref);

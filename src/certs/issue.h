@@ -15,11 +15,10 @@
 // Thread-safety: one IssueCertificates per certificate directory at a time.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "base/status.h"
 #include "certs/certificate.h"
@@ -72,7 +71,7 @@ void AddCertificateOptions(CLI::App* erase_cmd, CertificateCliOptions* opts);
 struct CertificateSetup {
   CertificateContext context;  // organisation, station, operator, references; id/time unset
   IssueOptions options;
-  std::string trust_anchor;    // configured trust anchor path ("" when none)
+  std::string trust_anchor;  // configured trust anchor path ("" when none)
 };
 // Merges the configuration (`config_path`, "" = default) and the options (options win), reads
 // the station identity through Env. `prompt` asks for the passphrase on the TTY (may be null).

@@ -21,7 +21,8 @@ Status AddExt(X509* cert, X509* issuer, int nid, const char* value) {
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, issuer != nullptr ? issuer : cert, cert, nullptr, nullptr, 0);
   X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  if (ext == nullptr) return Status::Internal(std::string("X.509 extension ") + value + ": " + OpenSslError());
+  if (ext == nullptr)
+    return Status::Internal(std::string("X.509 extension ") + value + ": " + OpenSslError());
   int ok = X509_add_ext(cert, ext, -1);
   X509_EXTENSION_free(ext);
   if (ok != 1) return Status::Internal("X509_add_ext: " + OpenSslError());
@@ -29,15 +30,16 @@ Status AddExt(X509* cert, X509* issuer, int nid, const char* value) {
 }
 
 Status SetName(X509_NAME* name, const std::string& cn, const std::string& org) {
-  if (!org.empty() &&
-      X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
-                                 reinterpret_cast<const unsigned char*>(org.c_str()), -1, -1, 0) != 1) {
+  if (!org.empty() && X509_NAME_add_entry_by_txt(
+                          name, "O", MBSTRING_UTF8,
+                          reinterpret_cast<const unsigned char*>(org.c_str()), -1, -1, 0) != 1) {
     return Status::InvalidArgument("organisation name '" + org + "': " + OpenSslError());
   }
   if (X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                                 reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0) != 1) {
-    return Status::InvalidArgument("common name '" + cn + "' (at most 64 characters): " +
-                                   OpenSslError());
+                                 reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1,
+                                 0) != 1) {
+    return Status::InvalidArgument("common name '" + cn +
+                                   "' (at most 64 characters): " + OpenSslError());
   }
   return Status::Ok();
 }
@@ -67,7 +69,8 @@ Result<std::string> ReadPassphrase(Env* env, const PassphraseSource& src, const 
     size_t nl = pass.find_first_of("\r\n");
     if (nl != std::string::npos) pass.resize(nl);
     if (pass.empty()) {
-      return Status::InvalidArgument(src.file + ": passphrase file is empty; put the passphrase on its first line");
+      return Status::InvalidArgument(
+          src.file + ": passphrase file is empty; put the passphrase on its first line");
     }
     return pass;
   }
@@ -100,12 +103,14 @@ Result<X509Ptr> IssueCert(const CertSpec& spec, EVP_PKEY* subject_key, EVP_PKEY*
   if (!cert) return Status::Internal("X509_new: " + OpenSslError());
   X509_set_version(cert.get(), 2);  // v3
   unsigned char serial[16];
-  if (RAND_bytes(serial, sizeof serial) != 1) return Status::Internal("RAND_bytes: " + OpenSslError());
+  if (RAND_bytes(serial, sizeof serial) != 1)
+    return Status::Internal("RAND_bytes: " + OpenSslError());
   serial[0] &= 0x7f;  // positive
   BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
   BN_free(bn);
-  KESU_RETURN_IF_ERROR(SetName(X509_get_subject_name(cert.get()), spec.common_name, spec.organisation));
+  KESU_RETURN_IF_ERROR(
+      SetName(X509_get_subject_name(cert.get()), spec.common_name, spec.organisation));
   X509_set_issuer_name(cert.get(), issuer != nullptr ? X509_get_subject_name(issuer)
                                                      : X509_get_subject_name(cert.get()));
   ASN1_TIME_set(X509_getm_notBefore(cert.get()), static_cast<time_t>(spec.not_before_unix));
@@ -114,7 +119,8 @@ Result<X509Ptr> IssueCert(const CertSpec& spec, EVP_PKEY* subject_key, EVP_PKEY*
   X509* iss = issuer != nullptr ? issuer : cert.get();
   switch (spec.kind) {
     case CertSpec::Kind::kCa:
-      KESU_RETURN_IF_ERROR(AddExt(cert.get(), iss, NID_basic_constraints, "critical,CA:TRUE,pathlen:0"));
+      KESU_RETURN_IF_ERROR(
+          AddExt(cert.get(), iss, NID_basic_constraints, "critical,CA:TRUE,pathlen:0"));
       KESU_RETURN_IF_ERROR(AddExt(cert.get(), iss, NID_key_usage, "critical,keyCertSign,cRLSign"));
       break;
     case CertSpec::Kind::kStation:
@@ -141,11 +147,11 @@ Result<X509Ptr> IssueCert(const CertSpec& spec, EVP_PKEY* subject_key, EVP_PKEY*
 
 Result<std::string> PrivateKeyToPem(EVP_PKEY* key, const std::string& passphrase) {
   BioPtr bio(BIO_new(BIO_s_mem()));
-  int ok = passphrase.empty()
-               ? PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
-               : PEM_write_bio_PKCS8PrivateKey(bio.get(), key, EVP_aes_256_cbc(),
-                                               passphrase.data(), static_cast<int>(passphrase.size()),
-                                               nullptr, nullptr);
+  int ok =
+      passphrase.empty()
+          ? PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr)
+          : PEM_write_bio_PKCS8PrivateKey(bio.get(), key, EVP_aes_256_cbc(), passphrase.data(),
+                                          static_cast<int>(passphrase.size()), nullptr, nullptr);
   if (ok != 1) return Status::Internal("PKCS#8 encoding of a private key: " + OpenSslError());
   return BioToString(bio.get());
 }
@@ -154,8 +160,8 @@ Result<PkeyPtr> PrivateKeyFromPem(const std::string& pem, const std::string& pas
                                   const std::string& what) {
   BioPtr bio = MemBio(pem);
   // With a non-null user argument and no callback, OpenSSL uses it as the passphrase.
-  EVP_PKEY* k = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr,
-                                        const_cast<char*>(passphrase.c_str()));
+  EVP_PKEY* k =
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, const_cast<char*>(passphrase.c_str()));
   if (k == nullptr) {
     std::string err = OpenSslError();
     bool encrypted = pem.find("ENCRYPTED") != std::string::npos;
@@ -169,13 +175,15 @@ Result<PkeyPtr> PrivateKeyFromPem(const std::string& pem, const std::string& pas
 
 Status KeyInit(Env* env, const KeyInitOptions& o, const std::string& passphrase) {
   if (o.dir.empty()) return Status::InvalidArgument("key init: no directory given");
-  if (o.days <= 0 || o.ca_days <= 0) return Status::InvalidArgument("key init: --days must be positive");
+  if (o.days <= 0 || o.ca_days <= 0)
+    return Status::InvalidArgument("key init: --days must be positive");
   if (passphrase.empty()) return Status::InvalidArgument("key init: empty passphrase refused");
   const std::string station_key = Join(o.dir, "station.key");
   const std::string ca_key = Join(o.dir, "ca.key");
   if (env->FileExists(station_key) || (!o.csr && env->FileExists(ca_key))) {
-    return Status::Refused(o.dir + ": already holds a station.key or ca.key; refusing to replace "
-                                   "keys (choose another directory or move them away)");
+    return Status::Refused(o.dir +
+                           ": already holds a station.key or ca.key; refusing to replace "
+                           "keys (choose another directory or move them away)");
   }
   KESU_RETURN_IF_ERROR(env->CreateDir(o.dir, 0700));
   const int64_t now = env->NowUnixMillis() / 1000;
@@ -218,7 +226,8 @@ Status KeyInit(Env* env, const KeyInitOptions& o, const std::string& passphrase)
   KESU_ASSIGN_OR_RETURN(std::string ckey_pem, PrivateKeyToPem(ckey.get(), passphrase));
   KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ca_key, ckey_pem, kKeyMode));
   KESU_RETURN_IF_ERROR(env->WriteFileAtomic(station_key, skey_pem, kKeyMode));
-  KESU_RETURN_IF_ERROR(env->WriteFileAtomic(Join(o.dir, "ca.pem"), CertToPem(ca_cert.get()), kPublicMode));
+  KESU_RETURN_IF_ERROR(
+      env->WriteFileAtomic(Join(o.dir, "ca.pem"), CertToPem(ca_cert.get()), kPublicMode));
   return env->WriteFileAtomic(Join(o.dir, "station.pem"),
                               CertToPem(st_cert.get()) + CertToPem(ca_cert.get()), kPublicMode);
 }
@@ -230,14 +239,15 @@ Status KeyInstall(Env* env, const std::string& dir, const std::string& cert_pem,
   KESU_ASSIGN_OR_RETURN(PkeyPtr key, PrivateKeyFromPem(key_pem, passphrase, key_path));
   KESU_ASSIGN_OR_RETURN(auto certs, ParseCertsPem(cert_pem, "station certificate"));
   if (!KeyMatchesCert(key.get(), certs[0].get())) {
-    return Status::InvalidArgument("station certificate '" +
-                                   NameToString(X509_get_subject_name(certs[0].get())) +
-                                   "' does not match " + key_path + " (signed for another request?)");
+    return Status::InvalidArgument(
+        "station certificate '" + NameToString(X509_get_subject_name(certs[0].get())) +
+        "' does not match " + key_path + " (signed for another request?)");
   }
   uint32_t ku = X509_get_key_usage(certs[0].get());
   if ((ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
-    return Status::InvalidArgument("station certificate lacks keyUsage digitalSignature/nonRepudiation; "
-                                   "ask the CA to sign with those key usages");
+    return Status::InvalidArgument(
+        "station certificate lacks keyUsage digitalSignature/nonRepudiation; "
+        "ask the CA to sign with those key usages");
   }
   return env->WriteFileAtomic(Join(dir, "station.pem"), cert_pem, kPublicMode);
 }
@@ -280,7 +290,8 @@ Result<Signer> LoadOrCreateFirstUseSigner(Env* env, const std::string& keys_dir,
   KESU_ASSIGN_OR_RETURN(X509Ptr cert, IssueCert(spec, key.get(), key.get(), nullptr));
   KESU_ASSIGN_OR_RETURN(std::string pem, PrivateKeyToPem(key.get(), ""));
   KESU_RETURN_IF_ERROR(env->WriteFileAtomic(key_path, pem, kKeyMode));
-  KESU_RETURN_IF_ERROR(env->WriteFileAtomic(Join(keys_dir, "station.pem"), CertToPem(cert.get()), kPublicMode));
+  KESU_RETURN_IF_ERROR(
+      env->WriteFileAtomic(Join(keys_dir, "station.pem"), CertToPem(cert.get()), kPublicMode));
   *created = true;
   Signer s;
   s.key = std::move(key);

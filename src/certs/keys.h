@@ -11,9 +11,9 @@
 //
 // Keys are ECDSA P-256 (CMS with Ed25519 does not work in Debian 12's OpenSSL 3.0). Station
 // certificates carry keyUsage critical digitalSignature,nonRepudiation and no extendedKeyUsage;
-// CA certificates carry basicConstraints critical CA:TRUE, pathlen:0 and keyUsage keyCertSign,cRLSign.
-// All files go through Env::WriteFileAtomic; the passphrase is never written anywhere.
-// Thread-safety: functions are independent; callers serialise writes to one DIR.
+// CA certificates carry basicConstraints critical CA:TRUE, pathlen:0 and keyUsage
+// keyCertSign,cRLSign. All files go through Env::WriteFileAtomic; the passphrase is never written
+// anywhere. Thread-safety: functions are independent; callers serialise writes to one DIR.
 #pragma once
 
 #include <functional>
@@ -43,9 +43,9 @@ struct KeyInitOptions {
   std::string dir;
   std::string organisation = "kesu organisation";
   std::string station = "kesu-station";
-  int days = 825;          // station certificate validity
-  int ca_days = 3650;      // CA certificate validity
-  bool csr = false;        // write station.key + station.csr only
+  int days = 825;      // station certificate validity
+  int ca_days = 3650;  // CA certificate validity
+  bool csr = false;    // write station.key + station.csr only
 };
 // Makes the files listed above; fails with kRefused (exit 3) rather than overwrite an existing
 // station.key or ca.key. `now_ms` (Env clock) starts the validity.

@@ -72,20 +72,23 @@ LedgerReport CheckLedgerText(const std::string& text) {
   for (size_t i = 0; i < lines.size(); ++i) {
     LedgerEntry e;
     if (!ParseEntry(lines[i], &e)) {
-      Fail(&r, expected, "line " + std::to_string(i + 1) +
-                             " is not a ledger entry (edited or inserted; it should be seq " +
-                             std::to_string(expected) + ")");
+      Fail(&r, expected,
+           "line " + std::to_string(i + 1) +
+               " is not a ledger entry (edited or inserted; it should be seq " +
+               std::to_string(expected) + ")");
       break;
     }
     if (e.seq != expected) {
       if (seen.count(e.seq) != 0 || e.seq < expected) {
-        Fail(&r, e.seq, "line " + std::to_string(i + 1) + " repeats or goes back to seq " +
-                            std::to_string(e.seq) + " where seq " + std::to_string(expected) +
-                            " was expected (a line was reordered or inserted)");
+        Fail(&r, e.seq,
+             "line " + std::to_string(i + 1) + " repeats or goes back to seq " +
+                 std::to_string(e.seq) + " where seq " + std::to_string(expected) +
+                 " was expected (a line was reordered or inserted)");
       } else {
-        Fail(&r, expected, "missing: line " + std::to_string(i + 1) + " has seq " +
-                               std::to_string(e.seq) + " where seq " + std::to_string(expected) +
-                               " was expected (a line was removed or reordered)");
+        Fail(&r, expected,
+             "missing: line " + std::to_string(i + 1) + " has seq " + std::to_string(e.seq) +
+                 " where seq " + std::to_string(expected) +
+                 " was expected (a line was removed or reordered)");
       }
       break;
     }
@@ -120,13 +123,15 @@ Result<LedgerEntry> LedgerAppend(Env* env, const std::string& cert_dir, const st
     std::vector<std::string> lines = SplitLines(text);
     if (!lines.empty()) {
       if (text.back() != '\n') {
-        return Status::Corruption(path + ": the last line is incomplete (interrupted append); "
-                                         "run 'kesu ledger verify' and repair the ledger");
+        return Status::Corruption(path +
+                                  ": the last line is incomplete (interrupted append); "
+                                  "run 'kesu ledger verify' and repair the ledger");
       }
       LedgerEntry last;
       if (!ParseEntry(lines.back(), &last)) {
-        return Status::Corruption(path + ": the last line is not a ledger entry; run 'kesu ledger "
-                                         "verify' and repair the ledger before issuing more");
+        return Status::Corruption(path +
+                                  ": the last line is not a ledger entry; run 'kesu ledger "
+                                  "verify' and repair the ledger before issuing more");
       }
       e.seq = last.seq + 1;
       e.prev_sha256 = Sha256Hex(lines.back());
@@ -137,19 +142,24 @@ Result<LedgerEntry> LedgerAppend(Env* env, const std::string& cert_dir, const st
   e.issued_ms = issued_ms;
   e.json_sha256 = json_sha256;
   e.p7s_sha256 = p7s_sha256;
-  json j = {{"seq", e.seq},           {"cert_id", cert_id},         {"file", file},
-            {"issued_ms", issued_ms}, {"json_sha256", json_sha256}, {"p7s_sha256", p7s_sha256},
+  json j = {{"seq", e.seq},
+            {"cert_id", cert_id},
+            {"file", file},
+            {"issued_ms", issued_ms},
+            {"json_sha256", json_sha256},
+            {"p7s_sha256", p7s_sha256},
             {"prev_sha256", e.prev_sha256}};
   e.line = j.dump();
   KESU_RETURN_IF_ERROR(env->AppendFileDurable(path, e.line + "\n", 0600));
   return e;
 }
 
-Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir, const std::string& tsq_path,
-                                  const std::string& tsa_ca_pem) {
+Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir,
+                                  const std::string& tsq_path, const std::string& tsa_ca_pem) {
   const std::string path = Join(cert_dir, kLedgerFile);
   if (!env->FileExists(path)) {
-    return Status::NotFound(path + ": no ledger (pass --cert-dir DIR naming the certificate directory)");
+    return Status::NotFound(path +
+                            ": no ledger (pass --cert-dir DIR naming the certificate directory)");
   }
   KESU_ASSIGN_OR_RETURN(std::string text, env->ReadFile(path));
   LedgerReport r = CheckLedgerText(text);
@@ -160,8 +170,10 @@ Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir, const s
     if (!env->FileExists(json_path)) continue;
     KESU_ASSIGN_OR_RETURN(std::string bytes, env->ReadFile(json_path));
     if (Sha256Hex(bytes) != e.json_sha256) {
-      Fail(&r, e.seq, e.file + " no longer hashes to the json_sha256 recorded in the ledger (the "
-                               "certificate or this line was edited)");
+      Fail(&r, e.seq,
+           e.file +
+               " no longer hashes to the json_sha256 recorded in the ledger (the "
+               "certificate or this line was edited)");
       break;
     }
     if (env->FileExists(json_path + ".p7s")) {
@@ -192,12 +204,15 @@ Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir, const s
   return r;
 }
 
-Result<std::string> LedgerTimestampQuery(Env* env, const std::string& cert_dir, uint64_t* head_seq) {
+Result<std::string> LedgerTimestampQuery(Env* env, const std::string& cert_dir,
+                                         uint64_t* head_seq) {
   const std::string path = Join(cert_dir, kLedgerFile);
   KESU_ASSIGN_OR_RETURN(std::string text, env->ReadFile(path));
   LedgerReport r = CheckLedgerText(text);
-  if (!r.ok) return Status::Corruption(path + ": " + r.message + "; not timestamping a broken ledger");
-  if (r.entries.empty()) return Status::NotFound(path + ": the ledger is empty; nothing to timestamp");
+  if (!r.ok)
+    return Status::Corruption(path + ": " + r.message + "; not timestamping a broken ledger");
+  if (r.entries.empty())
+    return Status::NotFound(path + ": the ledger is empty; nothing to timestamp");
   const LedgerEntry& head = r.entries.back();
   *head_seq = head.seq;
   unsigned char md[SHA256_DIGEST_LENGTH];
@@ -243,7 +258,8 @@ Result<std::string> VerifyTimestamp(const std::string& tsq_der, const std::strin
   }
   // Which ledger line was stamped.
   const ASN1_OCTET_STRING* imprint = TS_MSG_IMPRINT_get_msg(TS_REQ_get_msg_imprint(req));
-  std::string digest = ToHex(ASN1_STRING_get0_data(imprint), static_cast<size_t>(ASN1_STRING_length(imprint)));
+  std::string digest =
+      ToHex(ASN1_STRING_get0_data(imprint), static_cast<size_t>(ASN1_STRING_length(imprint)));
   const LedgerEntry* covered = nullptr;
   for (const auto& e : entries) {
     if (Sha256Hex(e.line) == digest) covered = &e;
@@ -274,9 +290,11 @@ Result<std::string> VerifyTimestamp(const std::string& tsq_der, const std::strin
   TS_REQ_free(req);
   if (ok != 1) return Status::Corruption("the timestamp response does not verify: " + err);
   if (covered == nullptr) {
-    return Status::Corruption("the stamped digest " + digest + " is not the hash of any ledger line");
+    return Status::Corruption("the stamped digest " + digest +
+                              " is not the hash of any ledger line");
   }
-  return "covers seq " + std::to_string(covered->seq) + " (and every line before it), stamped " + when + note;
+  return "covers seq " + std::to_string(covered->seq) + " (and every line before it), stamped " +
+         when + note;
 }
 
 }  // namespace kesu::certs

@@ -6,11 +6,10 @@
 // anchor the whole chain at a TSA later. Thread-safety: one writer per CERT_DIR at a time.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "env/env.h"
@@ -39,25 +38,24 @@ Result<LedgerEntry> LedgerAppend(Env* env, const std::string& cert_dir, const st
 struct LedgerReport {
   std::vector<LedgerEntry> entries;  // parsed lines, in file order
   bool ok = true;
-  uint64_t first_bad_seq = 0;        // the first bad sequence number (0 when ok)
-  std::string message;               // one line naming it and why
-  std::vector<std::string> notes;    // timestamp results and other information
+  uint64_t first_bad_seq = 0;      // the first bad sequence number (0 when ok)
+  std::string message;             // one line naming it and why
+  std::vector<std::string> notes;  // timestamp results and other information
 };
 // Checks every line: parses, sequence numbers 1,2,3… without gaps, duplicates or reordering,
 // each prev_sha256, and — when a certificate file named in a line lies in CERT_DIR — that its
 // .json and .json.p7s still hash to the recorded digests. Then, when `tsq_path` (default
 // CERT_DIR/ledger-head.tsq) exists with a .tsr beside it (same name, extension .tsr), checks it
 // with VerifyTimestamp; a bad timestamp makes the report fail. kNotFound when there is no ledger.
-Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir, const std::string& tsq_path,
-                                  const std::string& tsa_ca_pem);
+Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir,
+                                  const std::string& tsq_path, const std::string& tsa_ca_pem);
 
 // Parses a whole ledger text (no file access); used by LedgerVerify and cert verify.
 LedgerReport CheckLedgerText(const std::string& text);
 
 // RFC 3161 TimeStampReq (DER): version 1, messageImprint SHA-256 of the head line's bytes,
 // a random 64-bit nonce, certReq true. kNotFound on an empty ledger.
-Result<std::string> LedgerTimestampQuery(Env* env, const std::string& cert_dir,
-                                         uint64_t* head_seq);
+Result<std::string> LedgerTimestampQuery(Env* env, const std::string& cert_dir, uint64_t* head_seq);
 
 // Checks a TimeStampResp against the request it answers: status granted, imprint and nonce
 // match, and — when `tsa_ca_pem` is not empty — the TSA's signature chains to it (TSA

@@ -35,9 +35,10 @@ class Validator {
     }
     if (doc.is_number() && s.contains("minimum")) {
       const int64_t min = s["minimum"].get<int64_t>();
-      const bool below = doc.is_number_float()      ? doc.get<double>() < static_cast<double>(min)
-                         : doc.is_number_unsigned() ? min > 0 && doc.get<uint64_t>() < static_cast<uint64_t>(min)
-                                                    : doc.get<int64_t>() < min;
+      const bool below = doc.is_number_float() ? doc.get<double>() < static_cast<double>(min)
+                         : doc.is_number_unsigned()
+                             ? min > 0 && doc.get<uint64_t>() < static_cast<uint64_t>(min)
+                             : doc.get<int64_t>() < min;
       if (below) {
         return ptr + ": below minimum " + s["minimum"].dump();
       }
@@ -47,15 +48,16 @@ class Validator {
       if (s.contains("minLength") && v.size() < s["minLength"].get<size_t>()) {
         return ptr + ": shorter than " + s["minLength"].dump() + " characters";
       }
-      if (s.contains("pattern") &&
-          !std::regex_search(v, std::regex(s["pattern"].get<std::string>(), std::regex::ECMAScript))) {
+      if (s.contains("pattern") && !std::regex_search(v, std::regex(s["pattern"].get<std::string>(),
+                                                                    std::regex::ECMAScript))) {
         return ptr + ": " + doc.dump() + " does not match " + s["pattern"].get<std::string>();
       }
     }
     if (doc.is_object()) {
       if (s.contains("required")) {
         for (const auto& k : s["required"]) {
-          if (!doc.contains(k.get<std::string>())) return ptr + ": missing required key \"" + k.get<std::string>() + "\"";
+          if (!doc.contains(k.get<std::string>()))
+            return ptr + ": missing required key \"" + k.get<std::string>() + "\"";
         }
       }
       const json props = s.value("properties", json::object());
@@ -88,9 +90,11 @@ class Validator {
     if (s.contains("oneOf")) {
       int n = 0;
       for (const auto& sub : s["oneOf"]) n += Check(doc, sub, ptr).empty() ? 1 : 0;
-      if (n != 1) return ptr + ": not valid under exactly one of oneOf (" + std::to_string(n) + " match)";
+      if (n != 1)
+        return ptr + ": not valid under exactly one of oneOf (" + std::to_string(n) + " match)";
     }
-    if (s.contains("not") && Check(doc, s["not"], ptr).empty()) return ptr + ": matches a forbidden schema";
+    if (s.contains("not") && Check(doc, s["not"], ptr).empty())
+      return ptr + ": matches a forbidden schema";
     return "";
   }
 

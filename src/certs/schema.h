@@ -9,9 +9,8 @@
 // Thread-safe.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "base/status.h"
 

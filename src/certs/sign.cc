@@ -14,8 +14,8 @@ Result<std::string> SignDetached(const Signer& signer, std::string_view content,
   CmsPtr cms(CMS_sign(nullptr, nullptr, chain, nullptr, flags));
   sk_X509_free(chain);  // the CMS holds its own references
   if (!cms) return Status::Internal("CMS_sign: " + OpenSslError());
-  CMS_SignerInfo* si = CMS_add1_signer(cms.get(), signer.cert.get(), signer.key.get(), EVP_sha256(),
-                                       flags);
+  CMS_SignerInfo* si =
+      CMS_add1_signer(cms.get(), signer.cert.get(), signer.key.get(), EVP_sha256(), flags);
   if (si == nullptr) return Status::Internal("CMS_add1_signer: " + OpenSslError());
   // signingTime = the certificate's issue time (RFC 5652 §11.3), so the station's clock source
   // is the Env's. UTCTime up to 2049, GeneralizedTime after (ASN1_TIME_set picks).
@@ -28,7 +28,8 @@ Result<std::string> SignDetached(const Signer& signer, std::string_view content,
     return Status::Internal("CMS_final: " + OpenSslError());
   }
   BioPtr out(BIO_new(BIO_s_mem()));
-  if (i2d_CMS_bio(out.get(), cms.get()) != 1) return Status::Internal("i2d_CMS_bio: " + OpenSslError());
+  if (i2d_CMS_bio(out.get(), cms.get()) != 1)
+    return Status::Internal("i2d_CMS_bio: " + OpenSslError());
   return BioToString(out.get());
 }
 
@@ -71,10 +72,11 @@ Result<SignatureReport> VerifyDetached(std::string_view content, std::string_vie
                  CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY) != 1) {
     std::string err = OpenSslError();
     r.check = "signature";
-    r.message = err.find("digest failure") != std::string::npos
-                    ? "the signature does not match these bytes (content digest differs: the JSON was "
-                      "modified, or the .p7s belongs to another certificate)"
-                    : "the signature does not verify: " + err;
+    r.message =
+        err.find("digest failure") != std::string::npos
+            ? "the signature does not match these bytes (content digest differs: the JSON was "
+              "modified, or the .p7s belongs to another certificate)"
+            : "the signature does not verify: " + err;
     return r;
   }
   r.signature_ok = true;
@@ -130,10 +132,11 @@ Result<SignatureReport> VerifyDetached(std::string_view content, std::string_vie
     case X509_V_ERR_CERT_HAS_EXPIRED:
     case X509_V_ERR_CERT_NOT_YET_VALID:
       r.check = "validity";
-      r.message = std::string(depth == 0 ? "the station certificate" : "a CA certificate in its chain") +
-                  " was not valid at the signing time " + when + " (" +
-                  X509_verify_cert_error_string(err) + "; station certificate valid " +
-                  r.signer.not_before_utc + " to " + r.signer.not_after_utc + ")";
+      r.message =
+          std::string(depth == 0 ? "the station certificate" : "a CA certificate in its chain") +
+          " was not valid at the signing time " + when + " (" + X509_verify_cert_error_string(err) +
+          "; station certificate valid " + r.signer.not_before_utc + " to " +
+          r.signer.not_after_utc + ")";
       return r;
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
     case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
@@ -141,13 +144,14 @@ Result<SignatureReport> VerifyDetached(std::string_view content, std::string_vie
     case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
       r.check = "chain";
-      r.message = "signature valid but signer untrusted: '" + r.signer.subject + "' (issued by '" +
-                  r.signer.issuer + "') " +
-                  (r.signer.self_signed ? "is a self-signed station key"
-                   : anchors == 0       ? "cannot be checked"
-                                        : "does not chain to the trust anchor") +
-                  (anchors == 0 ? " (no trust anchor: pass --ca CA.pem or set [station] trust_anchor)"
-                                : "");
+      r.message =
+          "signature valid but signer untrusted: '" + r.signer.subject + "' (issued by '" +
+          r.signer.issuer + "') " +
+          (r.signer.self_signed ? "is a self-signed station key"
+           : anchors == 0       ? "cannot be checked"
+                                : "does not chain to the trust anchor") +
+          (anchors == 0 ? " (no trust anchor: pass --ca CA.pem or set [station] trust_anchor)"
+                        : "");
       return r;
     default:
       r.check = "chain";

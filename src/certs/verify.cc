@@ -2,7 +2,6 @@
 #include "certs/verify.h"
 
 #include <filesystem>
-
 #include <nlohmann/json.hpp>
 
 #include "certs/crypto.h"
@@ -23,15 +22,17 @@ namespace {
 
 bool IsPdf(const std::string& bytes) { return bytes.rfind("%PDF-", 0) == 0; }
 
-Result<std::pair<std::string, std::string>> PdfAttachments(const std::string& pdf, const std::string& file) {
+Result<std::pair<std::string, std::string>> PdfAttachments(const std::string& pdf,
+                                                           const std::string& file) {
 #if KESU_HAVE_PDF
   auto r = ExtractPdfAttachments(pdf);
   if (!r.ok()) return r.status().WithContext(file);
   return r;
 #else
   (void)pdf;
-  return Status::Unsupported(file + ": reading certificates from a PDF is not built into this kesu; "
-                                    "verify the .json and .json.p7s instead");
+  return Status::Unsupported(file +
+                             ": reading certificates from a PDF is not built into this kesu; "
+                             "verify the .json and .json.p7s instead");
 #endif
 }
 
@@ -79,10 +80,10 @@ Result<CertVerifyReport> VerifyCertificateFile(Env* env, const std::string& file
   }
 
   // Ledger lookups (used to explain signature failures and for the inclusion check).
-  const std::string dir = !opts.cert_dir.empty()
-                              ? opts.cert_dir
-                              : std::filesystem::path(file).parent_path().string();
-  const std::string ledger_path = (std::filesystem::path(dir.empty() ? "." : dir) / kLedgerFile).string();
+  const std::string dir =
+      !opts.cert_dir.empty() ? opts.cert_dir : std::filesystem::path(file).parent_path().string();
+  const std::string ledger_path =
+      (std::filesystem::path(dir.empty() ? "." : dir) / kLedgerFile).string();
   std::optional<LedgerReport> ledger;
   if (env->FileExists(ledger_path)) {
     auto text = env->ReadFile(ledger_path);
@@ -102,9 +103,11 @@ Result<CertVerifyReport> VerifyCertificateFile(Env* env, const std::string& file
     r.message = sig.check + ": " + sig.message;
     if (sig.check == "signature" && entry != nullptr) {
       if (entry->json_sha256 != r.json_sha256) {
-        r.message += "; the ledger records another digest for this certificate id, so the JSON was modified";
+        r.message +=
+            "; the ledger records another digest for this certificate id, so the JSON was modified";
       } else if (entry->p7s_sha256 != Sha256Hex(p7s)) {
-        r.message += "; the JSON matches the ledger, so the .p7s is another certificate's signature";
+        r.message +=
+            "; the JSON matches the ledger, so the .p7s is another certificate's signature";
       }
     }
     return r;
@@ -127,8 +130,9 @@ Result<CertVerifyReport> VerifyCertificateFile(Env* env, const std::string& file
   }
   if (doc["signer"]["sha256_fingerprint"] != sig.signer.sha256_fingerprint) {
     r.check = "schema";
-    r.message = "schema: the document names signer " + doc["signer"]["sha256_fingerprint"].get<std::string>() +
-                " but was signed by " + sig.signer.sha256_fingerprint;
+    r.message = "schema: the document names signer " +
+                doc["signer"]["sha256_fingerprint"].get<std::string>() + " but was signed by " +
+                sig.signer.sha256_fingerprint;
     return r;
   }
   r.passed.push_back("schema: certificates/schema-v1.json");
@@ -151,7 +155,9 @@ Result<CertVerifyReport> VerifyCertificateFile(Env* env, const std::string& file
                   " records other digests for certificate " + r.id;
       return r;
     }
-    if (pdf) r.passed.push_back("qr: attached JSON hashes to " + r.json_sha256 + ", the digest recorded for " + r.id);
+    if (pdf)
+      r.passed.push_back("qr: attached JSON hashes to " + r.json_sha256 +
+                         ", the digest recorded for " + r.id);
     r.passed.push_back("ledger: seq " + std::to_string(entry->seq) + " in " + ledger_path);
   } else {
     r.passed.push_back(std::string(pdf ? "qr/" : "") + "ledger: not checked (no " + ledger_path +

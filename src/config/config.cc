@@ -1,9 +1,10 @@
 // See config.h.
 #include "config/config.h"
 
+#include <toml++/toml.h>
+
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace kesu {
 
@@ -22,8 +23,8 @@ Status ReadTable(const toml::table& root, const std::string& origin, const char*
       std::string allowed;
       for (const auto& [a, _] : keys) allowed += (allowed.empty() ? "" : ", ") + a;
       return Status::InvalidArgument(origin + ": line " + std::to_string(v.source().begin.line) +
-                                     ": unknown key '" + key + "' in [" + name + "] (known: " +
-                                     allowed + ")");
+                                     ": unknown key '" + key + "' in [" + name +
+                                     "] (known: " + allowed + ")");
     }
     const auto* s = v.as_string();
     if (s == nullptr) {
@@ -55,13 +56,17 @@ Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
   }
   Config c;
   c.source = origin;
-  KESU_RETURN_IF_ERROR(ReadTable(root, origin, "organisation",
-                                 {{"name", &c.org_name}, {"address", &c.org_address}, {"contact", &c.org_contact}}));
+  KESU_RETURN_IF_ERROR(
+      ReadTable(root, origin, "organisation",
+                {{"name", &c.org_name}, {"address", &c.org_address}, {"contact", &c.org_contact}}));
   KESU_RETURN_IF_ERROR(ReadTable(root, origin, "station",
-                                 {{"name", &c.station_name}, {"key", &c.station_key},
-                                  {"trust_anchor", &c.trust_anchor}, {"cert_dir", &c.cert_dir}}));
+                                 {{"name", &c.station_name},
+                                  {"key", &c.station_key},
+                                  {"trust_anchor", &c.trust_anchor},
+                                  {"cert_dir", &c.cert_dir}}));
   KESU_RETURN_IF_ERROR(ReadTable(root, origin, "operator",
-                                 {{"name", &c.operator_name}, {"organisation", &c.operator_organisation},
+                                 {{"name", &c.operator_name},
+                                  {"organisation", &c.operator_organisation},
                                   {"location", &c.operator_location}}));
   return c;
 }

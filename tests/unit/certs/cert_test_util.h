@@ -61,7 +61,9 @@ inline ErasureResult SampleResult(Outcome outcome = Outcome::kSuccess) {
 }
 
 inline std::string TempDir(const std::string& name) {
-  std::string base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path().string();
+  std::string base = std::filesystem::exists("/dev/shm")
+                         ? "/dev/shm"
+                         : std::filesystem::temp_directory_path().string();
   std::string dir = base + "/kesu-" + name + "-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
@@ -96,7 +98,8 @@ inline int Run(const std::string& cmd, std::string* output = nullptr) {
 
 // The kesu binary of this build (tests run from BUILD/tests/kesu_unit_tests).
 inline std::string KesuBinary() {
-  return (std::filesystem::canonical("/proc/self/exe").parent_path().parent_path() / "kesu").string();
+  return (std::filesystem::canonical("/proc/self/exe").parent_path().parent_path() / "kesu")
+      .string();
 }
 
 }  // namespace kesu::testing

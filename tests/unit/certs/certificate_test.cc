@@ -1,8 +1,9 @@
 // BuildCertificate: outcome titles, field sources, byte-stable serialisation, the success
 // double-check, file names.
+#include "certs/certificate.h"
+
 #include <gtest/gtest.h>
 
-#include "certs/certificate.h"
 #include "certs/schema.h"
 #include "unit/certs/cert_test_util.h"
 
@@ -29,7 +30,8 @@ TEST(BuildCertificate, SuccessIsValidAndMarksSources) {
   auto cert = BuildCertificate(testing::SampleResult(), Ctx());
   ASSERT_TRUE(cert.ok()) << cert.status().message();
   json& c = *cert;
-  EXPECT_TRUE(certs::ValidateCertificateSchema(c).ok()) << certs::ValidateCertificateSchema(c).message();
+  EXPECT_TRUE(certs::ValidateCertificateSchema(c).ok())
+      << certs::ValidateCertificateSchema(c).message();
   EXPECT_EQ(c["outcome"]["result"], "success");
   EXPECT_EQ(c["outcome"]["sanitized"], true);
   EXPECT_EQ(c["title"], "Certificate of Sanitization: SUCCESS");
@@ -69,7 +71,8 @@ TEST(BuildCertificate, UnprovenSuccessIsCertifiedAsFailed) {
   auto cert = BuildCertificate(r, Ctx());
   ASSERT_TRUE(cert.ok());
   EXPECT_EQ((*cert)["outcome"]["result"], "failed");
-  EXPECT_NE((*cert)["outcome"]["errors"].back().get<std::string>().find("does not prove it"), std::string::npos);
+  EXPECT_NE((*cert)["outcome"]["errors"].back().get<std::string>().find("does not prove it"),
+            std::string::npos);
   r = testing::SampleResult();
   r.verification.mismatched_bytes = 1;
   EXPECT_EQ((*BuildCertificate(r, Ctx()))["outcome"]["result"], "failed");
@@ -85,7 +88,8 @@ TEST(BuildCertificate, SerialisationIsSortedCompactIntegerOnly) {
   EXPECT_EQ(SerializeCertificate(json::parse(bytes)), bytes);
   std::function<void(const json&)> no_float = [&](const json& j) {
     EXPECT_FALSE(j.is_number_float());
-    if (j.is_structured()) for (const auto& x : j) no_float(x);
+    if (j.is_structured())
+      for (const auto& x : j) no_float(x);
   };
   no_float(*cert);
 }

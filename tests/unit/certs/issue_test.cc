@@ -1,12 +1,13 @@
 // End to end on the real filesystem: key init, IssueCertificates, then kesu's verifier and
 // stock `openssl cms -verify` — and every rejection the issue's "Done when" lists.
+#include "certs/issue.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 
 #include "certs/certificate.h"
-#include "certs/issue.h"
 #include "certs/keys.h"
 #include "certs/sign.h"
 #include "certs/verify.h"
@@ -47,7 +48,8 @@ class IssueTest : public ::testing::Test {
     o.passphrase.file = dir_ + "/pass";
     return o;
   }
-  std::vector<IssuedCertificate> Issue(const std::vector<ErasureResult>& rs, const IssueOptions& o) {
+  std::vector<IssuedCertificate> Issue(const std::vector<ErasureResult>& rs,
+                                       const IssueOptions& o) {
     std::vector<IssuedCertificate> out;
     Status s = IssueCertificates(env_.get(), ctx_, rs, o, &out);
     EXPECT_TRUE(s.ok()) << s.message();
@@ -94,9 +96,9 @@ TEST_F(IssueTest, StockOpensslVerifies) {
   auto issued = Issue({testing::SampleResult()}, Opts());
   ASSERT_EQ(issued.size(), 1u);
   std::string out;
-  int rc = Sh("openssl cms -verify -binary -inform DER -in '" + issued[0].p7s_path + "' -content '" +
-                   issued[0].json_path + "' -CAfile '" + Ca() + "' -out /dev/null",
-               &out);
+  int rc = Sh("openssl cms -verify -binary -inform DER -in '" + issued[0].p7s_path +
+                  "' -content '" + issued[0].json_path + "' -CAfile '" + Ca() + "' -out /dev/null",
+              &out);
   EXPECT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("Verification successful"), std::string::npos) << out;
   // And the signed attributes carry the signing time; the digest is SHA-256 with ECDSA.
@@ -117,8 +119,8 @@ TEST_F(IssueTest, OneChangedByteIsRejected) {
   EXPECT_EQ(r.check, "signature");
   EXPECT_NE(r.message.find("the JSON was modified"), std::string::npos) << r.message;
   if (Sh("openssl version") == 0) {
-    EXPECT_NE(Sh("openssl cms -verify -binary -inform DER -in '" + issued[0].p7s_path + "' -content '" +
-                  issued[0].json_path + "' -CAfile '" + Ca() + "' -out /dev/null"),
+    EXPECT_NE(Sh("openssl cms -verify -binary -inform DER -in '" + issued[0].p7s_path +
+                 "' -content '" + issued[0].json_path + "' -CAfile '" + Ca() + "' -out /dev/null"),
               0);
   }
 }
@@ -179,7 +181,8 @@ TEST_F(IssueTest, FirstUseKeyIsUntrusted) {
   EXPECT_NE(r.message.find("self-signed"), std::string::npos) << r.message;
   // Second use reuses the same key.
   auto again = Issue({testing::SampleResult()}, o);
-  EXPECT_EQ(ReadAll(issued[0].json_path).find("sha256_fingerprint"), ReadAll(again[0].json_path).find("sha256_fingerprint"));
+  EXPECT_EQ(ReadAll(issued[0].json_path).find("sha256_fingerprint"),
+            ReadAll(again[0].json_path).find("sha256_fingerprint"));
 }
 
 TEST_F(IssueTest, WrongPassphraseIsRefused) {
@@ -203,7 +206,8 @@ TEST_F(IssueTest, NoSecretInAnyWrittenFile) {
     ++files;
     std::string data = ReadAll(e.path().string());
     EXPECT_EQ(data.find(kPassMarker), std::string::npos) << e.path();
-    EXPECT_EQ(data.find("PRIVATE KEY"), e.path().extension() == ".key" ? data.find("PRIVATE KEY") : std::string::npos)
+    EXPECT_EQ(data.find("PRIVATE KEY"),
+              e.path().extension() == ".key" ? data.find("PRIVATE KEY") : std::string::npos)
         << e.path();
   }
   EXPECT_GE(files, 9);
@@ -215,12 +219,21 @@ TEST_F(IssueTest, FailedErasureSaysFailedInJsonAndShow) {
   EXPECT_EQ(doc["outcome"]["result"], "failed");
   EXPECT_EQ(doc["title"], "ERASURE FAILED: this medium is NOT sanitized");
   std::string out;
-  ASSERT_EQ(Sh("'" + testing::KesuBinary() + "' cert show '" + issued[0].json_path + "'", &out), 0) << out;
+  ASSERT_EQ(Sh("'" + testing::KesuBinary() + "' cert show '" + issued[0].json_path + "'", &out), 0)
+      << out;
   EXPECT_NE(out.find("OUTCOME: FAILED"), std::string::npos) << out;
   EXPECT_LT(out.find("OUTCOME: FAILED"), out.find("Certificate id"));  // outcome first
   // kesu cert verify through the CLI: exit 0 with --ca, 1 without a trust anchor, 2 on usage.
-  EXPECT_EQ(Sh("'" + testing::KesuBinary() + "' cert verify --ca '" + Ca() + "' '" + issued[0].json_path + "'", &out), 0) << out;
-  EXPECT_EQ(Sh("'" + testing::KesuBinary() + "' --config /dev/null cert verify '" + issued[0].json_path + "'", &out), 1) << out;
+  EXPECT_EQ(Sh("'" + testing::KesuBinary() + "' cert verify --ca '" + Ca() + "' '" +
+                   issued[0].json_path + "'",
+               &out),
+            0)
+      << out;
+  EXPECT_EQ(Sh("'" + testing::KesuBinary() + "' --config /dev/null cert verify '" +
+                   issued[0].json_path + "'",
+               &out),
+            1)
+      << out;
   EXPECT_NE(out.find("signer untrusted"), std::string::npos) << out;
   EXPECT_EQ(Sh("'" + testing::KesuBinary() + "' cert verify", &out), 2) << out;
 }

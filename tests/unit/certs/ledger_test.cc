@@ -1,8 +1,9 @@
 // The ledger names the first bad sequence number for each kind of edit.
+#include "certs/ledger.h"
+
 #include <gtest/gtest.h>
 
 #include "certs/crypto.h"
-#include "certs/ledger.h"
 #include "env/mem_env.h"
 
 namespace kesu {
@@ -12,8 +13,9 @@ class LedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (int i = 1; i <= 5; ++i) {
-      auto e = certs::LedgerAppend(&env_, "/c", "id-" + std::to_string(i), "f" + std::to_string(i) + ".json",
-                                   1764000000000 + i, certs::Sha256Hex("j" + std::to_string(i)),
+      auto e = certs::LedgerAppend(&env_, "/c", "id-" + std::to_string(i),
+                                   "f" + std::to_string(i) + ".json", 1764000000000 + i,
+                                   certs::Sha256Hex("j" + std::to_string(i)),
                                    certs::Sha256Hex("p" + std::to_string(i)));
       ASSERT_TRUE(e.ok()) << e.status().message();
       ASSERT_EQ(e->seq, static_cast<uint64_t>(i));
@@ -116,7 +118,8 @@ TEST_F(LedgerTest, TimestampQueryCoversTheHead) {
   // The DER holds the SHA-256 of the head line.
   unsigned char md[32];
   std::string hex = certs::Sha256Hex(lines_[4]);
-  for (int i = 0; i < 32; ++i) md[i] = static_cast<unsigned char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  for (int i = 0; i < 32; ++i)
+    md[i] = static_cast<unsigned char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
   EXPECT_NE(q->find(std::string(reinterpret_cast<char*>(md), 32)), std::string::npos);
 }
 

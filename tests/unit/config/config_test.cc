@@ -1,7 +1,8 @@
 // The configuration parser: the docs example, defaults, and rejected input.
+#include "config/config.h"
+
 #include <gtest/gtest.h>
 
-#include "config/config.h"
 #include "env/mem_env.h"
 #include "unit/certs/cert_test_util.h"
 
@@ -32,7 +33,8 @@ TEST(Config, DocsExampleParses) {
 TEST(Config, RejectsUnknownKeysTablesAndTypes) {
   auto a = ParseConfig("[station]\nnmae = \"x\"\n", "f.toml");
   ASSERT_FALSE(a.ok());
-  EXPECT_NE(a.status().message().find("unknown key 'nmae'"), std::string::npos) << a.status().message();
+  EXPECT_NE(a.status().message().find("unknown key 'nmae'"), std::string::npos)
+      << a.status().message();
   EXPECT_NE(a.status().message().find("line 2"), std::string::npos) << a.status().message();
   EXPECT_FALSE(ParseConfig("[stations]\nname = \"x\"\n", "f.toml").ok());
   EXPECT_FALSE(ParseConfig("[station]\nname = 3\n", "f.toml").ok());
@@ -53,6 +55,45 @@ TEST(Config, MissingDefaultIsFineMissingExplicitIsNot) {
   auto f = LoadConfig(&env, "/etc/k.toml");
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->operator_name, "A");
+}
+
+}  // namespace
+}  // namespace kesu
+
+#include "certs/issue.h"
+
+namespace kesu {
+namespace {
+
+TEST(PrepareCertificates, OptionsOverrideTheConfiguration) {
+  MemEnv env;
+  ASSERT_TRUE(
+      env.WriteFileAtomic(
+             "/k.toml",
+             "[organisation]\nname = \"Org\"\n[station]\nname = \"st\"\ncert_dir = \"/certs\"\n"
+             "key = \"/keys/station.key\"\ntrust_anchor = \"/keys/ca.pem\"\n"
+             "[operator]\nname = \"Config Op\"\nlocation = \"Osaka\"\n",
+             0644)
+          .ok());
+  CertificateCliOptions o;
+  o.operator_name = "Cli Op";
+  o.customer = "Cust";
+  o.passphrase_file = "/p";
+  auto s = PrepareCertificates(&env, "/k.toml", o, nullptr);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->context.operator_name, "Cli Op");
+  EXPECT_EQ(s->context.operator_location, "Osaka");
+  EXPECT_EQ(s->context.org_name, "Org");
+  EXPECT_EQ(s->context.station_name, "st");
+  EXPECT_EQ(s->context.customer, "Cust");
+  EXPECT_EQ(s->options.cert_dir, "/certs");
+  EXPECT_EQ(s->options.key_path, "/keys/station.key");
+  EXPECT_EQ(s->options.passphrase.file, "/p");
+  EXPECT_EQ(s->trust_anchor, "/keys/ca.pem");
+  o.cert_dir = "/other";
+  EXPECT_EQ(PrepareCertificates(&env, "/k.toml", o, nullptr)->options.cert_dir, "/other");
+  EXPECT_EQ(PrepareCertificates(&env, "/missing.toml", o, nullptr).status().code(),
+            Code::kNotFound);
 }
 
 }  // namespace

@@ -241,8 +241,14 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
        {{"customer_erasure_confirmation", Attested(ctx.customer_erasure_confirmation)},
         {"inspection", MeasuredJson(ctx.inspection)}}},
       {"sanitization",
-       {{"category", result.nist_category.empty() ? "none" : result.nist_category},
-        {"category_reason", result.nist_reason},
+       // Only a proven success reaches a category; a failed, interrupted or partial erasure
+       // reached none, whatever the method would have reached (DESIGN.md "Erase methods").
+       {{"category", ok && !result.nist_category.empty() ? result.nist_category : "none"},
+        {"category_reason",
+         ok ? result.nist_reason
+            : "none reached: the erasure ended " + std::string(OutcomeName(outcome)) +
+                  "; had it completed, the method would have reached " +
+                  (result.nist_category.empty() ? "none" : result.nist_category)},
         {"technique", Technique(result)},
         {"tool", "kesu " + result.tool_version + " (build " + result.tool_build + ")"},
         {"method_id", result.method_id},

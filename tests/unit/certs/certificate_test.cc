@@ -57,11 +57,16 @@ TEST(BuildCertificate, FailedSaysFailedLoudly) {
   EXPECT_EQ((*cert)["title"], "ERASURE FAILED: this medium is NOT sanitized");
   EXPECT_NE((*cert)["outcome"]["statement"].get<std::string>().find("FAILED"), std::string::npos);
   EXPECT_EQ((*cert)["outcome"]["errors"].size(), 1u);
+  // A failed erasure reached no NIST category, whatever the method would have reached.
+  EXPECT_EQ((*cert)["sanitization"]["category"], "none");
+  EXPECT_NE((*cert)["sanitization"]["category_reason"].get<std::string>().find("clear"),
+            std::string::npos);
   for (Outcome o : {Outcome::kInterrupted, Outcome::kPartial}) {
     auto c = BuildCertificate(testing::SampleResult(o), Ctx());
     ASSERT_TRUE(c.ok());
     EXPECT_EQ((*c)["outcome"]["result"], OutcomeName(o));
     EXPECT_NE((*c)["title"].get<std::string>().find("NOT"), std::string::npos);
+    EXPECT_EQ((*c)["sanitization"]["category"], "none");
   }
 }
 

@@ -1,8 +1,429 @@
-// Placeholder until its issue lands: registers nothing.
+// kesu key init|install, kesu cert verify|show|pdf, kesu ledger verify|tsq (issue 4).
+// The work is in src/certs/; this file parses options, asks for passphrases on the terminal
+// and turns results into output and exit codes (0 ok, 1 invalid, 2 usage).
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "certs/crypto.h"
+#include "certs/issue.h"
+#include "certs/keys.h"
+#include "certs/ledger.h"
+#include "certs/verify.h"
 #include "cli/cli.h"
+#include "config/config.h"
+
+#if __has_include("certs/pdf.h")
+#include "certs/pdf.h"
+#define KESU_HAVE_PDF 1
+#else
+#define KESU_HAVE_PDF 0
+#endif
 
 namespace kesu {
-void RegisterKeyCommands(CLI::App&, Cli&) {}
-void RegisterCertCommands(CLI::App&, Cli&) {}
-void RegisterLedgerCommands(CLI::App&, Cli&) {}
+
+namespace {
+
+// Reads one line from /dev/tty with echo off. Not an Env call: the terminal is the person,
+// not the system under test.
+Result<std::string> AskTty(const std::string& prompt) {
+  int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    return Status::InvalidArgument(
+        "no terminal to ask for the passphrase; use --passphrase-file FILE "
+        "or --passphrase-env VAR");
+  }
+  termios old{};
+  bool restore = ::tcgetattr(fd, &old) == 0;
+  if (restore) {
+    termios quiet = old;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(fd, TCSAFLUSH, &quiet);
+  }
+  (void)!::write(fd, prompt.data(), prompt.size());
+  std::string line;
+  char c;
+  while (::read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
+  (void)!::write(fd, "\n", 1);
+  if (restore) ::tcsetattr(fd, TCSAFLUSH, &old);
+  ::close(fd);
+  return line;
+}
+
+Result<std::string> TtyPrompt(const std::string& prompt, bool confirm) {
+  KESU_ASSIGN_OR_RETURN(std::string a, AskTty(prompt));
+  if (confirm) {
+    KESU_ASSIGN_OR_RETURN(std::string b, AskTty("Again: "));
+    if (a != b) return Status::InvalidArgument("the two passphrases differ; try again");
+  }
+  return a;
+}
+
+struct PassOpts {
+  std::string file, env_var;
+  certs::PassphraseSource Source() const { return {file, env_var, TtyPrompt}; }
+};
+void AddPassOptions(CLI::App* cmd, PassOpts* p) {
+  cmd->add_option("--passphrase-file", p->file, "Read the passphrase from the first line of FILE");
+  cmd->add_option("--passphrase-env", p->env_var,
+                  "Read the passphrase from environment variable VAR");
+}
+
+// The configured certificate directory / trust anchor, unless given on the command line.
+Result<Config> Configured(Cli& cli) { return LoadConfig(cli.env, cli.config_path); }
+
+void PrintVerify(const certs::CertVerifyReport& r) {
+  if (r.ok()) {
+    std::printf("%s: VALID — certificate %s, outcome %s\n", r.file.c_str(), r.id.c_str(),
+                r.outcome.c_str());
+    for (const auto& p : r.passed) std::printf("  ok  %s\n", p.c_str());
+  } else {
+    std::printf("%s: INVALID — %s\n", r.file.c_str(), r.message.c_str());
+    for (const auto& p : r.passed) std::printf("  ok  %s\n", p.c_str());
+    std::printf("  BAD %s\n", r.check.c_str());
+  }
+}
+
+std::string FieldText(const nlohmann::json& f) {
+  if (!f.is_object() || !f.contains("source"))
+    return f.is_string() ? f.get<std::string>() : f.dump();
+  if (f["source"] == "not-recorded") return "(not recorded)";
+  std::string v = f["value"].is_string() ? f["value"].get<std::string>() : f["value"].dump();
+  return v + (f["source"] == "attested" ? "  [attested]" : "");
+}
+
+void ShowCertificate(const nlohmann::json& c) {
+  const std::string result = c["outcome"]["result"];
+  std::string upper = result;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const std::string bar(72, result == "success" ? '=' : '#');
+  std::printf("%s\n", bar.c_str());
+  std::printf("   OUTCOME: %s\n   %s\n", upper.c_str(), c["title"].get<std::string>().c_str());
+  std::printf("%s\n", bar.c_str());
+  std::printf("%s\n\n", c["outcome"]["statement"].get<std::string>().c_str());
+  for (const auto& e : c["outcome"]["errors"])
+    std::printf("  error: %s\n", e.get<std::string>().c_str());
+  auto row = [](const char* label, const std::string& v) {
+    std::printf("%-22s %s\n", label, v.c_str());
+  };
+  row("Certificate id", c["id"]);
+  row("Issued (UTC)", c["issued_utc"]);
+  row("Organisation", FieldText(c["organisation"]["name"]));
+  row("Station", FieldText(c["station"]["name"]) + " on host " + FieldText(c["station"]["host"]));
+  row("Operator", FieldText(c["operator"]["name"]));
+  row("Customer", FieldText(c["customer"]["name"]));
+  row("Work order", FieldText(c["references"]["work_order"]));
+  row("Agreement / approval",
+      FieldText(c["references"]["agreement"]) + " / " + FieldText(c["references"]["approval"]));
+  std::printf("\nMedium\n");
+  const auto& m = c["media"];
+  row("  Make / model", FieldText(m["make"]) + " / " + FieldText(m["model"]));
+  row("  Serial", FieldText(m["serial"]));
+  row("  Size (bytes)", FieldText(m["size_bytes"]));
+  row("  Type / transport", FieldText(m["type"]) + " / " + FieldText(m["transport"]));
+  row("  Property number", FieldText(m["property_number"]));
+  row("  Customer erased?", FieldText(c["before"]["customer_erasure_confirmation"]));
+  std::printf("\nSanitization\n");
+  const auto& s = c["sanitization"];
+  row("  Method",
+      s["method_title"].get<std::string>() + " (" + s["method_id"].get<std::string>() + ")");
+  row("  NIST SP 800-88",
+      s["category"].get<std::string>() + ": " + s["category_reason"].get<std::string>());
+  row("  Technique / tool",
+      s["technique"].get<std::string>() + " / " + s["tool"].get<std::string>());
+  row("  Agreed method",
+      FieldText(s["agreed_method"]) + " (matches: " + FieldText(s["is_agreed_method"]) + ")");
+  for (const auto& p : s["passes"]) {
+    std::printf("  pass %-3s %-10s %llu bytes written, %llu verified, %llu MB/s%s\n",
+                std::to_string(p["index"].get<int>()).c_str(),
+                p["pattern"].get<std::string>().c_str(),
+                static_cast<unsigned long long>(p["bytes_written"].get<uint64_t>()),
+                static_cast<unsigned long long>(p["bytes_verified"].get<uint64_t>()),
+                static_cast<unsigned long long>(p["bytes_per_second"].get<uint64_t>() / 1000000),
+                p["errors"].empty() ? "" : "  ERRORS");
+  }
+  const auto& v = c["verification"];
+  std::printf("\nVerification\n");
+  row("  Mode",
+      v["mode"].get<std::string>() + " (expected " + v["expected"].get<std::string>() + ")");
+  row("  Bytes read / planned", std::to_string(v["bytes_read"].get<uint64_t>()) + " / " +
+                                    std::to_string(v["bytes_planned"].get<uint64_t>()));
+  row("  Mismatched bytes", std::to_string(v["mismatched_bytes"].get<uint64_t>()));
+  row("  Unreadable ranges", std::to_string(v["unreadable"].size()));
+  std::printf("\n");
+  row("Destination", FieldText(c["post_sanitization"]["destination"]));
+  row("Validator", FieldText(c["validator"]["name"]));
+  row("Signed by", c["signer"]["subject"].get<std::string>() +
+                       (c["signer"]["self_signed"].get<bool>() ? "  [SELF-SIGNED]" : ""));
+  std::printf("%s\n", bar.c_str());
+  std::printf("   OUTCOME: %s\n", upper.c_str());
+  std::printf("%s\n", bar.c_str());
+}
+
+}  // namespace
+
+void RegisterKeyCommands(CLI::App& app, Cli& cli) {
+  CLI::App* key = app.add_subcommand("key", "Station signing keys and certificates (docs/keys.md)");
+  key->require_subcommand(1);
+
+  auto init = std::make_shared<certs::KeyInitOptions>();
+  auto init_pass = std::make_shared<PassOpts>();
+  CLI::App* ic = key->add_subcommand("init",
+                                     "Make an organisation CA and a station key signed by it "
+                                     "(DIR/ca.pem, ca.key, station.key, station.pem)");
+  ic->add_option("DIR", init->dir, "Directory for the keys (created 0700)")->required();
+  ic->add_flag("--csr", init->csr, "Write station.key and station.csr for an existing CA instead");
+  ic->add_option("--org", init->organisation, "Organisation name (certificate O=)");
+  ic->add_option("--station", init->station, "Station name (certificate CN=)");
+  ic->add_option("--days", init->days, "Station certificate validity in days");
+  AddPassOptions(ic, init_pass.get());
+  ic->callback([&cli, init, init_pass] {
+    auto pass = certs::ReadPassphrase(cli.env, init_pass->Source(),
+                                      "New passphrase for the private keys: ", true);
+    if (!pass.ok()) {
+      cli.exit_code = ReportError(pass.status());
+      return;
+    }
+    Status s = certs::KeyInit(cli.env, *init, *pass);
+    if (!s.ok()) {
+      cli.exit_code = ReportError(s);
+      return;
+    }
+    if (init->csr) {
+      std::printf(
+          "wrote %s/station.key (encrypted) and %s/station.csr\n"
+          "have your CA sign station.csr (keyUsage digitalSignature,nonRepudiation, no "
+          "extendedKeyUsage),\n"
+          "then run: kesu key install %s SIGNED.pem\n",
+          init->dir.c_str(), init->dir.c_str(), init->dir.c_str());
+    } else {
+      std::printf(
+          "wrote %s/ca.pem, ca.key (encrypted), station.key (encrypted), station.pem\n"
+          "give customers ca.pem to verify certificates; keep ca.key offline\n",
+          init->dir.c_str());
+    }
+    cli.exit_code = kExitOk;
+  });
+
+  auto inst_dir = std::make_shared<std::string>();
+  auto inst_cert = std::make_shared<std::string>();
+  auto inst_pass = std::make_shared<PassOpts>();
+  CLI::App* in =
+      key->add_subcommand("install", "Store the CA-signed station certificate as DIR/station.pem");
+  in->add_option("DIR", *inst_dir, "Key directory holding station.key")->required();
+  in->add_option("CERT", *inst_cert, "Signed certificate (PEM, optionally followed by its chain)")
+      ->required();
+  AddPassOptions(in, inst_pass.get());
+  in->callback([&cli, inst_dir, inst_cert, inst_pass] {
+    auto pem = cli.env->ReadFile(*inst_cert);
+    if (!pem.ok()) {
+      cli.exit_code = ReportError(pem.status());
+      return;
+    }
+    auto pass =
+        certs::ReadPassphrase(cli.env, inst_pass->Source(), "Passphrase for station.key: ", false);
+    if (!pass.ok()) {
+      cli.exit_code = ReportError(pass.status());
+      return;
+    }
+    Status s = certs::KeyInstall(cli.env, *inst_dir, *pem, *pass);
+    if (!s.ok()) {
+      cli.exit_code = ReportError(s);
+      return;
+    }
+    std::printf("installed %s as %s/station.pem\n", inst_cert->c_str(), inst_dir->c_str());
+    cli.exit_code = kExitOk;
+  });
+}
+
+void RegisterCertCommands(CLI::App& app, Cli& cli) {
+  CLI::App* cert = app.add_subcommand("cert", "Check, print and render erasure certificates");
+  cert->require_subcommand(1);
+
+  struct VerifyArgs {
+    std::vector<std::string> files;
+    std::string ca, cert_dir;
+  };
+  auto va = std::make_shared<VerifyArgs>();
+  CLI::App* v = cert->add_subcommand("verify",
+                                     "Check certificates: signature, chain, validity at signing "
+                                     "time, schema, QR digest, ledger. Exit 0 valid, 1 invalid");
+  v->add_option("FILE", va->files, "X.json (X.json.p7s beside it) or X.pdf")->required();
+  v->add_option(
+      "--ca", va->ca,
+      "Trust anchor: the organisation's CA certificate (PEM); default [station] trust_anchor");
+  v->add_option("--cert-dir", va->cert_dir,
+                "Directory holding ledger.jsonl (default: the file's directory)");
+  v->callback([&cli, va] {
+    auto cfg = Configured(cli);
+    if (!cfg.ok()) {
+      cli.exit_code = ReportError(cfg.status());
+      return;
+    }
+    certs::CertVerifyOptions o;
+    o.cert_dir = va->cert_dir;
+    const std::string ca = !va->ca.empty() ? va->ca : cfg->trust_anchor.value_or("");
+    if (!ca.empty()) {
+      auto pem = cli.env->ReadFile(ca);
+      if (!pem.ok()) {
+        cli.exit_code = ReportError(pem.status().WithContext("--ca"));
+        return;
+      }
+      o.trust_pem = *pem;
+    }
+    int code = kExitOk;
+    for (const auto& f : va->files) {
+      auto r = certs::VerifyCertificateFile(cli.env, f, o);
+      if (!r.ok()) {
+        code = std::max(code, ReportError(r.status()));
+        continue;
+      }
+      PrintVerify(*r);
+      if (!r->ok()) code = std::max(code, kExitFailed);
+    }
+    cli.exit_code = code;
+  });
+
+  auto show_file = std::make_shared<std::string>();
+  CLI::App* s = cert->add_subcommand("show", "Print a certificate readably, outcome first");
+  s->add_option("FILE", *show_file, "X.json")->required();
+  s->callback([&cli, show_file] {
+    auto text = cli.env->ReadFile(*show_file);
+    if (!text.ok()) {
+      cli.exit_code = ReportError(text.status());
+      return;
+    }
+    try {
+      ShowCertificate(nlohmann::json::parse(*text));
+      cli.exit_code = kExitOk;
+    } catch (const nlohmann::json::exception& e) {
+      cli.exit_code = ReportError(
+          Status::InvalidArgument(*show_file + ": not a kesu certificate: " + e.what()));
+    }
+  });
+
+  auto pdf_in = std::make_shared<std::string>();
+  auto pdf_out = std::make_shared<std::string>();
+  CLI::App* p =
+      cert->add_subcommand("pdf", "Render a certificate (X.json with X.json.p7s beside it) as PDF");
+  p->add_option("FILE", *pdf_in, "X.json")->required();
+  p->add_option("-o,--output", *pdf_out, "Output PDF")->required();
+  p->callback([&cli, pdf_in, pdf_out] {
+    auto text = cli.env->ReadFile(*pdf_in);
+    if (!text.ok()) {
+      cli.exit_code = ReportError(text.status());
+      return;
+    }
+    auto sig = cli.env->ReadFile(*pdf_in + ".p7s");
+    if (!sig.ok()) {
+      cli.exit_code = ReportError(sig.status());
+      return;
+    }
+    nlohmann::json doc;
+    try {
+      doc = nlohmann::json::parse(*text);
+    } catch (const nlohmann::json::exception& e) {
+      cli.exit_code = ReportError(Status::InvalidArgument(*pdf_in + ": not JSON: " + e.what()));
+      return;
+    }
+#if KESU_HAVE_PDF
+    Status st = RenderCertificatePdf(cli.env, doc, *text, *sig, *pdf_out);
+#else
+    Status st = Status::Unsupported(*pdf_out + ": PDF rendering is not built into this kesu");
+#endif
+    cli.exit_code = st.ok() ? kExitOk : ReportError(st);
+  });
+}
+
+void RegisterLedgerCommands(CLI::App& app, Cli& cli) {
+  CLI::App* ledger = app.add_subcommand(
+      "ledger", "The hash-chained ledger of issued certificates (docs/ledger.md)");
+  ledger->require_subcommand(1);
+
+  struct Args {
+    std::string cert_dir, tsq, tsa_ca, out;
+  };
+  auto va = std::make_shared<Args>();
+  CLI::App* v = ledger->add_subcommand("verify",
+                                       "Check the ledger chain, the certificate files it names, "
+                                       "and a timestamp response when present");
+  v->add_option("--cert-dir", va->cert_dir, "Certificate directory (default [station] cert_dir)");
+  v->add_option("--tsq", va->tsq,
+                "Timestamp query whose .tsr lies beside it (default CERT_DIR/ledger-head.tsq)");
+  v->add_option("--tsa-ca", va->tsa_ca, "Trust anchor (PEM) for the TSA's signature");
+  v->callback([&cli, va] {
+    auto cfg = Configured(cli);
+    if (!cfg.ok()) {
+      cli.exit_code = ReportError(cfg.status());
+      return;
+    }
+    const std::string dir =
+        !va->cert_dir.empty() ? va->cert_dir : cfg->cert_dir.value_or(kDefaultCertDir);
+    std::string tsa;
+    if (!va->tsa_ca.empty()) {
+      auto pem = cli.env->ReadFile(va->tsa_ca);
+      if (!pem.ok()) {
+        cli.exit_code = ReportError(pem.status().WithContext("--tsa-ca"));
+        return;
+      }
+      tsa = *pem;
+    }
+    auto r = certs::LedgerVerify(cli.env, dir, va->tsq, tsa);
+    if (!r.ok()) {
+      cli.exit_code = ReportError(r.status());
+      return;
+    }
+    for (const auto& n : r->notes) std::printf("note: %s\n", n.c_str());
+    if (!r->ok) {
+      std::printf("LEDGER INVALID: %s\n", r->message.c_str());
+      cli.exit_code = kExitFailed;
+      return;
+    }
+    std::printf("ledger valid: %zu entries, head seq %llu\n", r->entries.size(),
+                static_cast<unsigned long long>(r->entries.empty() ? 0 : r->entries.back().seq));
+    cli.exit_code = kExitOk;
+  });
+
+  auto ta = std::make_shared<Args>();
+  CLI::App* t = ledger->add_subcommand("tsq",
+                                       "Write an RFC 3161 timestamp query for the ledger head "
+                                       "(take it to a TSA; put the reply beside it as .tsr)");
+  t->add_option("--cert-dir", ta->cert_dir, "Certificate directory (default [station] cert_dir)");
+  t->add_option("-o,--output", ta->out, "Output file (default CERT_DIR/ledger-head.tsq)");
+  t->callback([&cli, ta] {
+    auto cfg = Configured(cli);
+    if (!cfg.ok()) {
+      cli.exit_code = ReportError(cfg.status());
+      return;
+    }
+    const std::string dir =
+        !ta->cert_dir.empty() ? ta->cert_dir : cfg->cert_dir.value_or(kDefaultCertDir);
+    uint64_t seq = 0;
+    auto q = certs::LedgerTimestampQuery(cli.env, dir, &seq);
+    if (!q.ok()) {
+      cli.exit_code = ReportError(q.status());
+      return;
+    }
+    const std::string out =
+        !ta->out.empty() ? ta->out : (std::filesystem::path(dir) / "ledger-head.tsq").string();
+    Status s = cli.env->WriteFileAtomic(out, *q, 0644);
+    if (!s.ok()) {
+      cli.exit_code = ReportError(s);
+      return;
+    }
+    std::printf(
+        "wrote %s (SHA-256 of ledger seq %llu); e.g. openssl ts -reply at your TSA, or\n"
+        "curl -H 'Content-Type: application/timestamp-query' --data-binary @%s TSA_URL > %s\n",
+        out.c_str(), static_cast<unsigned long long>(seq), out.c_str(),
+        std::filesystem::path(out).replace_extension(".tsr").c_str());
+    cli.exit_code = kExitOk;
+  });
+}
+
 }  // namespace kesu

@@ -19,7 +19,6 @@ int main(int argc, char** argv) {
                                         ", " + KESU_BUILD_TYPE + ")");
   app.require_subcommand(1);
   app.fallthrough();
-  app.option_defaults()->always_capture_default();
   app.add_option("--methods-dir", cli.methods_dir,
                  "Extra directory of erase-method files (*.toml), read after the built-in ones");
   app.add_option("--config", cli.config_path, "Configuration file")

@@ -11,14 +11,30 @@
 
 namespace kesu {
 
-enum class Transport : uint8_t { kUnknown, kSata, kSas, kNvme, kUsb, kVirtio, kMmc, kLoop,
-                                 kFile, kOther };
+enum class Transport : uint8_t {
+  kUnknown,
+  kSata,
+  kSas,
+  kNvme,
+  kUsb,
+  kVirtio,
+  kMmc,
+  kLoop,
+  kFile,
+  kOther
+};
 // "sata", "sas", "nvme", "usb", "virtio", "mmc", "loop", "file", "other" (lsblk's TRAN names).
 const char* TransportName(Transport t);
 
 // Media type, for the NIST SP 800-88 category a method reaches.
-enum class MediaType : uint8_t { kUnknown, kHdd, kSsd, kNvme, kFlash /* USB/SD/eMMC */,
-                                 kVirtual /* loop, zram, image file */ };
+enum class MediaType : uint8_t {
+  kUnknown,
+  kHdd,
+  kSsd,
+  kNvme,
+  kFlash /* USB/SD/eMMC */,
+  kVirtual /* loop, zram, image file */
+};
 // "hdd", "ssd", "nvme", "flash", "virtual", "unknown".
 const char* MediaTypeName(MediaType m);
 

@@ -1,8 +1,20 @@
-// The safety gate: the one function every writing command calls before it opens a target for
-// writing (DESIGN.md "Safety"). It refuses, naming the reason, a target that is mounted (or
-// has a mounted partition), holds active swap, holds the running system or the medium kesu
-// runs from, is held by another device (md, dm, LVM: /sys/block/*/holders), is read-only, or
-// cannot be opened exclusively (O_EXCL).
+// The safety gate: the one check every writing command makes before it opens a target for
+// writing (DESIGN.md "Safety"). Rules and their order are documented in docs/safety.md.
+//
+// Checks, in order; the first that applies is the refusal:
+//  1. holds the running system (the disk under /, /boot, /boot/efi or /usr, through dm/md
+//     slaves), or is the medium kesu runs from (the disk under the filesystem holding
+//     /proc/self/exe, or a disk with a partition or filesystem labelled KESU-DATA/KESU-BOOT —
+//     the kesu boot stick);
+//  2. mounted: the disk or one of its partitions appears in /proc/self/mountinfo;
+//  3. holds active swap (/proc/swaps);
+//  4. held by another device: /sys/block/DISK/holders or /sys/block/DISK/PART/holders is not
+//     empty (md, dm, LVM); for an image file, it backs a loop device;
+//  5. read-only (sysfs ro=1; for an image file, no write permission bit);
+//  6. cannot be opened exclusively (O_EXCL, read-only open through Env) — block devices only.
+// Mount, swap, holder and read-only facts are re-read at each call, never taken from the
+// DeviceInfo; labels (rule 1) come from the DeviceInfo's probed contents.
+// Thread-safety: reentrant.
 #pragma once
 
 #include <memory>
@@ -10,22 +22,33 @@
 
 #include "base/status.h"
 #include "devices/device.h"
+#include "devices/system_state.h"
 #include "env/env.h"
 
 namespace kesu {
 
-// Checks a described target against everything the gate can see without opening it for
-// writing (mounts, swap, system/boot medium, holders, read-only). OK, or kRefused with one
-// line naming the target and the reason ("/dev/loop3: mounted at /mnt/x (partition
-// /dev/loop3p1); unmount it first").
+// Partition/filesystem labels that mark kesu's own boot stick.
+inline constexpr const char* kKesuBootLabel = "KESU-BOOT";
+inline constexpr const char* kKesuDataLabel = "KESU-DATA";
+
+// Why `dev` must not be erased ("mounted at /mnt/x (partition /dev/loop3p1); unmount it
+// first"), or "" when it may be. `state` is the system as read by ReadSystemState().
+std::string RefusalReason(Env* env, const DeviceInfo& dev, const SystemState& state);
+
+// Reads the system state and checks `dev`: OK, or kRefused with one line
+// "<path>: <reason>". kIoError/kNotFound when the mount table or /sys/block cannot be read
+// (the gate refuses to guess).
 Status CheckErasable(Env* env, const DeviceInfo& dev);
 
-// Runs CheckErasable and then opens the target for writing with O_EXCL (block devices) and
-// direct I/O. On success the caller owns the returned file. Refusals are kRefused.
+// CheckErasable, then opens the target for writing with direct I/O and O_EXCL (block
+// devices), then RecheckIdentity on the open file. The caller owns the returned file.
+// Refusals (including EBUSY on open) are kRefused.
 Result<std::unique_ptr<BlockFile>> OpenForErase(Env* env, const DeviceInfo& dev);
 
-// Re-reads the target's identity (serial, WWN, size) just before the first write and returns
-// kRefused if it differs from `before` (another disk was put in the dock).
+// Re-reads the target's identity through the open file just before the first write — size
+// (BLKGETSIZE64 / st_size), device number, serial and WWN (sysfs, else INQUIRY VPD 80h/83h or
+// NVMe Identify through `file`) — and returns kRefused "<path>: identity changed (...)" if any
+// differs from `before` (another disk was put in the dock).
 Status RecheckIdentity(Env* env, const DeviceInfo& before, BlockFile* file);
 
 }  // namespace kesu

@@ -144,6 +144,9 @@ class Env {
                                    uint32_t mode) = 0;
   virtual Status CreateDir(const std::string& path, uint32_t mode) = 0;  // mkdir -p
   virtual bool FileExists(const std::string& path) = 0;
+  // Names of the entries of a directory of kesu's own files (e.g. erase-methods/), sorted,
+  // without "." and "..". Not rooted (unlike ListSysDir). kNotFound if it does not exist.
+  virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
 
   // --- Time ---------------------------------------------------------------------------------
   virtual uint64_t NowMonotonicNanos() = 0;

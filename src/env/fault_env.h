@@ -59,6 +59,9 @@ class FaultInjectionEnv final : public Env {
   }
   Status CreateDir(const std::string& p, uint32_t m) override { return base_->CreateDir(p, m); }
   bool FileExists(const std::string& p) override { return base_->FileExists(p); }
+  Result<std::vector<std::string>> ListDir(const std::string& p) override {
+    return base_->ListDir(p);
+  }
   uint64_t NowMonotonicNanos() override { return base_->NowMonotonicNanos(); }
   int64_t NowUnixMillis() override { return base_->NowUnixMillis(); }
   void SleepForMillis(uint64_t ms) override { base_->SleepForMillis(ms); }

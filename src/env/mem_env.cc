@@ -142,6 +142,18 @@ bool MemEnv::FileExists(const std::string& path) {
   std::lock_guard<std::mutex> l(mu_);
   return files_.count(path) > 0 || devices_.count(path) > 0;
 }
+Result<std::vector<std::string>> MemEnv::ListDir(const std::string& path) {
+  std::lock_guard<std::mutex> l(mu_);
+  std::string prefix = path.empty() || path.back() == '/' ? path : path + "/";
+  std::vector<std::string> names;
+  for (const auto& [p, f] : files_) {
+    if (p.size() <= prefix.size() || p.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string rest = p.substr(prefix.size());
+    if (rest.find('/') == std::string::npos) names.push_back(rest);
+  }
+  if (names.empty()) return Status::NotFound(path + ": No such file or directory");
+  return names;  // files_ is ordered, so names are sorted
+}
 uint32_t MemEnv::FileMode(const std::string& path) {
   std::lock_guard<std::mutex> l(mu_);
   auto it = files_.find(path);

@@ -49,6 +49,8 @@ class MemEnv final : public Env {
                            uint32_t mode) override;
   Status CreateDir(const std::string& path, uint32_t mode) override;
   bool FileExists(const std::string& path) override;
+  // The in-memory files directly under `path` (kNotFound when there are none).
+  Result<std::vector<std::string>> ListDir(const std::string& path) override;
   uint64_t NowMonotonicNanos() override;
   int64_t NowUnixMillis() override;
   void SleepForMillis(uint64_t ms) override;

@@ -273,7 +273,9 @@ class PosixEnv final : public Env {
     return ReadWhole(root_ + path);
   }
   Result<std::vector<std::string>> ListSysDir(const std::string& path) override {
-    std::string full = root_ + path;
+    return ListDir(root_ + path);
+  }
+  Result<std::vector<std::string>> ListDir(const std::string& full) override {
     DIR* d = ::opendir(full.c_str());
     if (d == nullptr) return Status::FromErrno(full + ": cannot list", errno);
     std::vector<std::string> names;

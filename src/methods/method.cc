@@ -7,10 +7,14 @@ namespace kesu {
 
 std::string Pattern::ToString() const {
   switch (kind) {
-    case Kind::kZero: return "zero";
-    case Kind::kOne: return "one";
-    case Kind::kRandom: return "random";
-    case Kind::kBytes: break;
+    case Kind::kZero:
+      return "zero";
+    case Kind::kOne:
+      return "one";
+    case Kind::kRandom:
+      return "random";
+    case Kind::kBytes:
+      break;
   }
   std::string s;
   for (uint8_t b : bytes) {
@@ -23,19 +27,26 @@ std::string Pattern::ToString() const {
 
 std::string VerifySpec::ToString() const {
   switch (mode) {
-    case VerifyMode::kNone: return "none";
-    case VerifyMode::kFull: return "full";
-    case VerifyMode::kSample: return "sample:" + std::to_string(sample_percent);
+    case VerifyMode::kNone:
+      return "none";
+    case VerifyMode::kFull:
+      return "full";
+    case VerifyMode::kSample:
+      return "sample:" + std::to_string(sample_percent);
   }
   return "none";
 }
 
 const char* NistCategoryName(NistCategory c) {
   switch (c) {
-    case NistCategory::kClear: return "clear";
-    case NistCategory::kPurge: return "purge";
-    case NistCategory::kDestroy: return "destroy";
-    case NistCategory::kNone: break;
+    case NistCategory::kClear:
+      return "clear";
+    case NistCategory::kPurge:
+      return "purge";
+    case NistCategory::kDestroy:
+      return "destroy";
+    case NistCategory::kNone:
+      break;
   }
   return "none";
 }

@@ -54,6 +54,7 @@ struct FirmwareSpec {
   std::string command;
   std::string on_unsupported = "fail";  // "fail", or "fallback"
   std::string fallback_method;          // method id, when on_unsupported == "fallback"
+  uint32_t fallback_line = 0;           // line of the `fallback` key, for registry errors
 };
 
 // A physical method kesu records but cannot perform.

@@ -1,0 +1,338 @@
+// See certificate.h.
+#include "certs/certificate.h"
+
+#include <string_view>
+
+namespace kesu {
+
+using nlohmann::json;
+
+namespace {
+
+json Measured(json v) { return json{{"source", "measured"}, {"value", std::move(v)}}; }
+json NotRecorded() { return json{{"source", "not-recorded"}, {"value", nullptr}}; }
+json Attested(const std::optional<std::string>& v) {
+  if (!v || v->empty()) return NotRecorded();
+  return json{{"source", "attested"}, {"value", *v}};
+}
+json MeasuredOpt(const std::optional<std::string>& v) {
+  if (!v || v->empty()) return NotRecorded();
+  return Measured(*v);
+}
+json MeasuredStr(const std::string& v) { return v.empty() ? NotRecorded() : Measured(v); }
+json MeasuredJson(const std::optional<json>& v) { return v ? Measured(*v) : NotRecorded(); }
+
+json ErrorsJson(const std::vector<IoErrorRecord>& v) {
+  json a = json::array();
+  for (const auto& e : v) {
+    a.push_back(json{{"operation", e.operation},
+                     {"offset", e.offset},
+                     {"length", e.length},
+                     {"errno", e.sys_errno},
+                     {"message", e.message}});
+  }
+  return a;
+}
+
+std::string Technique(const ErasureResult& r) {
+  const std::string& id = r.method_id;
+  auto has = [&](std::string_view s) { return id.find(s) != std::string::npos; };
+  if (has("degauss")) return "degauss";
+  if (has("crush") || has("shred") || r.nist_category == "destroy") return "destroy";
+  if (has("crypto")) return "crypto-erase";
+  if (has("block")) return "block-erase";
+  if (!r.passes.empty() || has("overwrite") || has("security-erase")) return "overwrite";
+  return "none";
+}
+
+std::string VerificationMethod(const std::string& mode) {
+  if (mode == "full") return "full";
+  if (mode.rfind("sample", 0) == 0) return "sampling";
+  return "none";
+}
+
+// Reasons a claimed success is not supported by the record (empty: supported).
+std::vector<std::string> SuccessDoubts(const ErasureResult& r) {
+  std::vector<std::string> d;
+  const uint64_t size = r.device.size;
+  if (size == 0) d.push_back("device size is unknown (0 bytes)");
+  for (const auto& p : r.passes) {
+    if (p.bytes_written != size) {
+      d.push_back("pass " + std::to_string(p.index) + " wrote " + std::to_string(p.bytes_written) +
+                  " of " + std::to_string(size) + " bytes");
+    }
+    if (p.verified && p.bytes_verified != size) {
+      d.push_back("pass " + std::to_string(p.index) + " verified " +
+                  std::to_string(p.bytes_verified) + " of " + std::to_string(size) + " bytes");
+    }
+    if (!p.errors.empty() || !p.skipped.empty()) {
+      d.push_back("pass " + std::to_string(p.index) + " has errors or skipped ranges");
+    }
+  }
+  const auto& v = r.verification;
+  if (v.mode != "none" && v.bytes_read < v.bytes_planned) {
+    d.push_back("verification read " + std::to_string(v.bytes_read) + " of " +
+                std::to_string(v.bytes_planned) + " planned bytes");
+  }
+  if (v.mode == "full" && v.bytes_planned != size) {
+    d.push_back("full verification planned " + std::to_string(v.bytes_planned) + " of " +
+                std::to_string(size) + " bytes");
+  }
+  if (v.mismatched_bytes != 0)
+    d.push_back(std::to_string(v.mismatched_bytes) + " bytes mismatched");
+  if (!v.unreadable.empty())
+    d.push_back(std::to_string(v.unreadable.size()) + " unreadable ranges");
+  return d;
+}
+
+std::string Title(Outcome o) {
+  switch (o) {
+    case Outcome::kSuccess:
+      return "Certificate of Sanitization: SUCCESS";
+    case Outcome::kFailed:
+      return "ERASURE FAILED: this medium is NOT sanitized";
+    case Outcome::kInterrupted:
+      return "ERASURE INTERRUPTED: this medium is NOT sanitized";
+    case Outcome::kPartial:
+      return "ERASURE PARTIAL: this medium is NOT fully sanitized";
+  }
+  return "ERASURE FAILED: this medium is NOT sanitized";
+}
+
+}  // namespace
+
+void ReadStationIdentity(Env* env, CertificateContext* ctx) {
+  auto read = [&](const char* path) -> std::optional<std::string> {
+    auto r = env->ReadSysFile(path);
+    if (!r.ok()) return std::nullopt;
+    std::string s = *r;
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+    if (s.empty()) return std::nullopt;
+    return s;
+  };
+  ctx->host = read("/proc/sys/kernel/hostname");
+  ctx->dmi_vendor = read("/sys/class/dmi/id/sys_vendor");
+  ctx->dmi_model = read("/sys/class/dmi/id/product_name");
+  ctx->dmi_serial = read("/sys/class/dmi/id/product_serial");
+}
+
+Result<json> BuildCertificate(const ErasureResult& result, const CertificateContext& ctx) {
+  if (ctx.id.empty()) return Status::InvalidArgument("certificate: no id in the context");
+  if (ctx.issued_ms <= 0)
+    return Status::InvalidArgument("certificate: no issue time in the context");
+  const DeviceInfo& d = result.device;
+
+  Outcome outcome = result.outcome;
+  std::vector<std::string> errors = result.errors;
+  if (outcome == Outcome::kSuccess) {
+    auto doubts = SuccessDoubts(result);
+    if (!doubts.empty()) {
+      outcome = Outcome::kFailed;
+      std::string why;
+      for (const auto& s : doubts) why += (why.empty() ? "" : "; ") + s;
+      errors.push_back(
+          "kesu certificate: the engine reported success but the record does not "
+          "prove it (" +
+          why + "); certified as failed");
+    }
+  }
+  const bool ok = outcome == Outcome::kSuccess;
+  const auto& v = result.verification;
+  std::string statement;
+  if (ok) {
+    statement = "SUCCESS: all " + std::to_string(d.size) + " bytes were erased (" +
+                std::to_string(result.passes.size()) +
+                (result.passes.size() == 1 ? " pass" : " passes") + ", method " + result.method_id +
+                ") and verified (" + v.mode +
+                "); NIST SP 800-88 category reached: " + result.nist_category + ".";
+  } else {
+    std::string upper = OutcomeName(outcome);
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    statement = upper +
+                ": the erasure of this medium did not complete successfully; it must NOT "
+                "be treated as sanitized." +
+                (errors.empty() ? std::string() : " First error: " + errors.front());
+  }
+
+  json passes = json::array();
+  for (const auto& p : result.passes) {
+    json skipped = json::array();
+    for (const auto& [off, len] : p.skipped) skipped.push_back({{"offset", off}, {"length", len}});
+    passes.push_back(json{{"index", p.index},
+                          {"pattern", p.pattern},
+                          {"verified", p.verified},
+                          {"bytes_written", p.bytes_written},
+                          {"bytes_verified", p.bytes_verified},
+                          {"start_ms", p.start_ms},
+                          {"end_ms", p.end_ms},
+                          {"bytes_per_second", p.bytes_per_second},
+                          {"errors", ErrorsJson(p.errors)},
+                          {"skipped", skipped}});
+  }
+
+  std::optional<std::string> property;
+  if (auto it = ctx.property_numbers.find(d.serial);
+      !d.serial.empty() && it != ctx.property_numbers.end()) {
+    property = it->second;
+  } else if (auto jt = ctx.property_numbers.find(d.path); jt != ctx.property_numbers.end()) {
+    property = jt->second;
+  } else if (auto kt = ctx.property_numbers.find("*"); kt != ctx.property_numbers.end()) {
+    property = kt->second;  // one property number given for the (single) target
+  }
+
+  json is_agreed = NotRecorded();
+  if (ctx.agreed_method && !ctx.agreed_method->empty()) {
+    is_agreed = Measured(*ctx.agreed_method == result.method_id);
+  }
+
+  const bool known_size = d.size != 0;
+  json cert = {
+      {"schema_version", kCertificateSchemaVersion},
+      {"id", ctx.id},
+      {"title", Title(outcome)},
+      {"issued_ms", ctx.issued_ms},
+      {"issued_utc", certs::UtcIso(ctx.issued_ms)},
+      {"outcome",
+       {{"result", OutcomeName(outcome)},
+        {"sanitized", ok},
+        {"statement", statement},
+        {"errors", errors}}},
+      {"tool", {{"name", "kesu"}, {"version", result.tool_version}, {"build", result.tool_build}}},
+      {"station",
+       {{"host", MeasuredOpt(ctx.host)},
+        {"name", Attested(ctx.station_name)},
+        {"dmi_vendor", MeasuredOpt(ctx.dmi_vendor)},
+        {"dmi_model", MeasuredOpt(ctx.dmi_model)},
+        {"dmi_serial", MeasuredOpt(ctx.dmi_serial)}}},
+      {"organisation",
+       {{"name", Attested(ctx.org_name)},
+        {"address", Attested(ctx.org_address)},
+        {"contact", Attested(ctx.org_contact)}}},
+      {"operator",
+       {{"name", Attested(ctx.operator_name)},
+        {"organisation", Attested(ctx.operator_organisation)},
+        {"location", Attested(ctx.operator_location)}}},
+      {"customer", {{"name", Attested(ctx.customer)}}},
+      {"references",
+       {{"work_order", Attested(ctx.work_order_ref)},
+        {"work_order_sha256", MeasuredOpt(ctx.work_order_sha256)},
+        {"agreement", Attested(ctx.agreement_ref)},
+        {"approval", Attested(ctx.approval_ref)}}},
+      {"media",
+       {{"path", MeasuredStr(d.path)},
+        {"make", MeasuredStr(d.vendor)},
+        {"model", MeasuredStr(d.model)},
+        {"serial", MeasuredStr(d.serial)},
+        {"wwn", MeasuredStr(d.wwn)},
+        {"firmware", MeasuredStr(d.firmware)},
+        {"size_bytes", known_size ? Measured(d.size) : NotRecorded()},
+        {"logical_sector_bytes", known_size ? Measured(d.logical_sector) : NotRecorded()},
+        {"physical_sector_bytes", known_size ? Measured(d.physical_sector) : NotRecorded()},
+        {"transport",
+         d.transport == Transport::kUnknown ? NotRecorded() : Measured(TransportName(d.transport))},
+        {"type", d.media == MediaType::kUnknown ? NotRecorded() : Measured(MediaTypeName(d.media))},
+        {"rotational", known_size ? Measured(d.rotational) : NotRecorded()},
+        {"removable", known_size ? Measured(d.removable) : NotRecorded()},
+        {"property_number", Attested(property)},
+        {"source", Attested(ctx.media_source)},
+        {"classification", Attested(ctx.media_classification)},
+        {"backed_up", Attested(ctx.media_backed_up)}}},
+      {"before",
+       {{"customer_erasure_confirmation", Attested(ctx.customer_erasure_confirmation)},
+        {"inspection", MeasuredJson(ctx.inspection)}}},
+      {"sanitization",
+       // Only a proven success reaches a category; a failed, interrupted or partial erasure
+       // reached none, whatever the method would have reached (DESIGN.md "Erase methods").
+       {{"category", ok && !result.nist_category.empty() ? result.nist_category : "none"},
+        {"category_reason",
+         ok ? result.nist_reason
+            : "none reached: the erasure ended " + std::string(OutcomeName(outcome)) +
+                  "; had it completed, the method would have reached " +
+                  (result.nist_category.empty() ? "none" : result.nist_category)},
+        {"technique", Technique(result)},
+        {"tool", "kesu " + result.tool_version + " (build " + result.tool_build + ")"},
+        {"method_id", result.method_id},
+        {"method_title", result.method_title},
+        {"method_reference", result.method_reference},
+        {"method_sha256", result.method_sha256},
+        {"agreed_method", Attested(ctx.agreed_method)},
+        {"is_agreed_method", is_agreed},
+        {"start_ms", result.start_ms},
+        {"end_ms", result.end_ms},
+        {"duration_ms", result.end_ms > result.start_ms ? result.end_ms - result.start_ms : 0},
+        {"io_engine", result.io_engine},
+        {"direct_io", result.direct_io},
+        {"passes", passes},
+        {"firmware_commands", MeasuredJson(ctx.firmware_commands)},
+        {"hidden_areas", MeasuredJson(ctx.hidden_areas)}}},
+      {"verification",
+       {{"method", VerificationMethod(v.mode)},
+        {"mode", v.mode},
+        {"expected", v.expected},
+        {"bytes_read", v.bytes_read},
+        {"bytes_planned", v.bytes_planned},
+        {"mismatched_bytes", v.mismatched_bytes},
+        {"first_mismatches", v.first_mismatches},
+        {"unreadable", ErrorsJson(v.unreadable)},
+        {"content_sha256", v.content_sha256},
+        {"bytes_per_second", v.bytes_per_second}}},
+      {"post_sanitization",
+       {{"destination", Attested(ctx.destination)},
+        {"classification", Attested(ctx.post_classification)}}},
+      {"custody", MeasuredJson(ctx.custody)},
+      {"return_check", MeasuredJson(ctx.return_check)},
+      {"validator",
+       {{"name", Attested(ctx.validator_name)},
+        {"title", Attested(ctx.validator_title)},
+        {"organisation", Attested(ctx.validator_organisation)}}},
+      {"signer",
+       {{"subject", ctx.signer.subject},
+        {"issuer", ctx.signer.issuer},
+        {"serial", ctx.signer.serial_hex},
+        {"sha256_fingerprint", ctx.signer.sha256_fingerprint},
+        {"not_before_utc", ctx.signer.not_before_utc},
+        {"not_after_utc", ctx.signer.not_after_utc},
+        {"self_signed", ctx.signer.self_signed}}},
+  };
+  return cert;
+}
+
+std::string SerializeCertificate(const json& cert) {
+  // ensure_ascii=false keeps UTF-8 as is; error_handler strict (throws) cannot trigger on
+  // strings we built from std::string... replace invalid UTF-8 instead of throwing.
+  return cert.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string SanitizeFileComponent(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-';
+    out.push_back(ok ? static_cast<char>(c) : '_');
+  }
+  while (!out.empty() && out.front() == '.') out.front() = '_';  // no hidden files, no ".."
+  if (out.size() > 64) out.resize(64);
+  return out.empty() ? "unknown" : out;
+}
+
+std::string CertificateFileStem(const json& cert) {
+  auto str = [](const json& f) -> std::string {
+    return f.is_object() && f.contains("value") && f["value"].is_string()
+               ? f["value"].get<std::string>()
+               : "";
+  };
+  std::string station = str(cert["station"]["name"]);
+  if (station.empty()) station = str(cert["station"]["host"]);
+  if (station.empty()) station = "station";
+  std::string serial = str(cert["media"]["serial"]);
+  if (serial.empty()) {
+    std::string path = str(cert["media"]["path"]);
+    serial = path.substr(path.find_last_of('/') + 1);
+  }
+  const std::string id = cert["id"].get<std::string>();
+  return SanitizeFileComponent(station) + "_" +
+         certs::UtcCompact(cert["issued_ms"].get<int64_t>()) + "_" + SanitizeFileComponent(serial) +
+         "_" + id.substr(0, 8);
+}
+
+}  // namespace kesu

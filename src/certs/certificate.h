@@ -1,0 +1,80 @@
+// The certificate document (issue 4 item 1; format in docs/certificates.md and
+// certificates/schema-v1.json). BuildCertificate turns the engine's ErasureResult for one target
+// plus what the station and the operator know (CertificateContext) into the JSON document; it
+// touches no file and no clock (the context carries the id and the issue time). Never contains
+// device data, keys or passphrases: ErasureResult holds none, and the context holds none.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+#include "certs/crypto.h"
+#include "env/env.h"
+#include "erase/result.h"
+
+namespace kesu {
+
+inline constexpr int kCertificateSchemaVersion = 1;
+
+// What goes into a certificate besides the erasure record. std::nullopt = not recorded.
+// Strings set here by the operator/configuration are "attested"; the ones filled by
+// ReadStationIdentity and work-order digests are "measured".
+struct CertificateContext {
+  // Identity of this certificate: one per target; IssueCertificates fills both.
+  std::string id;         // UUID (certs::NewUuid)
+  int64_t issued_ms = 0;  // Env::NowUnixMillis at issue
+
+  // Organisation (configuration [organisation]) — attested.
+  std::optional<std::string> org_name, org_address, org_contact;
+  // Station: name attested (configuration), host and DMI measured (ReadStationIdentity).
+  std::optional<std::string> station_name;
+  std::optional<std::string> host, dmi_vendor, dmi_model, dmi_serial;
+  // Operator (NIST "person performing sanitization") and customer — attested.
+  std::optional<std::string> operator_name, operator_organisation, operator_location;
+  std::optional<std::string> customer;
+  // References (clause 13-2) — attested; the work order file's SHA-256 is measured.
+  std::optional<std::string> work_order_ref, work_order_sha256, agreement_ref, approval_ref;
+  // Before erasure (3-8 ①, 3-10 ①): the customer-erasure confirmation (attested) and kesu's
+  // own inspection result (measured, a JSON object from `kesu inspect`).
+  std::optional<std::string> customer_erasure_confirmation;
+  std::optional<nlohmann::json> inspection;
+  // Media facts only a person knows — attested. Keyed by device serial, else by device
+  // path; the key "*" applies to every target (the CLI's --property-number, for one target).
+  std::map<std::string, std::string> property_numbers;
+  std::optional<std::string> media_source, media_classification, media_backed_up;
+  // The method agreed with the customer (work order) — attested; compared with the one run.
+  std::optional<std::string> agreed_method;
+  // Firmware command results, hidden areas (HPA/DCO), custody events, return check — measured,
+  // filled by the layers that produce them.
+  std::optional<nlohmann::json> firmware_commands, hidden_areas, custody, return_check;
+  // After: destination and classification — attested.
+  std::optional<std::string> destination, post_classification;
+  // Validator (NIST "validation") — attested.
+  std::optional<std::string> validator_name, validator_title, validator_organisation;
+  // The signing certificate (set by IssueCertificates from the loaded key).
+  certs::CertSummary signer;
+};
+
+// Fills host (/proc/sys/kernel/hostname) and DMI vendor/model/serial
+// (/sys/class/dmi/id/sys_vendor, product_name, product_serial) through Env::ReadSysFile; each
+// one that cannot be read (absent, or root-only product_serial) stays not recorded.
+void ReadStationIdentity(Env* env, CertificateContext* ctx);
+
+// The document for one target. kInvalidArgument when the context lacks id or issue time.
+// An ErasureResult claiming success whose numbers do not support it (bytes written or verified
+// short of the device size, mismatches, unreadable sectors) is certified as "failed" with the
+// reason added to the errors: a certificate never says success the record does not prove.
+Result<nlohmann::json> BuildCertificate(const ErasureResult& result, const CertificateContext& ctx);
+
+// The exact bytes that are hashed, signed and stored: compact dump (sorted keys), then "\n".
+std::string SerializeCertificate(const nlohmann::json& cert);
+
+// "STATION_YYYYMMDDTHHMMSSZ_SERIAL_ID8", each part reduced to [A-Za-z0-9._-].
+std::string CertificateFileStem(const nlohmann::json& cert);
+std::string SanitizeFileComponent(const std::string& s);
+
+}  // namespace kesu

@@ -1,0 +1,176 @@
+// See issue.h.
+#include "certs/issue.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "certs/crypto.h"
+#include "certs/ledger.h"
+#include "certs/schema.h"
+#include "certs/sign.h"
+
+#if __has_include("certs/pdf.h")
+#include "certs/pdf.h"
+#define KESU_HAVE_PDF 1
+#else
+#define KESU_HAVE_PDF 0
+#endif
+
+namespace kesu {
+
+namespace {
+
+std::string Join(const std::string& dir, const std::string& name) {
+  return (std::filesystem::path(dir) / name).string();
+}
+
+Status RenderPdf(Env* env, const nlohmann::json& cert, const std::string& json_bytes,
+                 const std::string& p7s, const std::string& out_path) {
+#if KESU_HAVE_PDF
+  return RenderCertificatePdf(env, cert, json_bytes, p7s, out_path);
+#else
+  (void)env, (void)cert, (void)json_bytes, (void)p7s;
+  return Status::Unsupported(out_path + ": PDF rendering is not built into this kesu");
+#endif
+}
+
+std::optional<std::string> Opt(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+}  // namespace
+
+Status IssueCertificates(Env* env, const CertificateContext& base,
+                         const std::vector<ErasureResult>& results, const IssueOptions& opts,
+                         std::vector<IssuedCertificate>* out) {
+  KESU_RETURN_IF_ERROR(env->CreateDir(opts.cert_dir, 0700));
+  certs::Signer signer;
+  if (opts.key_path.empty()) {
+    bool created = false;
+    KESU_ASSIGN_OR_RETURN(signer, certs::LoadOrCreateFirstUseSigner(
+                                      env, Join(opts.cert_dir, "keys"),
+                                      base.station_name.value_or("kesu-station"), &created));
+    spdlog::warn(
+        "NO STATION KEY CONFIGURED: signing with the self-signed key {}{}; its "
+        "certificates verify as 'signature valid but signer untrusted'. Run 'kesu key "
+        "init DIR' and pass --key DIR/station.key (or set [station] key).",
+        signer.key_path, created ? " (made now, unencrypted, mode 0600)" : "");
+  } else {
+    KESU_ASSIGN_OR_RETURN(std::string pass,
+                          certs::ReadPassphrase(env, opts.passphrase,
+                                                "Passphrase for " + opts.key_path + ": ", false));
+    KESU_ASSIGN_OR_RETURN(signer, certs::LoadSigner(env, opts.key_path, pass));
+  }
+  const certs::CertSummary signer_summary = certs::Summarize(signer.cert.get());
+
+  for (const ErasureResult& r : results) {
+    CertificateContext ctx = base;
+    KESU_ASSIGN_OR_RETURN(ctx.id, certs::NewUuid());
+    ctx.issued_ms = env->NowUnixMillis();
+    ctx.signer = signer_summary;
+    KESU_ASSIGN_OR_RETURN(nlohmann::json cert, BuildCertificate(r, ctx));
+    if (Status s = certs::ValidateCertificateSchema(cert); !s.ok()) {
+      return Status::Internal("certificate for " + r.device.path +
+                              " fails its own schema: " + s.message());
+    }
+    const std::string bytes = SerializeCertificate(cert);
+    KESU_ASSIGN_OR_RETURN(std::string p7s, certs::SignDetached(signer, bytes, ctx.issued_ms));
+    const std::string stem = CertificateFileStem(cert);
+    IssuedCertificate ic;
+    ic.id = ctx.id;
+    ic.json_path = Join(opts.cert_dir, stem + ".json");
+    ic.p7s_path = ic.json_path + ".p7s";
+    ic.json_sha256 = certs::Sha256Hex(bytes);
+    ic.outcome = r.outcome;
+    if (cert["outcome"]["result"] != OutcomeName(r.outcome)) ic.outcome = Outcome::kFailed;
+    KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ic.json_path, bytes, 0600));
+    KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ic.p7s_path, p7s, 0600));
+    KESU_ASSIGN_OR_RETURN(
+        certs::LedgerEntry entry,
+        certs::LedgerAppend(env, opts.cert_dir, ctx.id, stem + ".json", ctx.issued_ms,
+                            ic.json_sha256, certs::Sha256Hex(p7s)));
+    ic.ledger_seq = entry.seq;
+    if (opts.render_pdf) {
+      const std::string pdf = Join(opts.cert_dir, stem + ".pdf");
+      Status s = RenderPdf(env, cert, bytes, p7s, pdf);
+      if (s.ok()) {
+        ic.pdf_path = pdf;
+      } else {
+        ic.warnings.push_back("PDF not written: " + s.message());
+        spdlog::warn("PDF not written: {}", s.message());
+      }
+    }
+    out->push_back(std::move(ic));
+  }
+  return Status::Ok();
+}
+
+void AddCertificateOptions(CLI::App* cmd, CertificateCliOptions* o) {
+  cmd->add_option("--operator", o->operator_name, "Operator's name for the certificate (attested)");
+  cmd->add_option("--operator-org", o->operator_organisation, "Operator's organisation (attested)");
+  cmd->add_option("--location", o->operator_location, "Where the work is done (attested)");
+  cmd->add_option("--customer", o->customer, "Customer's name for the certificate (attested)");
+  cmd->add_option("--cert-dir", o->cert_dir,
+                  "Certificate directory (default: [station] cert_dir, else " +
+                      std::string(kDefaultCertDir) + ")");
+  cmd->add_option("--key", o->key_path,
+                  "Station private key (station.pem beside it); default [station] key");
+  cmd->add_option("--passphrase-file", o->passphrase_file,
+                  "Read the key's passphrase from the first line of FILE");
+  cmd->add_option("--passphrase-env", o->passphrase_env,
+                  "Read the key's passphrase from environment variable VAR");
+  cmd->add_option("--work-order-ref", o->work_order_ref, "Work order reference (attested)");
+  cmd->add_option("--agreement-ref", o->agreement_ref,
+                  "Agreement (contract or memo) reference (attested)");
+  cmd->add_option("--approval-ref", o->approval_ref,
+                  "Customer's prior approval reference, clause 13-2 (attested)");
+  cmd->add_option("--property-number", o->property_number,
+                  "Media property (asset) number (attested)");
+  cmd->add_option("--media-source", o->media_source, "Where the medium came from (attested)");
+  cmd->add_option("--customer-erased", o->customer_erased,
+                  "Customer-erasure confirmation, clauses 3-8/3-10 (attested), e.g. 'not erased; "
+                  "entrusted to us'");
+  cmd->add_option("--destination", o->destination,
+                  "Post-sanitization destination (attested), e.g. 'returned to customer'");
+  cmd->add_option("--validator", o->validator,
+                  "Name of the person validating the sanitization (attested)");
+  cmd->add_flag("--no-pdf", o->no_pdf, "Do not render the PDF certificate");
+}
+
+Result<CertificateSetup> PrepareCertificates(
+    Env* env, const std::string& config_path, const CertificateCliOptions& o,
+    std::function<Result<std::string>(const std::string&, bool)> prompt) {
+  KESU_ASSIGN_OR_RETURN(Config cfg, LoadConfig(env, config_path));
+  CertificateSetup s;
+  CertificateContext& c = s.context;
+  ReadStationIdentity(env, &c);
+  c.org_name = cfg.org_name;
+  c.org_address = cfg.org_address;
+  c.org_contact = cfg.org_contact;
+  c.station_name = cfg.station_name;
+  c.operator_name = Opt(o.operator_name) ? Opt(o.operator_name) : cfg.operator_name;
+  c.operator_organisation =
+      Opt(o.operator_organisation) ? Opt(o.operator_organisation) : cfg.operator_organisation;
+  c.operator_location = Opt(o.operator_location) ? Opt(o.operator_location) : cfg.operator_location;
+  c.customer = Opt(o.customer);
+  c.work_order_ref = Opt(o.work_order_ref);
+  c.agreement_ref = Opt(o.agreement_ref);
+  c.approval_ref = Opt(o.approval_ref);
+  c.customer_erasure_confirmation = Opt(o.customer_erased);
+  c.media_source = Opt(o.media_source);
+  c.destination = Opt(o.destination);
+  c.validator_name = Opt(o.validator);
+  if (!o.property_number.empty()) c.property_numbers["*"] = o.property_number;
+  s.options.cert_dir = !o.cert_dir.empty() ? o.cert_dir : cfg.cert_dir.value_or(kDefaultCertDir);
+  s.options.key_path = !o.key_path.empty() ? o.key_path : cfg.station_key.value_or("");
+  s.options.passphrase.file = o.passphrase_file;
+  s.options.passphrase.env_var = o.passphrase_env;
+  s.options.passphrase.prompt = std::move(prompt);
+  s.options.render_pdf = !o.no_pdf;
+  s.trust_anchor = cfg.trust_anchor.value_or("");
+  return s;
+}
+
+}  // namespace kesu

@@ -1,0 +1,82 @@
+// Issuing certificates for a finished `kesu erase` (issue 4 item 4).
+//
+// Per ErasureResult, into the certificate directory (created 0700): STEM.json, STEM.json.p7s,
+// STEM.pdf (when the PDF renderer is built in) and one ledger line; every file through
+// Env::WriteFileAtomic / AppendFileDurable with mode 0600. STEM is CertificateFileStem().
+//
+// Wiring into `kesu erase` (src/cli/cmd_erase.cc) is two calls:
+//   CertificateCliOptions cert_opts;               // lives as long as the CLI::App
+//   AddCertificateOptions(erase_cmd, &cert_opts);  // --operator, --customer, --cert-dir, --key…
+//   ...after the erasure...
+//   KESU_ASSIGN_OR_RETURN(CertificateSetup setup,
+//                         PrepareCertificates(env, cli.config_path, cert_opts, prompt));
+//   std::vector<IssuedCertificate> issued;
+//   Status s = IssueCertificates(env, setup.context, results, setup.options, &issued);
+// Thread-safety: one IssueCertificates per certificate directory at a time.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "certs/certificate.h"
+#include "certs/keys.h"
+#include "config/config.h"
+#include "env/env.h"
+#include "erase/result.h"
+
+namespace kesu {
+
+struct IssueOptions {
+  std::string cert_dir = kDefaultCertDir;
+  // Station key (encrypted PKCS#8 PEM, station.pem beside it). Empty: the first-use
+  // self-signed key in CERT_DIR/keys/ is made or reused, and a loud warning printed.
+  std::string key_path;
+  certs::PassphraseSource passphrase;
+  bool render_pdf = true;
+};
+
+struct IssuedCertificate {
+  std::string id;
+  std::string json_path, p7s_path, pdf_path;  // pdf_path empty when no PDF was written
+  std::string json_sha256;
+  uint64_t ledger_seq = 0;
+  Outcome outcome = Outcome::kFailed;
+  std::vector<std::string> warnings;  // e.g. "PDF not written: ..."
+};
+
+// Issues one certificate per result, in order. Stops at the first failure to sign or write
+// (already-issued certificates stay, and are in `out`). Each certificate gets its own id and
+// issue time (Env clock); `ctx.id`/`ctx.issued_ms`/`ctx.signer` are overwritten.
+Status IssueCertificates(Env* env, const CertificateContext& ctx,
+                         const std::vector<ErasureResult>& results, const IssueOptions& opts,
+                         std::vector<IssuedCertificate>* out);
+
+// The command-line options for certificates that `kesu erase` takes.
+struct CertificateCliOptions {
+  std::string operator_name, operator_organisation, operator_location;
+  std::string customer;
+  std::string cert_dir, key_path, passphrase_file, passphrase_env;
+  std::string work_order_ref, agreement_ref, approval_ref;
+  std::string property_number, media_source;
+  std::string customer_erased;  // customer-erasure confirmation, as the operator states it
+  std::string destination;
+  std::string validator;
+  bool no_pdf = false;
+};
+void AddCertificateOptions(CLI::App* erase_cmd, CertificateCliOptions* opts);
+
+struct CertificateSetup {
+  CertificateContext context;  // organisation, station, operator, references; id/time unset
+  IssueOptions options;
+  std::string trust_anchor;  // configured trust anchor path ("" when none)
+};
+// Merges the configuration (`config_path`, "" = default) and the options (options win), reads
+// the station identity through Env. `prompt` asks for the passphrase on the TTY (may be null).
+Result<CertificateSetup> PrepareCertificates(
+    Env* env, const std::string& config_path, const CertificateCliOptions& opts,
+    std::function<Result<std::string>(const std::string&, bool)> prompt);
+
+}  // namespace kesu

@@ -1,0 +1,27 @@
+// Validation of certificate documents against certificates/schema-v1.json.
+//
+// Debian 12 has no JSON Schema library for C++, so this is a small interpreter for the subset
+// of JSON Schema draft 2020-12 that schema-v1.json uses: type, enum, const, required,
+// properties, additionalProperties, items, minimum, minLength, pattern (ECMAScript regex),
+// $ref to "#/$defs/...", allOf, anyOf, oneOf, not. The schema file stays authoritative for
+// external users (any draft 2020-12 validator accepts the same documents); the copy compiled
+// into kesu (kCertificateSchemaV1) is checked byte-for-byte against the file by a unit test.
+// Thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace kesu::certs {
+
+extern const std::string_view kCertificateSchemaV1;
+
+// OK, or kInvalidArgument naming the JSON pointer of the first violation and the rule, e.g.
+// "/media/serial: not valid under exactly one of oneOf".
+Status ValidateAgainstSchema(const nlohmann::json& doc, const nlohmann::json& schema);
+// Against the compiled-in schema v1.
+Status ValidateCertificateSchema(const nlohmann::json& doc);
+
+}  // namespace kesu::certs

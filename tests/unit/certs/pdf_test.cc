@@ -1,0 +1,208 @@
+// Tests for the certificate PDF (certs/pdf.h): rendering every variant in tests/data/certs/,
+// byte-identical attachments through ExtractPdfAttachments, the QR payload, the outcome in the
+// document title, and robustness of the reader against damaged files.
+#include "certs/pdf.h"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "env/env.h"
+
+namespace kesu {
+namespace {
+
+std::string ReadData(const std::string& name) {
+  std::ifstream in(std::string(KESU_TEST_DATA_DIR) + "/certs/" + name, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A stand-in for a DER signature: every byte value, and the byte sequences a careless PDF
+// reader would trip over (stream keywords, parentheses, backslashes, CR/LF).
+std::string BinaryBlob() {
+  std::string s;
+  for (int i = 0; i < 256; ++i) s.push_back(static_cast<char>(i));
+  s += "endstream\nendobj\r\n(\\)) >> trailer startxref %%EOF";
+  for (int i = 255; i >= 0; --i) s.push_back(static_cast<char>(i));
+  return s;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* d = "0123456789abcdef";
+  std::string s;
+  for (unsigned i = 0; i < len; ++i) {
+    s.push_back(d[md[i] >> 4]);
+    s.push_back(d[md[i] & 15]);
+  }
+  return s;
+}
+
+// The document information /Title, which kesu writes as UTF-16BE hex; returns its ASCII
+// characters (others as '?').
+std::string InfoTitle(const std::string& pdf) {
+  size_t at = pdf.find("/Title <FEFF");
+  if (at == std::string::npos) return "";
+  at += 12;
+  std::string out;
+  while (at + 4 <= pdf.size() && pdf[at] != '>') {
+    unsigned v = std::stoul(pdf.substr(at, 4), nullptr, 16);
+    out.push_back(v < 0x80 ? static_cast<char>(v) : '?');
+    at += 4;
+  }
+  return out;
+}
+
+class PdfTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PdfTest, RendersAndAttachmentsRoundTrip) {
+  const std::string json_bytes = ReadData(GetParam());
+  ASSERT_FALSE(json_bytes.empty()) << GetParam();
+  const nlohmann::json cert = nlohmann::json::parse(json_bytes);
+  const std::string p7s = BinaryBlob();
+  auto pdf = RenderCertificatePdfBytes(DefaultEnv(), cert, json_bytes, p7s);
+  ASSERT_TRUE(pdf.ok()) << pdf.status().message();
+  EXPECT_EQ(pdf->substr(0, 7), "%PDF-1.");
+  auto att = ExtractPdfAttachments(*pdf);
+  ASSERT_TRUE(att.ok()) << att.status().message();
+  EXPECT_EQ(att->first, json_bytes);
+  EXPECT_EQ(att->second, p7s);
+  // The title says what happened (clause 14-1).
+  const std::string result = cert["outcome"]["result"].get<std::string>();
+  const std::string title = InfoTitle(*pdf);
+  if (result == "success") {
+    EXPECT_NE(title.find("SUCCESS"), std::string::npos) << title;
+  } else {
+    EXPECT_NE(title.find("NOT"), std::string::npos) << title;
+    EXPECT_EQ(title.find("SUCCESS"), std::string::npos) << title;
+  }
+  EXPECT_NE(title.find(cert["id"].get<std::string>()), std::string::npos) << title;
+  // Rendering is a function of the inputs: the same certificate gives the same bytes.
+  auto again = RenderCertificatePdfBytes(DefaultEnv(), cert, json_bytes, p7s);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *pdf);
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, PdfTest,
+                         ::testing::Values("success.json", "failed.json", "gutmann-long.json",
+                                           "sparse.json", "failed-worst.json"));
+
+TEST(PdfTest, FailedTitleSaysFailed) {
+  const std::string json_bytes = ReadData("failed.json");
+  auto pdf =
+      RenderCertificatePdfBytes(DefaultEnv(), nlohmann::json::parse(json_bytes), json_bytes, "sig");
+  ASSERT_TRUE(pdf.ok()) << pdf.status().message();
+  EXPECT_NE(InfoTitle(*pdf).find("ERASURE FAILED"), std::string::npos) << InfoTitle(*pdf);
+}
+
+TEST(PdfTest, JapaneseTextAndMissingFieldsRender) {
+  // Only an id: everything else is "not recorded"; Japanese names in an otherwise empty cert.
+  nlohmann::json cert = {
+      {"id", "6f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"},
+      {"customer", {{"name", {{"source", "attested"}, {"value", "株式会社テスト 御中 𠮷野家"}}}}}};
+  const std::string bytes = cert.dump() + "\n";
+  auto pdf = RenderCertificatePdfBytes(DefaultEnv(), cert, bytes, "");
+  ASSERT_TRUE(pdf.ok()) << pdf.status().message();
+  auto att = ExtractPdfAttachments(*pdf);
+  ASSERT_TRUE(att.ok()) << att.status().message();
+  EXPECT_EQ(att->first, bytes);
+  EXPECT_EQ(att->second, "");  // an empty signature survives as an empty attachment
+  // No outcome recorded is not a success.
+  EXPECT_EQ(InfoTitle(*pdf).find("SUCCESS"), std::string::npos);
+}
+
+TEST(PdfTest, WritesOwnerOnlyFileAtomically) {
+  char tmpl[] = "/tmp/kesu-pdf-test-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  const std::string json_bytes = ReadData("success.json");
+  const std::string out = dir + "/cert.pdf";
+  Status s = RenderCertificatePdf(DefaultEnv(), nlohmann::json::parse(json_bytes), json_bytes,
+                                  "p7s-bytes", out);
+  ASSERT_TRUE(s.ok()) << s.message();
+  struct stat st {};
+  ASSERT_EQ(stat(out.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto bytes = DefaultEnv()->ReadFile(out);
+  ASSERT_TRUE(bytes.ok());
+  auto att = ExtractPdfAttachments(*bytes);
+  ASSERT_TRUE(att.ok()) << att.status().message();
+  EXPECT_EQ(att->first, json_bytes);
+  EXPECT_EQ(att->second, "p7s-bytes");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PdfTest, MissingIdIsInvalidArgument) {
+  auto pdf = RenderCertificatePdfBytes(DefaultEnv(), nlohmann::json{{"title", "x"}}, "{}", "");
+  EXPECT_EQ(pdf.status().code(), Code::kInvalidArgument);
+}
+
+TEST(PdfTest, QrPayloadHasIdAndDigestOfTheExactBytes) {
+  nlohmann::json cert = {{"id", "3f2b8c1e-9a4d-4e6f-8b21-5c7d9e0a1b2c"}};
+  // SHA-256("abc"), FIPS 180-2 Appendix B.1.
+  EXPECT_EQ(CertificateQrPayload(cert, "abc"),
+            "kesu-cert:1:3f2b8c1e-9a4d-4e6f-8b21-5c7d9e0a1b2c:"
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const std::string bytes = ReadData("success.json");
+  const std::string payload = CertificateQrPayload(nlohmann::json::parse(bytes), bytes);
+  EXPECT_EQ(payload, "kesu-cert:1:3f2b8c1e-9a4d-4e6f-8b21-5c7d9e0a1b2c:" + Sha256Hex(bytes));
+  // One byte more and the digest changes.
+  EXPECT_NE(CertificateQrPayload(cert, bytes + " "), payload);
+}
+
+TEST(PdfExtractTest, RejectsWhatIsNotAKesuPdf) {
+  EXPECT_EQ(ExtractPdfAttachments("").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(ExtractPdfAttachments("hello world").status().code(), Code::kInvalidArgument);
+  // A valid PDF without attachments.
+  const std::string bare =
+      "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+      "2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+      "xref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000058 00000 n \n"
+      "trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n110\n%%EOF\n";
+  auto r = ExtractPdfAttachments(bare);
+  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("no embedded files"), std::string::npos)
+      << r.status().message();
+}
+
+TEST(PdfExtractTest, DamagedFilesFailCleanly) {
+  const std::string json_bytes = ReadData("failed.json");
+  auto pdf = RenderCertificatePdfBytes(DefaultEnv(), nlohmann::json::parse(json_bytes), json_bytes,
+                                       BinaryBlob());
+  ASSERT_TRUE(pdf.ok());
+  // Truncations and overwritten bytes never crash the reader and never return wrong data.
+  for (size_t cut : {pdf->size() - 1, pdf->size() - 40, pdf->size() / 2, size_t{100}}) {
+    auto r = ExtractPdfAttachments(std::string_view(*pdf).substr(0, cut));
+    if (r.ok()) {
+      EXPECT_EQ(r->first, json_bytes);
+    }
+  }
+  for (size_t step = 7; step < pdf->size(); step += pdf->size() / 61) {
+    std::string bad = *pdf;
+    bad[step] = static_cast<char>(bad[step] ^ 0x5A);
+    auto r = ExtractPdfAttachments(bad);
+    (void)r;  // must return (ok or an error), not crash or hang
+  }
+  // The attachment bytes are stored verbatim: changing one is seen by the reader.
+  std::string tampered = *pdf;
+  size_t at = tampered.find("\"result\":\"failed\"");
+  ASSERT_NE(at, std::string::npos);
+  tampered.replace(at, 17, "\"result\":\"passed\"");
+  auto r = ExtractPdfAttachments(tampered);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_NE(r->first, json_bytes);
+}
+
+}  // namespace
+}  // namespace kesu

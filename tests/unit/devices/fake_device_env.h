@@ -1,0 +1,114 @@
+// Test support for discovery and gate tests: an Env that reads sysfs/proc from a captured
+// tree under tests/data/sysfs/<scenario>, keeps targets in memory (MemEnv), and answers
+// ioctls (SG_IO, NVMe admin) from a scripted handler; and a ContentsProber returning
+// injected contents per path.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "devices/contents.h"
+#include "env/env.h"
+#include "env/mem_env.h"
+
+namespace kesu::testing {
+
+inline std::string TreeRoot(const std::string& scenario) {
+  return std::string(KESU_TEST_DATA_DIR) + "/sysfs/" + scenario;
+}
+
+using IoctlHandler = std::function<Status(const std::string& path, unsigned long req, void* arg)>;
+
+// A BlockFile that forwards I/O to an in-memory file and ioctls to a handler.
+class ScriptedFile final : public BlockFile {
+ public:
+  ScriptedFile(std::unique_ptr<BlockFile> inner, IoctlHandler* handler)
+      : inner_(std::move(inner)), handler_(handler) {}
+  const std::string& path() const override { return inner_->path(); }
+  uint64_t size() const override { return inner_->size(); }
+  uint32_t logical_block_size() const override { return inner_->logical_block_size(); }
+  uint32_t physical_block_size() const override { return inner_->physical_block_size(); }
+  bool is_block_device() const override { return inner_->is_block_device(); }
+  bool direct() const override { return inner_->direct(); }
+  Status ReadAt(uint64_t o, std::span<std::byte> b) override { return inner_->ReadAt(o, b); }
+  Status WriteAt(uint64_t o, std::span<const std::byte> b) override {
+    return inner_->WriteAt(o, b);
+  }
+  Status Sync() override { return inner_->Sync(); }
+  Status DropCache() override { return inner_->DropCache(); }
+  Status Ioctl(unsigned long req, void* arg) override {
+    if (!*handler_) return Status::Unsupported(path() + ": no ioctl handler");
+    return (*handler_)(path(), req, arg);
+  }
+  Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
+    return inner_->NewQueue(depth);
+  }
+
+ private:
+  std::unique_ptr<BlockFile> inner_;
+  IoctlHandler* handler_;
+};
+
+// Env over a captured tree: sysfs/proc from the tree, targets from MemEnv.
+class TreeEnv final : public Env {
+ public:
+  explicit TreeEnv(const std::string& scenario)
+      : sys_(NewPosixEnv(TreeRoot(scenario))), mem_(sys_.get()) {}
+
+  MemEnv& mem() { return mem_; }
+  IoctlHandler ioctl_handler;
+  std::vector<std::string> opened;  // every path OpenBlock was asked for
+
+  // Adds an in-memory target for /dev/NAME so the gate's exclusive open succeeds.
+  std::shared_ptr<MemDevice> AddDisk(const std::string& name, uint64_t size = 4096) {
+    return mem_.AddDevice("/dev/" + name, size);
+  }
+
+  Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& path,
+                                               const OpenOptions& opts) override {
+    opened.push_back(path);
+    KESU_ASSIGN_OR_RETURN(auto f, mem_.OpenBlock(path, opts));
+    return std::unique_ptr<BlockFile>(std::make_unique<ScriptedFile>(std::move(f), &ioctl_handler));
+  }
+  Result<FileInfo> StatTarget(const std::string& p) override { return mem_.StatTarget(p); }
+  Result<std::string> ReadSysFile(const std::string& p) override { return sys_->ReadSysFile(p); }
+  Result<std::vector<std::string>> ListSysDir(const std::string& p) override {
+    return sys_->ListSysDir(p);
+  }
+  Result<std::string> ReadSysLink(const std::string& p) override { return sys_->ReadSysLink(p); }
+  bool SysPathExists(const std::string& p) override { return sys_->SysPathExists(p); }
+  Result<std::string> ReadFile(const std::string& p) override { return mem_.ReadFile(p); }
+  Result<std::vector<std::string>> ListDir(const std::string& p) override { return mem_.ListDir(p); }
+  Status WriteFileAtomic(const std::string& p, std::string_view d, uint32_t m) override {
+    return mem_.WriteFileAtomic(p, d, m);
+  }
+  Status AppendFileDurable(const std::string& p, std::string_view d, uint32_t m) override {
+    return mem_.AppendFileDurable(p, d, m);
+  }
+  Status CreateDir(const std::string& p, uint32_t m) override { return mem_.CreateDir(p, m); }
+  bool FileExists(const std::string& p) override { return mem_.FileExists(p); }
+  uint64_t NowMonotonicNanos() override { return mem_.NowMonotonicNanos(); }
+  int64_t NowUnixMillis() override { return mem_.NowUnixMillis(); }
+  void SleepForMillis(uint64_t ms) override { mem_.SleepForMillis(ms); }
+
+ private:
+  std::unique_ptr<Env> sys_;
+  MemEnv mem_;
+};
+
+// Contents keyed by path; paths not in the map have no contents.
+class FakeProber final : public ContentsProber {
+ public:
+  std::map<std::string, DiskContents> contents;
+  std::vector<std::string> probed;
+  Result<DiskContents> Probe(const std::string& path) override {
+    probed.push_back(path);
+    auto it = contents.find(path);
+    return it == contents.end() ? DiskContents{} : it->second;
+  }
+};
+
+}  // namespace kesu::testing

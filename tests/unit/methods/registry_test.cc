@@ -1,0 +1,153 @@
+// MethodRegistry: loading the shipped directory, --methods-dir additions, and the cross-file
+// checks (duplicate ids, fallbacks).
+#include "methods/registry.h"
+
+#include <gtest/gtest.h>
+
+#include "env/mem_env.h"
+#include "methods/describe.h"
+
+namespace kesu {
+namespace {
+
+const std::string kData = std::string(KESU_TEST_DATA_DIR) + "/methods/";
+
+TEST(MethodRegistry, LoadsEveryShippedMethodSortedWithDigests) {
+  auto reg = MethodRegistry::Load(DefaultEnv(), {KESU_METHODS_DIR});
+  ASSERT_TRUE(reg.ok()) << reg.status().message();
+  const char* ids[] = {"zero",
+                       "random",
+                       "nist-800-88-clear",
+                       "dod-5220.22-m",
+                       "dod-5220.22-m-ece",
+                       "gutmann",
+                       "rcmp-tssit-ops-ii",
+                       "bsi-vsitr",
+                       "hmg-is5-baseline",
+                       "hmg-is5-enhanced",
+                       "schneier",
+                       "ata-secure-erase",
+                       "ata-secure-erase-enhanced",
+                       "ata-sanitize-crypto",
+                       "ata-sanitize-block",
+                       "ata-sanitize-overwrite",
+                       "nvme-format-user-data",
+                       "nvme-format-crypto",
+                       "nvme-sanitize-crypto",
+                       "nvme-sanitize-block",
+                       "nvme-sanitize-overwrite",
+                       "scsi-sanitize",
+                       "degauss",
+                       "crush",
+                       "document-shred"};
+  EXPECT_EQ(reg->all().size(), std::size(ids));
+  for (const char* id : ids) {
+    const Method* m = reg->Find(id);
+    ASSERT_NE(m, nullptr) << id;
+    EXPECT_EQ(m->file_sha256.size(), 64u) << id;
+  }
+  for (size_t i = 1; i < reg->all().size(); ++i) {
+    EXPECT_LT(reg->all()[i - 1].id, reg->all()[i].id);
+  }
+  EXPECT_EQ(reg->Find("no-such"), nullptr);
+}
+
+TEST(MethodRegistry, ExtraDirectoryAddsMethodsAndResolvesFallback) {
+  auto reg = MethodRegistry::Load(DefaultEnv(), {KESU_METHODS_DIR, kData + "extra"});
+  ASSERT_TRUE(reg.ok()) << reg.status().message();
+  const Method* m = reg->Find("site-3-pass");
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->passes.size(), 3u);
+  EXPECT_EQ(m->verify.sample_percent, 5u);
+  EXPECT_EQ(m->file_path, kData + "extra/site-3-pass.toml");
+  ASSERT_NE(reg->Find("site-crypto"), nullptr);
+  EXPECT_EQ(reg->Find("site-crypto")->firmware->fallback_method, "nist-800-88-clear");
+}
+
+TEST(MethodRegistry, RejectsRedefiningABuiltInId) {
+  auto reg = MethodRegistry::Load(DefaultEnv(), {KESU_METHODS_DIR, kData + "duplicate"});
+  ASSERT_FALSE(reg.ok());
+  EXPECT_EQ(reg.status().code(), Code::kInvalidArgument);
+  const std::string& msg = reg.status().message();
+  EXPECT_EQ(msg.rfind(kData + "duplicate/zero.toml:1: method id 'zero' is already defined by " +
+                          KESU_METHODS_DIR + "/zero.toml",
+                      0),
+            0u)
+      << msg;
+}
+
+TEST(MethodRegistry, RejectsFallbackToUnknownMethodNamingTheFile) {
+  auto reg = MethodRegistry::Load(DefaultEnv(), {KESU_METHODS_DIR, kData + "bad-fallback"});
+  ASSERT_FALSE(reg.ok());
+  EXPECT_EQ(reg.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(reg.status().message().rfind(
+                kData + "bad-fallback/fw-unknown-fallback.toml:9: fallback 'no-such-method' "
+                        "names no known method;",
+                0),
+            0u)
+      << reg.status().message();
+}
+
+TEST(MethodRegistry, RejectsFallbackToNonOverwriteMethod) {
+  MemEnv env;
+  ASSERT_TRUE(
+      env.WriteFileAtomic("/m/a.toml",
+                          "id = \"a\"\ntitle = \"A\"\nreference = \"R\"\n"
+                          "kind = \"firmware\"\n[firmware]\ncommand = \"nvme-format-crypto\"\n"
+                          "on_unsupported = \"fallback\"\nfallback = \"b\"\n",
+                          0644)
+          .ok());
+  ASSERT_TRUE(
+      env.WriteFileAtomic("/m/b.toml",
+                          "id = \"b\"\ntitle = \"B\"\nreference = \"R\"\n"
+                          "kind = \"firmware\"\n[firmware]\ncommand = \"nvme-format-crypto\"\n"
+                          "on_unsupported = \"fallback\"\nfallback = \"a\"\n",
+                          0644)
+          .ok());
+  auto reg = MethodRegistry::Load(&env, {"/m"});
+  ASSERT_FALSE(reg.ok());
+  EXPECT_NE(reg.status().message().find("/m/a.toml:8: fallback 'b' is not an overwrite method"),
+            std::string::npos)
+      << reg.status().message();
+}
+
+TEST(MethodRegistry, BadFileFailsTheLoadWithItsOneLineError) {
+  auto reg = MethodRegistry::Load(DefaultEnv(), {KESU_METHODS_DIR, kData + "bad-syntax"});
+  ASSERT_FALSE(reg.ok());
+  EXPECT_EQ(reg.status().ExitCode(), kExitUsage);
+  EXPECT_EQ(
+      reg.status().message().rfind(
+          kData + "bad-syntax/typo.toml:6: unknown pattern 'zeros'; use zero, one, random", 0),
+      0u)
+      << reg.status().message();
+}
+
+TEST(MethodRegistry, MissingDirectoryIsNotFound) {
+  auto reg = MethodRegistry::Load(DefaultEnv(), {kData + "no-such-dir"});
+  ASSERT_FALSE(reg.ok());
+  EXPECT_EQ(reg.status().code(), Code::kNotFound);
+  EXPECT_EQ(reg.status().ExitCode(), kExitUsage);
+}
+
+TEST(MethodRegistry, SkipsNonTomlAndHiddenFiles) {
+  MemEnv env;
+  const std::string ok =
+      "id = \"a\"\ntitle = \"A\"\nreference = \"R\"\n[[pass]]\npattern = \"zero\"\n";
+  ASSERT_TRUE(env.WriteFileAtomic("/m/a.toml", ok, 0644).ok());
+  ASSERT_TRUE(env.WriteFileAtomic("/m/README", "not a method", 0644).ok());
+  ASSERT_TRUE(env.WriteFileAtomic("/m/.a.toml.swp.toml", "garbage [", 0644).ok());
+  auto reg = MethodRegistry::Load(&env, {"/m"});
+  ASSERT_TRUE(reg.ok()) << reg.status().message();
+  EXPECT_EQ(reg->all().size(), 1u);
+}
+
+TEST(MethodDirs, BuiltInFirstThenExtra) {
+  auto d = MethodDirs("/x");
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0], KESU_METHODS_DIR);
+  EXPECT_EQ(d[1], "/x");
+  EXPECT_EQ(MethodDirs("").size(), 1u);
+}
+
+}  // namespace
+}  // namespace kesu

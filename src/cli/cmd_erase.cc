@@ -171,7 +171,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   for (auto& t : targets) {
     auto f = OpenForErase(env, t->dev);
     if (!f.ok()) {
-      std::fprintf(stderr, "kesu: %s\nkesu: nothing was written to any target\n",
+      std::fprintf(stderr, "kesu: %s (nothing was written to any target)\n",
                    f.status().message().c_str());
       return f.status().code() == Code::kRefused ? kExitRefused : f.status().ExitCode();
     }
@@ -201,8 +201,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   for (auto& t : targets) {
     Status s = RecheckIdentity(env, t->dev, t->file.get());
     if (!s.ok()) {
-      std::fprintf(stderr, "kesu: %s\nkesu: nothing was written to any target\n",
-                   s.message().c_str());
+      std::fprintf(stderr, "kesu: %s (nothing was written to any target)\n", s.message().c_str());
       return s.code() == Code::kRefused ? kExitRefused : s.ExitCode();
     }
   }

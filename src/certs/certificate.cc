@@ -245,10 +245,11 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
        // reached none, whatever the method would have reached (DESIGN.md "Erase methods").
        {{"category", ok && !result.nist_category.empty() ? result.nist_category : "none"},
         {"category_reason",
-         ok ? result.nist_reason
-            : "none reached: the erasure ended " + std::string(OutcomeName(outcome)) +
-                  "; had it completed, the method would have reached " +
-                  (result.nist_category.empty() ? "none" : result.nist_category)},
+         ok || result.nist_category == "none"
+             ? result.nist_reason
+             : "none reached: the erasure ended " + std::string(OutcomeName(outcome)) +
+                   "; had it completed, the method would have reached " +
+                   (result.nist_category.empty() ? "none" : result.nist_category)},
         {"technique", Technique(result)},
         {"tool", "kesu " + result.tool_version + " (build " + result.tool_build + ")"},
         {"method_id", result.method_id},

@@ -42,27 +42,39 @@ std::optional<std::string> Opt(const std::string& s) {
 
 }  // namespace
 
-Status IssueCertificates(Env* env, const CertificateContext& base,
-                         const std::vector<ErasureResult>& results, const IssueOptions& opts,
-                         std::vector<IssuedCertificate>* out) {
+Result<certs::Signer> LoadStationSigner(Env* env, const CertificateContext& base,
+                                        const IssueOptions& opts) {
   KESU_RETURN_IF_ERROR(env->CreateDir(opts.cert_dir, 0700));
-  certs::Signer signer;
-  if (opts.key_path.empty()) {
-    bool created = false;
-    KESU_ASSIGN_OR_RETURN(signer, certs::LoadOrCreateFirstUseSigner(
-                                      env, Join(opts.cert_dir, "keys"),
-                                      base.station_name.value_or("kesu-station"), &created));
-    spdlog::warn(
-        "NO STATION KEY CONFIGURED: signing with the self-signed key {}{}; its "
-        "certificates verify as 'signature valid but signer untrusted'. Run 'kesu key "
-        "init DIR' and pass --key DIR/station.key (or set [station] key).",
-        signer.key_path, created ? " (made now, unencrypted, mode 0600)" : "");
-  } else {
+  if (!opts.key_path.empty()) {
     KESU_ASSIGN_OR_RETURN(std::string pass,
                           certs::ReadPassphrase(env, opts.passphrase,
                                                 "Passphrase for " + opts.key_path + ": ", false));
-    KESU_ASSIGN_OR_RETURN(signer, certs::LoadSigner(env, opts.key_path, pass));
+    return certs::LoadSigner(env, opts.key_path, pass);
   }
+  bool created = false;
+  KESU_ASSIGN_OR_RETURN(certs::Signer signer,
+                        certs::LoadOrCreateFirstUseSigner(
+                            env, Join(opts.cert_dir, "keys"),
+                            base.station_name.value_or("kesu-station"), &created));
+  spdlog::warn(
+      "NO STATION KEY CONFIGURED: signing with the self-signed key {}{}; its "
+      "certificates verify as 'signature valid but signer untrusted'. Run 'kesu key "
+      "init DIR' and pass --key DIR/station.key (or set [station] key).",
+      signer.key_path, created ? " (made now, unencrypted, mode 0600)" : "");
+  return signer;
+}
+
+Status IssueCertificates(Env* env, const CertificateContext& base,
+                         const std::vector<ErasureResult>& results, const IssueOptions& opts,
+                         std::vector<IssuedCertificate>* out) {
+  KESU_ASSIGN_OR_RETURN(certs::Signer signer, LoadStationSigner(env, base, opts));
+  return IssueCertificates(env, base, results, opts, signer, out);
+}
+
+Status IssueCertificates(Env* env, const CertificateContext& base,
+                         const std::vector<ErasureResult>& results, const IssueOptions& opts,
+                         const certs::Signer& signer, std::vector<IssuedCertificate>* out) {
+  KESU_RETURN_IF_ERROR(env->CreateDir(opts.cert_dir, 0700));
   const certs::CertSummary signer_summary = certs::Summarize(signer.cert.get());
 
   for (const ErasureResult& r : results) {

@@ -53,6 +53,17 @@ struct IssuedCertificate {
 Status IssueCertificates(Env* env, const CertificateContext& ctx,
                          const std::vector<ErasureResult>& results, const IssueOptions& opts,
                          std::vector<IssuedCertificate>* out);
+// The same with a signer already loaded by LoadStationSigner.
+Status IssueCertificates(Env* env, const CertificateContext& ctx,
+                         const std::vector<ErasureResult>& results, const IssueOptions& opts,
+                         const certs::Signer& signer, std::vector<IssuedCertificate>* out);
+
+// Loads the station signer of `opts` (asking for the passphrase through opts.passphrase), or
+// makes/reuses the first-use self-signed key in CERT_DIR/keys/ with a loud warning. `kesu erase`
+// calls this BEFORE writing anything, so a missing key or a wrong passphrase stops the command
+// while the targets are still untouched. Creates the certificate directory (0700).
+Result<certs::Signer> LoadStationSigner(Env* env, const CertificateContext& ctx,
+                                        const IssueOptions& opts);
 
 // The command-line options for certificates that `kesu erase` takes.
 struct CertificateCliOptions {

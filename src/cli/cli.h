@@ -23,6 +23,10 @@ struct Cli {
 // Prints "kesu: <message>" on stderr and returns status.ExitCode().
 int ReportError(const Status& status);
 
+// Asks for a secret on the controlling terminal without echo (twice when `confirm`).
+// kInvalidArgument when there is no terminal or the two entries differ.
+Result<std::string> TtyPrompt(const std::string& prompt, bool confirm);
+
 void RegisterListCommand(CLI::App& app, Cli& cli);      // kesu list
 void RegisterMethodsCommand(CLI::App& app, Cli& cli);   // kesu methods
 void RegisterEraseCommand(CLI::App& app, Cli& cli);     // kesu erase

@@ -56,6 +56,8 @@ Result<std::string> AskTty(const std::string& prompt) {
   return line;
 }
 
+}  // namespace
+
 Result<std::string> TtyPrompt(const std::string& prompt, bool confirm) {
   KESU_ASSIGN_OR_RETURN(std::string a, AskTty(prompt));
   if (confirm) {
@@ -64,6 +66,8 @@ Result<std::string> TtyPrompt(const std::string& prompt, bool confirm) {
   }
   return a;
 }
+
+namespace {
 
 struct PassOpts {
   std::string file, env_var;

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "certs/issue.h"
 #include "cli/cli.h"
 #include "devices/discovery.h"
 #include "devices/safety.h"
@@ -30,6 +31,7 @@ struct EraseArgs {
   bool yes = false;
   bool json = false;
   std::string result_dir;
+  CertificateCliOptions cert;  // --operator, --customer, --cert-dir, --key, ...
 };
 
 // One target on its way through the command.
@@ -39,6 +41,7 @@ struct Target {
   TargetProgress progress;
   ErasureResult result;
   std::string result_path;  // where its record was written, if anywhere
+  std::optional<IssuedCertificate> certificate;
 };
 
 // What the operator types to confirm a target: its serial, or its file name for an image,
@@ -97,14 +100,27 @@ void PrintSummary(const Target& t) {
               r.nist_reason.c_str());
   for (const auto& e : r.errors) std::printf("  error: %s\n", e.c_str());
   if (!t.result_path.empty()) std::printf("  result: %s\n", t.result_path.c_str());
+  if (t.certificate) {
+    std::printf("  certificate %s: %s\n", t.certificate->id.c_str(),
+                t.certificate->json_path.c_str());
+    std::printf("    signature %s\n", t.certificate->p7s_path.c_str());
+    if (!t.certificate->pdf_path.empty()) {
+      std::printf("    PDF       %s\n", t.certificate->pdf_path.c_str());
+    }
+    for (const auto& w : t.certificate->warnings) std::printf("    warning: %s\n", w.c_str());
+  }
 }
 
 // Where results leave the command — the one place certificate issuing hooks in. It receives
 // every target's ErasureResult, in the order the targets were named, after all of them
 // finished (whatever their outcome). Today it writes each result record to --result-dir
 // (atomic, mode 0600) and returns the file names in `files` ("" where none was written).
-Status HandOffResults(Cli& cli, const EraseArgs& args, const std::vector<ErasureResult>& results,
-                      std::vector<std::string>* files) {
+// Everything that happens to the results once every target has finished: the optional
+// result records (--result-dir), then one signed certificate per target (always; a failed,
+// partial or interrupted erasure gets a certificate that says so).
+Status HandOffResults(Cli& cli, const EraseArgs& args, const CertificateSetup& certs,
+                      const certs::Signer& signer, const std::vector<ErasureResult>& results,
+                      std::vector<std::string>* files, std::vector<IssuedCertificate>* issued) {
   files->assign(results.size(), "");
   Status first_error;
   if (!args.result_dir.empty()) {
@@ -121,6 +137,11 @@ Status HandOffResults(Cli& cli, const EraseArgs& args, const std::vector<Erasure
         first_error = s;
       }
     }
+  }
+  Status s = IssueCertificates(cli.env, certs.context, results, certs.options, signer, issued);
+  if (!s.ok()) {
+    s = s.WithContext("certificates not (all) issued");
+    if (first_error.ok()) first_error = s;
   }
   return first_error;
 }
@@ -176,6 +197,16 @@ int RunErase(Cli& cli, const EraseArgs& args) {
       return f.status().code() == Code::kRefused ? kExitRefused : f.status().ExitCode();
     }
     t->file = std::move(*f);
+  }
+
+  // The station key is loaded (and its passphrase asked for) before anything is written, so a
+  // missing key or a wrong passphrase stops here with every target untouched.
+  auto cert_setup = PrepareCertificates(env, cli.config_path, args.cert, TtyPrompt);
+  if (!cert_setup.ok()) return ReportError(cert_setup.status());
+  auto signer = LoadStationSigner(env, cert_setup->context, cert_setup->options);
+  if (!signer.ok()) {
+    return ReportError(signer.status().WithContext("cannot sign certificates (nothing was "
+                                                   "written to any target)"));
   }
 
   if (!args.yes) {
@@ -234,14 +265,24 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   std::vector<ErasureResult> results;
   for (auto& t : targets) results.push_back(t->result);
   std::vector<std::string> files;
-  Status handoff = HandOffResults(cli, args, results, &files);
+  std::vector<IssuedCertificate> issued;
+  Status handoff = HandOffResults(cli, args, *cert_setup, *signer, results, &files, &issued);
   for (size_t i = 0; i < targets.size(); ++i) {
     Target& t = *targets[i];
     t.result_path = files[i];
+    if (i < issued.size()) t.certificate = issued[i];
     if (args.json) {
       nlohmann::json j = ResultToJson(t.result);
       j["event"] = "result";
       if (!t.result_path.empty()) j["result_file"] = t.result_path;
+      if (t.certificate) {
+        j["certificate"] = {{"id", t.certificate->id},
+                            {"json", t.certificate->json_path},
+                            {"p7s", t.certificate->p7s_path},
+                            {"pdf", t.certificate->pdf_path},
+                            {"sha256", t.certificate->json_sha256},
+                            {"ledger_seq", t.certificate->ledger_seq}};
+      }
       std::printf("%s\n", j.dump().c_str());
     } else {
       PrintSummary(t);
@@ -274,6 +315,7 @@ void RegisterEraseCommand(CLI::App& app, Cli& cli) {
                 "JSON lines on stdout: progress events, then one result event per target");
   cmd->add_option("--result-dir", args->result_dir,
                   "Write each target's result record (JSON, mode 0600) into this directory");
+  AddCertificateOptions(cmd, &args->cert);
   cmd->footer(
       "Exit codes: 0 every target erased and verified; 1 any target failed, was interrupted\n"
       "or only partially erased; 2 bad usage; 3 refused for safety (nothing is written to\n"

@@ -691,6 +691,13 @@ ErasureResult RunErasure(Env* env, BlockFile* file, const DeviceInfo& dev, const
   }
   auto finish = [&](Outcome o) {
     r.outcome = o;
+    if (o != Outcome::kSuccess) {
+      // Only a completed, verified erasure reaches a category (DESIGN.md "Erase methods").
+      r.nist_reason = "none reached: the erasure ended " + std::string(OutcomeName(o)) +
+                      "; had it completed, the method would have reached " + r.nist_category +
+                      " (" + r.nist_reason + ")";
+      r.nist_category = NistCategoryName(NistCategory::kNone);
+    }
     r.end_ms = env->NowUnixMillis();
     if (opts.progress) opts.progress->state = TargetProgress::kFinished;
     return r;

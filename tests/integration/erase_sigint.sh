@@ -17,7 +17,7 @@ run_and_signal() {
   shift
   local base=()
   for d in "$@"; do base+=("$(sectors_written "$d")"); done
-  start_in_cgroup pid "$cg" "$dir/out" "$dir/err" "$KESU" erase "$@" --method random --verify full --yes --json
+  start_in_cgroup pid "$cg" "$dir/out" "$dir/err" "$KESU" erase "$@" --method random --verify full --yes --json --cert-dir "$dir/certs"
   note "kesu erase $* (pid $pid), SIG$sig once every target is being written"
   for ((i = 0; i < 150 && started == 0; i++)); do
     started=1

@@ -205,7 +205,13 @@ run_kesu() {
   local out=$1 err=$2
   shift 2
   note "kesu $*"
-  "$KESU" "$@" >"$out" 2>"$err"
+  if [[ ${1:-} == erase ]]; then
+    # Certificates (and the first-use station key) go to a directory of the test's own,
+    # never to the station's default /var/lib/kesu/certificates.
+    "$KESU" "$@" --cert-dir "$(dirname "$out")/certs" >"$out" 2>"$err"
+  else
+    "$KESU" "$@" >"$out" 2>"$err"
+  fi
   KESU_RC=$?
 }
 

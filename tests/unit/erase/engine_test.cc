@@ -163,6 +163,9 @@ TEST(EngineTest, WriteErrorFailsWithOffset) {
   EXPECT_EQ(r.passes[0].errors[0].sys_errno, EIO);
   EXPECT_LT(r.passes[0].bytes_written, 8 * kMiB);
   EXPECT_FALSE(r.errors.empty());
+  // A failed erasure reached no NIST category; the reason says what the method would reach.
+  EXPECT_EQ(r.nist_category, "none");
+  EXPECT_NE(r.nist_reason.find("would have reached clear"), std::string::npos) << r.nist_reason;
 }
 
 TEST(EngineTest, WriteErrorStopsLaterPasses) {

@@ -255,6 +255,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
       o.verify = *verify;
       o.stop = stop;
       o.progress = &tp->progress;
+      ApplyCachePolicy(tp->dev, &o);
       tp->result = RunErasure(env, tp->file.get(), tp->dev, *m, o);
     });
   }

@@ -584,6 +584,16 @@ class PassRunner {
 
 }  // namespace
 
+void ApplyCachePolicy(const DeviceInfo& dev, EngineOptions* opts) {
+  if (dev.media == MediaType::kVirtual) {
+    opts->verify_distance = 0;
+    opts->sync_bytes = kVirtualSyncBytes;
+  } else {
+    opts->verify_distance = kDiskVerifyDistance;
+    opts->sync_bytes = kDiskSyncBytes;
+  }
+}
+
 Result<VerifySpec> ParseVerifySpec(const std::string& text) {
   VerifySpec v;
   if (text == "full") {

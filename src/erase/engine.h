@@ -44,11 +44,23 @@ struct EngineOptions {
   unsigned write_buffers = 16;              // writer ring (>= queue_depth): generation runs ahead
   uint64_t sync_bytes = 256 * kMiB;         // make durable at least this often
   uint64_t verify_distance = 256 * kMiB;    // read back only this far behind the writer
+                                            // (ApplyCachePolicy sets both per target)
   uint64_t rotational_chunk = 64 * kMiB;    // read-back burst size on rotational media
   uint64_t sample_seed = 0;                 // random sample regions; 0 = from RAND_bytes
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM: stop cleanly
   TargetProgress* progress = nullptr;       // may be nullptr
 };
+
+// Sets opts->verify_distance and opts->sync_bytes for `dev` (docs/verification.md, "How far
+// behind"). A disk (hdd, ssd, nvme, flash, unknown media) has a cache of its own that could
+// answer a read-back, so reads stay kDiskVerifyDistance behind the writer, with a flush every
+// kDiskSyncBytes. A virtual target (loop device, zram, image file) has no drive cache between
+// kesu and its storage: reads follow each flush directly, with a flush every
+// kVirtualSyncBytes, so verification ends right after the writer.
+inline constexpr uint64_t kDiskVerifyDistance = 256 * kMiB;
+inline constexpr uint64_t kDiskSyncBytes = 256 * kMiB;
+inline constexpr uint64_t kVirtualSyncBytes = 32 * kMiB;
+void ApplyCachePolicy(const DeviceInfo& dev, EngineOptions* opts);
 
 // The verification to run: `requested` (from --verify) or the method's own. kInvalidArgument
 // when `none` is requested and the method does not allow it (Method::allow_verify_none), or

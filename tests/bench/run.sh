@@ -138,7 +138,7 @@ run_kesu() {  # LABEL SIZE KESU-ARGS...  (targets are among the args)
   local label=$1 size=$2 t0 t1 rc n_ok n_res
   shift 2
   t0=$(now_ns)
-  /usr/bin/time -v -o "$work/time.txt" "$KESU" erase "$@" --yes --json >"$work/kesu.out" 2>"$work/kesu.err"
+  /usr/bin/time -v -o "$work/time.txt" "$KESU" erase "$@" --yes --json --cert-dir "$work/certs" >"$work/kesu.out" 2>"$work/kesu.err"
   rc=$?
   t1=$(now_ns)
   n_res=$(jq -c 'select(.event == "result")' "$work/kesu.out" 2>/dev/null | wc -l)
@@ -255,7 +255,7 @@ if ((DO_THROTTLED)); then
   t0=$(now_ns)
   # Only the kesu process joins the cgroup: a shell writes its own pid, then execs time/kesu.
   bash -c 'echo $$ >"$1/cgroup.procs" || exit 125; shift; exec "$@"' bench "$cg" \
-    /usr/bin/time -v -o "$work/time.txt" "$KESU" erase "${devs[@]}" --method random --verify full --yes --json \
+    /usr/bin/time -v -o "$work/time.txt" "$KESU" erase "${devs[@]}" --method random --verify full --yes --json --cert-dir "$work/certs" \
     >"$work/kesu.out" 2>"$work/kesu.err"
   rc=$?
   t1=$(now_ns)

@@ -447,3 +447,38 @@ TEST(EngineTest, ResultRecordIsComplete) {
 
 }  // namespace
 }  // namespace kesu
+
+namespace kesu {
+namespace {
+
+TEST(CachePolicyTest, DisksKeepTheDistanceVirtualTargetsFollowEachFlush) {
+  EngineOptions o;
+  DeviceInfo d;
+  for (MediaType m : {MediaType::kHdd, MediaType::kSsd, MediaType::kNvme, MediaType::kFlash,
+                      MediaType::kUnknown}) {
+    d.media = m;
+    o.verify_distance = 0;
+    ApplyCachePolicy(d, &o);
+    EXPECT_EQ(o.verify_distance, kDiskVerifyDistance) << MediaTypeName(m);
+    EXPECT_EQ(o.sync_bytes, kDiskSyncBytes) << MediaTypeName(m);
+  }
+  d.media = MediaType::kVirtual;
+  ApplyCachePolicy(d, &o);
+  EXPECT_EQ(o.verify_distance, 0u);
+  EXPECT_EQ(o.sync_bytes, kVirtualSyncBytes);
+}
+
+TEST(CachePolicyTest, NoDistanceStillVerifiesEveryByteAfterItsFlush) {
+  MemEnv env;
+  env.AddDevice(kDev, 10 * kMiB + 4096, std::byte{0x33});
+  EngineOptions o = SmallOptions();
+  o.verify_distance = 0;
+  o.sync_bytes = kMiB;
+  auto r = Erase(&env, MakeMethod({{Random(), false}}), o);
+  EXPECT_EQ(r.outcome, Outcome::kSuccess);
+  EXPECT_EQ(r.verification.bytes_read, 10 * kMiB + 4096);
+  EXPECT_EQ(r.verification.mismatched_bytes, 0u);
+}
+
+}  // namespace
+}  // namespace kesu

@@ -6,25 +6,38 @@
 #
 # Targets, all created here and removed on exit (also on failure or Ctrl-C):
 #   loop   a loop device over a SIZE file on /dev/shm (tmpfs), filled with random data first
+#   disk   the same over another SIZE file, throttled to DISK_BPS bytes/s read and write (default
+#          2 GB/s, a fast SSD) by a blkio (cgroup v1) group of this script's own that holds only
+#          the fio and kesu processes measured on it
 #   zram   a zram device added through /sys/class/zram-control/hot_add (the id it returns is
 #          the only one ever touched, and is hot_remove'd afterwards), filled with random data
 #          because zram stores zero pages for free
 #   small  a NWIPE_SIZE loop on /dev/shm where nwipe and kesu do the same work
 #   4x     four THR_SIZE loops on /dev/shm, each throttled to BPS bytes/s read and write by a
 #          blkio (cgroup v1) group of this script's own that holds only the kesu process
+#
+# Every fio and kesu measurement runs REPEAT times (rounds interleaved, so slow drift of the
+# machine affects all rows alike); the table shows the median and the spread (min-max).
+# kesu's time is the engine's own, from its result record (end_ms - start_ms: every pass and the
+# verification, without start-up and certificate issuing); the whole command's wall clock is a
+# column of its own.
 set -uo pipefail
 
 usage() {
   cat <<'EOF'
 usage: tests/bench/run.sh [--build DIR] [--size BYTES] [--nwipe-size BYTES]
                           [--throttled-size BYTES] [--bps BYTES_PER_S] [--no-nwipe]
-                          [--no-throttled] [--quick] [--strict]
+                          [--no-throttled] [--disk-bps BYTES_PER_S] [--no-disk]
+                          [--repeat N] [--quick] [--strict]
   --build DIR          build directory holding kesu (default: build/ at the top of the tree)
-  --size               loop and zram target size (default 1G; K/M/G suffixes, powers of 1024)
+  --size               loop, disk and zram target size (default 1G; K/M/G suffixes, powers of 1024)
   --nwipe-size         size of the target nwipe and kesu share (default 256M)
   --throttled-size     size of each of the four throttled loops (default 512M)
-  --bps                throttle per device, read and write (default 150000000)
-  --quick              small sizes for a trial run (256M, 64M, 128M)
+  --bps                throttle per device of the 4x target, read and write (default 150000000)
+  --disk-bps           throttle of the disk target, read and write (default 2000000000)
+  --no-disk            skip the disk target
+  --repeat N           runs of each fio and kesu measurement; the median is reported (default 3)
+  --quick              small sizes and one run each, for a trial (256M, 64M, 128M, --repeat 1)
   --strict             exit 1 when a target of the issue is missed
 EOF
 }
@@ -35,6 +48,9 @@ SIZE=1G
 NWIPE_SIZE=256M
 THR_SIZE=512M
 BPS=150000000
+DISK_BPS=2000000000
+DO_DISK=1
+REPEAT=3
 DO_NWIPE=1
 DO_THROTTLED=1
 STRICT=0
@@ -45,9 +61,12 @@ while (($#)); do
     --nwipe-size) NWIPE_SIZE=$2; shift 2 ;;
     --throttled-size) THR_SIZE=$2; shift 2 ;;
     --bps) BPS=$2; shift 2 ;;
+    --disk-bps) DISK_BPS=$2; shift 2 ;;
+    --no-disk) DO_DISK=0; shift ;;
+    --repeat) REPEAT=$2; shift 2 ;;
     --no-nwipe) DO_NWIPE=0; shift ;;
     --no-throttled) DO_THROTTLED=0; shift ;;
-    --quick) SIZE=256M NWIPE_SIZE=64M THR_SIZE=128M; shift ;;
+    --quick) SIZE=256M NWIPE_SIZE=64M THR_SIZE=128M REPEAT=1; shift ;;
     --strict) STRICT=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
@@ -66,6 +85,8 @@ bytes() {  # 1G -> 1073741824
 SIZE=$(bytes "$SIZE")
 NWIPE_SIZE=$(bytes "$NWIPE_SIZE")
 THR_SIZE=$(bytes "$THR_SIZE")
+[[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "--repeat wants a positive count, not '$REPEAT'"
+for v in "$BPS" "$DISK_BPS"; do [[ $v =~ ^[1-9][0-9]*$ ]] || die "bad bytes/s '$v'"; done
 
 KESU="$BUILD/kesu"
 [[ $(id -u) -eq 0 ]] || die "run as root (loop devices, zram, cgroups)"
@@ -75,9 +96,9 @@ for t in fio jq losetup /usr/bin/time; do
 done
 ((DO_NWIPE)) && { command -v nwipe >/dev/null || die "nwipe is missing; run scripts/setup --bench (or --no-nwipe)"; }
 [[ -w /sys/class/zram-control/hot_add ]] || die "no /sys/class/zram-control (modprobe zram)"
-if ((DO_THROTTLED)); then
+if ((DO_THROTTLED || DO_DISK)); then
   [[ -e /sys/fs/cgroup/blkio/blkio.throttle.write_bps_device ]] ||
-    die "no cgroup v1 blkio throttling at /sys/fs/cgroup/blkio (or pass --no-throttled)"
+    die "no cgroup v1 blkio throttling at /sys/fs/cgroup/blkio (or pass --no-throttled --no-disk)"
 fi
 
 # ---- cleanup: exactly what this script created, in reverse order -----------------------------
@@ -121,35 +142,63 @@ new_zram() {  # VAR SIZE: a zram device of our own, filled with random data
 
 now_ns() { date +%s%N; }
 
-# ---- measurements ------------------------------------------------------------------------------
-# Each sets: T_MS (wall ms), MBPS (10^6 bytes/s over the target's size), RSS_KB where known.
-run_fio() {  # DEV SIZE RW
-  local out="$work/fio.json"
-  fio --name=seq --filename="$1" --rw="$3" --bs=1M --iodepth=8 --ioengine=io_uring --direct=1 \
-    --size="$2" --output-format=json >"$out" 2>"$work/fio.err" || die "fio $3 on $1 failed: $(cat "$work/fio.err")"
-  local k=read
-  [[ $3 == write ]] && k="write"
-  T_MS=$(jq ".jobs[0].$k.runtime" "$out")
-  MBPS=$(jq ".jobs[0].$k.io_bytes * 1000 / .jobs[0].$k.runtime / 1000000 | floor" "$out")
-  RSS_KB=
+new_cgroup() {  # VAR NAME: a blkio (cgroup v1) group of this script's own, removed on exit
+  local _cg=/sys/fs/cgroup/blkio/kesu-bench-$2-$$
+  mkdir "$_cg" || die "cannot create $_cg"
+  on_exit rmdir "$_cg"
+  printf -v "$1" '%s' "$_cg"
 }
 
-run_kesu() {  # LABEL SIZE KESU-ARGS...  (targets are among the args)
-  local label=$1 size=$2 t0 t1 rc n_ok n_res
+throttle() {  # CGROUP DEV BYTES_PER_S: limit DEV's reads and writes by the group's members
+  local mm
+  mm=$(lsblk -dno MAJ:MIN "$2" | tr -d ' ') || die "no MAJ:MIN for $2"
+  echo "$mm $3" >"$1/blkio.throttle.read_bps_device" || die "cannot throttle reads of $2"
+  echo "$mm $3" >"$1/blkio.throttle.write_bps_device" || die "cannot throttle writes of $2"
+}
+
+# Runs a command, inside the blkio group $CG when it is set: a shell writes its own pid to the
+# group's cgroup.procs and then execs the command, so only the measured process (and its
+# threads, io_uring workers included) is in the group, never this script.
+in_cg() {
+  if [[ -n ${CG:-} ]]; then
+    bash -c 'echo $$ >"$1/cgroup.procs" || exit 125; shift; exec "$@"' bench "$CG" "$@"
+  else
+    "$@"
+  fi
+}
+
+# ---- measurements ------------------------------------------------------------------------------
+# One run each. run_fio sets T_MS (fio's runtime); run_kesu sets T_MS (kesu's engine time, the
+# largest end_ms - start_ms of its result records), WALL_MS (the whole command) and RSS_KB.
+run_fio() {  # DEV SIZE RW
+  local out="$work/fio.json" k=read
+  in_cg fio --name=seq --filename="$1" --rw="$3" --bs=1M --iodepth=8 --ioengine=io_uring --direct=1 \
+    --size="$2" --output-format=json >"$out" 2>"$work/fio.err" || die "fio $3 on $1 failed: $(cat "$work/fio.err")"
+  [[ $3 == write ]] && k="write"
+  T_MS=$(jq ".jobs[0].$k.runtime" "$out")
+  [[ $T_MS =~ ^[0-9]+$ && $T_MS -gt 0 ]] || die "fio $3 on $1: no runtime in its output"
+}
+
+run_kesu() {  # LABEL TARGETS KESU-ARGS...  (the targets are among the args)
+  local label=$1 ntgt=$2 t0 t1 rc n_ok n_res
   shift 2
   t0=$(now_ns)
-  /usr/bin/time -v -o "$work/time.txt" "$KESU" erase "$@" --yes --json --cert-dir "$work/certs" >"$work/kesu.out" 2>"$work/kesu.err"
+  in_cg /usr/bin/time -v -o "$work/time.txt" "$KESU" erase "$@" --yes --json --cert-dir "$work/certs" \
+    >"$work/kesu.out" 2>"$work/kesu.err"
   rc=$?
   t1=$(now_ns)
   n_res=$(jq -c 'select(.event == "result")' "$work/kesu.out" 2>/dev/null | wc -l)
   n_ok=$(jq -c 'select(.event == "result") | (if has("result") then .result else . end)
                 | select(.outcome == "success")' "$work/kesu.out" 2>/dev/null | wc -l)
-  if [[ $rc -ne 0 || $n_ok -eq 0 || $n_ok -ne $n_res ]]; then
+  if [[ $rc -ne 0 || $n_ok -ne $ntgt || $n_res -ne $ntgt ]]; then
     tail -n 5 "$work/kesu.err" >&2
-    die "$label: kesu erase $* exited $rc with $n_ok of $n_res results successful"
+    die "$label: kesu erase $* exited $rc with $n_ok of $ntgt results successful"
   fi
-  T_MS=$(((t1 - t0) / 1000000))
-  MBPS=$((size * 1000 / T_MS / 1000000))
+  T_MS=$(jq -s '[.[] | select(.event == "result") | (if has("result") then .result else . end)
+                 | .end_ms - .start_ms] | max' "$work/kesu.out")
+  [[ $T_MS =~ ^[0-9]+$ ]] || die "$label: no start_ms/end_ms in kesu's result records"
+  ((T_MS > 0)) || T_MS=1
+  WALL_MS=$(((t1 - t0) / 1000000))
   RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
 }
 
@@ -160,17 +209,35 @@ run_nwipe() {  # DEV SIZE
     --logfile="$work/nwipe.log" "$1" </dev/null >"$work/nwipe.out" 2>&1
   rc=$?
   t1=$(now_ns)
-  cp "$work/nwipe.log" "${NWIPE_LOG_COPY:-/dev/null}" 2>/dev/null
   ((rc == 0)) || { tail -n 20 "$work/nwipe.log" >&2; die "nwipe on $1 exited $rc"; }
   T_MS=$(((t1 - t0) / 1000000))
-  MBPS=$(($2 * 1000 / T_MS / 1000000))
-  RSS_KB=
   NWIPE_VERIFIED=$(grep -c 'Verified pass' "$work/nwipe.log")
 }
 
+# Repeated measurements: S[key] holds the times of every run, space separated; W[key] the walls;
+# R[key] the largest RSS seen.
+declare -A S W R
+add() {  # KEY: record the run just made
+  S[$1]+="$T_MS "
+  [[ -n ${WALL_MS:-} ]] && W[$1]+="$WALL_MS "
+  if [[ -n ${RSS_KB:-} ]] && ((RSS_KB > ${R[$1]:-0})); then R[$1]=$RSS_KB; fi
+  WALL_MS='' RSS_KB=''
+}
+med() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
+spread() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {print (NR > 1) ? a[1] "-" a[NR] : "-"}'; }
+mbps() { echo $(($1 * 1000 / $2 / 1000000)); }  # BYTES MS -> 10^6 bytes/s
+
 rows=()
-row() {  # TARGET TEST MBPS T_MS RATIO GOAL RSS
-  rows+=("$(printf '| %-10s | %-30s | %7s | %8s | %-30s | %-9s |' "$1" "$2" "$3" "$4" "$5" "$6")")
+fmt='| %-10s | %-31s | %7s | %7s | %-11s | %7s | %-30s | %-12s |'
+row() {  # TARGET TEST MBPS TIME_MS SPREAD WALL_MS RATIO RSS
+  rows+=("$(printf "$fmt" "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8")")
+}
+mrow() {  # TARGET TEST KEY BYTES RATIO [RSS-NOTE]: a row of the median of the runs under KEY
+  local t w=- r=-
+  t=$(med "${S[$3]}")
+  [[ -n ${W[$3]:-} ]] && w=$(med "${W[$3]}")
+  [[ -n ${R[$3]:-} ]] && r="$(rss_mib "${R[$3]}")${6:-}"
+  row "$1" "$2" "$(mbps "$4" "$t")" "$t" "$(spread "${S[$3]}")" "$w" "$5" "$r"
 }
 ratio() {  # NUM DEN -> 3-decimal ratio
   awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'
@@ -184,99 +251,108 @@ check() {  # VALUE OP LIMIT -> "ok" or "MISS" (the table's MISS marks are counte
 }
 rss_mib() { [[ -n ${1:-} ]] && echo $(($1 / 1024)) || echo "-"; }
 
-bench_target() {  # NAME DEV SIZE
-  local name=$1 dev=$2 size=$3 fw fr fw_ms fr_ms z z_ms r r_ms rv rv_ms r1 r2 r3 v
-  log "$name ($dev, $((size >> 20)) MiB): fio write"
-  run_fio "$dev" "$size" write; fw=$MBPS; fw_ms=$T_MS
-  row "$name" "fio write (1M, QD8, direct)" "$fw" "$fw_ms" "" ""
-  log "$name: fio read"
-  run_fio "$dev" "$size" read; fr=$MBPS; fr_ms=$T_MS
-  row "$name" "fio read (1M, QD8, direct)" "$fr" "$fr_ms" "" ""
-  log "$name: kesu zero"
-  run_kesu "$name zero" "$size" "$dev" --method zero --verify none; z=$MBPS; z_ms=$T_MS
-  r1=$(ratio "$fw_ms" "$z_ms")
-  row "$name" "kesu zero, no verify" "$z" "$z_ms" "$r1 x fio write $(check "$r1" '>=' 0.95)" "$(rss_mib "$RSS_KB")"
-  log "$name: kesu random"
-  run_kesu "$name random" "$size" "$dev" --method random --verify none; r=$MBPS; r_ms=$T_MS
-  r2=$(ratio "$fw_ms" "$r_ms")
-  row "$name" "kesu random, no verify" "$r" "$r_ms" "$r2 x fio write $(check "$r2" '>=' 0.95)" "$(rss_mib "$RSS_KB")"
-  log "$name: kesu random + full verify"
-  run_kesu "$name random+verify" "$size" "$dev" --method random --verify full; rv=$MBPS; rv_ms=$T_MS
-  r3=$(ratio "$rv_ms" "$((fw_ms + fr_ms))")
-  v=$(ratio "$rv_ms" "$r_ms")
-  if [[ $name == zram ]]; then
-    row "$name" "kesu random + verify full" "$rv" "$rv_ms" "time $v x random $(check "$v" '<=' 1.2)" "$(rss_mib "$RSS_KB")"
-    row "$name" "" "" "" "time $r3 x fio (w+r)" ""
-  else
-    row "$name" "kesu random + verify full" "$rv" "$rv_ms" "time $r3 x fio (w+r) $(check "$r3" '<=' 1.1)" "$(rss_mib "$RSS_KB")"
-    row "$name" "" "" "" "time $v x random" ""
-  fi
-  rss_check "$name" "$RSS_KB" 1
-}
-
 rss_check() {  # NAME RSS_KB TARGETS: a row when the peak RSS per target exceeds 64 MiB
   [[ -n ${2:-} ]] || return
   local per=$(($2 / $3 / 1024))
-  [[ $(check "$per" '<=' 64) == ok ]] || row "$1" "peak RSS per target" "" "" "$per MiB > 64 MiB MISS" ""
+  [[ $(check "$per" '<=' 64) == ok ]] || row "$1" "peak RSS per target" "" "" "" "" "$per MiB > 64 MiB MISS" ""
+}
+
+bench_target() {  # NAME DEV SIZE (fio and kesu run inside the blkio group $CG when it is set)
+  local name=$1 dev=$2 size=$3 n fw fr z r rv r1 r2 r3 v rss=0 k
+  for ((n = 1; n <= REPEAT; n++)); do
+    log "$name ($dev, $((size >> 20)) MiB), run $n of $REPEAT: fio write, fio read, kesu zero, random, random + verify"
+    run_fio "$dev" "$size" write; add "$name/fw"
+    run_fio "$dev" "$size" read; add "$name/fr"
+    run_kesu "$name zero" 1 "$dev" --method zero --verify none; add "$name/z"
+    run_kesu "$name random" 1 "$dev" --method random --verify none; add "$name/r"
+    run_kesu "$name random+verify" 1 "$dev" --method random --verify full; add "$name/rv"
+  done
+  fw=$(med "${S[$name/fw]}") fr=$(med "${S[$name/fr]}") z=$(med "${S[$name/z]}")
+  r=$(med "${S[$name/r]}") rv=$(med "${S[$name/rv]}")
+  mrow "$name" "fio write (1M, QD8, direct)" "$name/fw" "$size" ""
+  mrow "$name" "fio read (1M, QD8, direct)" "$name/fr" "$size" ""
+  r1=$(ratio "$fw" "$z")
+  mrow "$name" "kesu zero, no verify" "$name/z" "$size" "$r1 x fio write $(check "$r1" '>=' 0.95)"
+  r2=$(ratio "$fw" "$r")
+  mrow "$name" "kesu random, no verify" "$name/r" "$size" "$r2 x fio write $(check "$r2" '>=' 0.95)"
+  r3=$(ratio "$rv" "$((fw + fr))")
+  v=$(ratio "$rv" "$r")
+  if [[ $name == zram ]]; then
+    mrow "$name" "kesu random + verify full" "$name/rv" "$size" "time $v x random $(check "$v" '<=' 1.2)"
+    row "$name" "" "" "" "" "" "time $r3 x fio (w+r)" ""
+  else
+    mrow "$name" "kesu random + verify full" "$name/rv" "$size" "time $r3 x fio (w+r) $(check "$r3" '<=' 1.1)"
+    row "$name" "" "" "" "" "" "time $v x random" ""
+  fi
+  for k in z r rv; do ((${R[$name/$k]:-0} > rss)) && rss=${R[$name/$k]}; done
+  rss_check "$name" "$rss" 1
 }
 
 # ---- run ---------------------------------------------------------------------------------------
 log "kesu $("$KESU" --version 2>/dev/null | head -1); fio $(fio --version); $(nproc) CPUs; $(uname -r)"
 new_loop loopdev "$work/loop.img" "$SIZE"
-new_zram zramdev "$SIZE"
+CG=
 bench_target loop "$loopdev" "$SIZE"
+
+if ((DO_DISK)); then
+  new_loop diskdev "$work/disk.img" "$SIZE"
+  new_cgroup diskcg disk
+  throttle "$diskcg" "$diskdev" "$DISK_BPS"
+  CG=$diskcg
+  bench_target disk "$diskdev" "$SIZE"
+  CG=
+fi
+
+new_zram zramdev "$SIZE"
 bench_target zram "$zramdev" "$SIZE"
 
 if ((DO_NWIPE)); then
   new_loop smalldev "$work/small.img" "$NWIPE_SIZE"
-  log "small ($smalldev, $((NWIPE_SIZE >> 20)) MiB): nwipe random, verify last, no blank"
-  NWIPE_LOG_COPY="$work/nwipe-kept.log"
-  run_nwipe "$smalldev" "$NWIPE_SIZE"; nw=$MBPS
-  row small "nwipe random, verify=last" "$nw" "$T_MS" "nwipe log: $NWIPE_VERIFIED pass verified" ""
-  log "small: kesu random + full verify"
-  run_kesu "small random+verify" "$NWIPE_SIZE" "$smalldev" --method random --verify full
-  k=$(ratio "$MBPS" "$nw")
-  row small "kesu random + verify full" "$MBPS" "$T_MS" "$k x nwipe $(check "$k" '>=' 10)" "$(rss_mib "$RSS_KB")"
+  log "small ($smalldev, $((NWIPE_SIZE >> 20)) MiB): nwipe random, verify last, no blank (one run)"
+  run_nwipe "$smalldev" "$NWIPE_SIZE"; add small/nwipe
+  nw=$(med "${S[small/nwipe]}")
+  for ((n = 1; n <= REPEAT; n++)); do
+    log "small, run $n of $REPEAT: kesu random + full verify"
+    run_kesu "small random+verify" 1 "$smalldev" --method random --verify full; add small/rv
+  done
+  ks=$(med "${S[small/rv]}")
+  k=$(ratio "$(mbps "$NWIPE_SIZE" "$ks")" "$(mbps "$NWIPE_SIZE" "$nw")")
+  row small "nwipe random, verify=last" "$(mbps "$NWIPE_SIZE" "$nw")" "$nw" "-" "$nw" "nwipe log: $NWIPE_VERIFIED pass verified" ""
+  mrow small "kesu random + verify full" small/rv "$NWIPE_SIZE" "$k x nwipe $(check "$k" '>=' 10)"
+  rss_check small "${R[small/rv]:-}" 1
 fi
 
 if ((DO_THROTTLED)); then
-  cg=/sys/fs/cgroup/blkio/kesu-bench-$$
-  mkdir "$cg" || die "cannot create $cg"
-  on_exit rmdir "$cg"
+  new_cgroup cg 4x
   devs=()
   for i in 1 2 3 4; do
     new_loop d "$work/thr$i.img" "$THR_SIZE"
-    mm=$(lsblk -dno MAJ:MIN "$d" | tr -d ' ')
-    echo "$mm $BPS" >"$cg/blkio.throttle.read_bps_device" || die "cannot throttle reads of $d"
-    echo "$mm $BPS" >"$cg/blkio.throttle.write_bps_device" || die "cannot throttle writes of $d"
+    throttle "$cg" "$d" "$BPS"
     devs+=("$d")
   done
-  log "4x ($((THR_SIZE >> 20)) MiB each, $((BPS / 1000000)) MB/s): kesu random + full verify on ${devs[*]}"
-  t0=$(now_ns)
-  # Only the kesu process joins the cgroup: a shell writes its own pid, then execs time/kesu.
-  bash -c 'echo $$ >"$1/cgroup.procs" || exit 125; shift; exec "$@"' bench "$cg" \
-    /usr/bin/time -v -o "$work/time.txt" "$KESU" erase "${devs[@]}" --method random --verify full --yes --json --cert-dir "$work/certs" \
-    >"$work/kesu.out" 2>"$work/kesu.err"
-  rc=$?
-  t1=$(now_ns)
-  n_ok=$(jq -c 'select(.event == "result") | (if has("result") then .result else . end)
-                | select(.outcome == "success")' "$work/kesu.out" | wc -l)
-  ((rc == 0 && n_ok == 4)) || { tail -n 5 "$work/kesu.err" >&2; die "4x: kesu exited $rc with $n_ok of 4 successful"; }
-  t_ms=$(((t1 - t0) / 1000000))
-  agg=$((4 * THR_SIZE * 1000 / t_ms / 1000000))
-  a=$(ratio "$agg" "$((4 * BPS / 1000000))")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
-  row 4x "kesu random + verify, 4 targets" "$agg" "$t_ms" "$a x 4x$((BPS / 1000000)) $(check "$a" '>=' 0.9)" "$(rss_mib "$rss") ($((rss / 4 / 1024))/tgt)"
+  CG=$cg
+  for ((n = 1; n <= REPEAT; n++)); do
+    log "4x ($((THR_SIZE >> 20)) MiB each, $((BPS / 1000000)) MB/s), run $n of $REPEAT: kesu random + full verify on ${devs[*]}"
+    run_kesu "4x random+verify" 4 "${devs[@]}" --method random --verify full; add 4x/rv
+  done
+  CG=
+  t=$(med "${S[4x/rv]}")
+  a=$(ratio "$(mbps "$((4 * THR_SIZE))" "$t")" "$((4 * BPS / 1000000))")
+  rss=${R[4x/rv]:-0}
+  mrow 4x "kesu random + verify, 4 targets" 4x/rv "$((4 * THR_SIZE))" \
+    "$a x 4x$((BPS / 1000000)) $(check "$a" '>=' 0.9)" " ($((rss / 4 / 1024))/tgt)"
   rss_check 4x "$rss" 4
 fi
 
 echo
 echo "kesu benchmark — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, kernel $(uname -r), kesu $("$KESU" --version 2>/dev/null | head -1)"
-echo "sizes: loop/zram $((SIZE >> 20)) MiB, nwipe target $((NWIPE_SIZE >> 20)) MiB, throttled 4x $((THR_SIZE >> 20)) MiB at $((BPS / 1000000)) MB/s"
-echo "MB/s = 10^6 bytes/s over the target size; kesu times are wall clock of the whole command"
+echo "sizes: loop/disk/zram $((SIZE >> 20)) MiB (disk: loop throttled to $((DISK_BPS / 1000000)) MB/s), nwipe target $((NWIPE_SIZE >> 20)) MiB, throttled 4x $((THR_SIZE >> 20)) MiB at $((BPS / 1000000)) MB/s"
+echo "median of $REPEAT run(s) each (nwipe: one); spread = min-max of the runs; MB/s = 10^6 bytes/s over the target size"
+echo "kesu: time ms = engine time from its result record (end_ms - start_ms: all passes + verification;"
+echo "      the largest over targets), wall ms = the whole command (start-up and certificates included)"
 echo
-printf '| %-10s | %-30s | %7s | %8s | %-30s | %-9s |\n' target test "MB/s" "time ms" "ratio (goal)" "RSS MiB"
-printf '|%s|%s|%s|%s|%s|%s|\n' "------------" "--------------------------------" "---------" "----------" "--------------------------------" "-----------"
+printf "$fmt\n" target test "MB/s" "time ms" "spread ms" "wall ms" "ratio (goal)" "RSS MiB"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' "------------" "---------------------------------" "---------" "---------" "-------------" "---------" "--------------------------------" "--------------"
 printf '%s\n' "${rows[@]}"
 misses=$(printf '%s\n' "${rows[@]}" | grep -c MISS)
 echo

@@ -41,8 +41,8 @@ class ReadGate {
 };
 
 struct ReaderOptions {
-  uint32_t request_bytes = 1 << 20;
-  unsigned queue_depth = 8;
+  uint32_t request_bytes = 512 << 10;  // as EngineOptions (erase/engine.h)
+  unsigned queue_depth = 16;
   uint64_t chunk_bytes = 0;  // 0: read as soon as each request is readable
 };
 

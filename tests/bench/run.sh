@@ -172,7 +172,7 @@ in_cg() {
 # largest end_ms - start_ms of its result records), WALL_MS (the whole command) and RSS_KB.
 run_fio() {  # DEV SIZE RW
   local out="$work/fio.json" k=read
-  in_cg fio --name=seq --filename="$1" --rw="$3" --bs=1M --iodepth=8 --ioengine=io_uring --direct=1 \
+  in_cg fio --name=seq --filename="$1" --rw="$3" --bs=512k --iodepth=16 --ioengine=io_uring --direct=1 \
     --size="$2" --output-format=json >"$out" 2>"$work/fio.err" || die "fio $3 on $1 failed: $(cat "$work/fio.err")"
   [[ $3 == write ]] && k="write"
   T_MS=$(jq ".jobs[0].$k.runtime" "$out")
@@ -269,8 +269,8 @@ bench_target() {  # NAME DEV SIZE (fio and kesu run inside the blkio group $CG w
   done
   fw=$(med "${S[$name/fw]}") fr=$(med "${S[$name/fr]}") z=$(med "${S[$name/z]}")
   r=$(med "${S[$name/r]}") rv=$(med "${S[$name/rv]}")
-  mrow "$name" "fio write (1M, QD8, direct)" "$name/fw" "$size" ""
-  mrow "$name" "fio read (1M, QD8, direct)" "$name/fr" "$size" ""
+  mrow "$name" "fio write (512K, QD16, direct)" "$name/fw" "$size" ""
+  mrow "$name" "fio read (512K, QD16, direct)" "$name/fr" "$size" ""
   r1=$(ratio "$fw" "$z")
   mrow "$name" "kesu zero, no verify" "$name/z" "$size" "$r1 x fio write $(check "$r1" '>=' 0.95)"
   r2=$(ratio "$fw" "$r")

@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include "erase/result_json.h"
+
 namespace kesu {
 
 using nlohmann::json;
@@ -21,18 +23,6 @@ json MeasuredOpt(const std::optional<std::string>& v) {
 }
 json MeasuredStr(const std::string& v) { return v.empty() ? NotRecorded() : Measured(v); }
 json MeasuredJson(const std::optional<json>& v) { return v ? Measured(*v) : NotRecorded(); }
-
-json ErrorsJson(const std::vector<IoErrorRecord>& v) {
-  json a = json::array();
-  for (const auto& e : v) {
-    a.push_back(json{{"operation", e.operation},
-                     {"offset", e.offset},
-                     {"length", e.length},
-                     {"errno", e.sys_errno},
-                     {"message", e.message}});
-  }
-  return a;
-}
 
 std::string Technique(const ErasureResult& r) {
   const std::string& id = r.method_id;
@@ -155,20 +145,7 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
   }
 
   json passes = json::array();
-  for (const auto& p : result.passes) {
-    json skipped = json::array();
-    for (const auto& [off, len] : p.skipped) skipped.push_back({{"offset", off}, {"length", len}});
-    passes.push_back(json{{"index", p.index},
-                          {"pattern", p.pattern},
-                          {"verified", p.verified},
-                          {"bytes_written", p.bytes_written},
-                          {"bytes_verified", p.bytes_verified},
-                          {"start_ms", p.start_ms},
-                          {"end_ms", p.end_ms},
-                          {"bytes_per_second", p.bytes_per_second},
-                          {"errors", ErrorsJson(p.errors)},
-                          {"skipped", skipped}});
-  }
+  for (const auto& p : result.passes) passes.push_back(PassToJson(p));
 
   std::optional<std::string> property;
   if (auto it = ctx.property_numbers.find(d.serial);
@@ -274,7 +251,7 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"bytes_planned", v.bytes_planned},
         {"mismatched_bytes", v.mismatched_bytes},
         {"first_mismatches", v.first_mismatches},
-        {"unreadable", ErrorsJson(v.unreadable)},
+        {"unreadable", ErrorsToJson(v.unreadable)},
         {"content_sha256", v.content_sha256},
         {"bytes_per_second", v.bytes_per_second}}},
       {"post_sanitization",

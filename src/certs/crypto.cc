@@ -23,23 +23,6 @@ std::string OpenSslError() {
   return buf;
 }
 
-std::string ToHex(const unsigned char* p, size_t n) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(2 * n);
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(kHex[p[i] >> 4]);
-    s.push_back(kHex[p[i] & 15]);
-  }
-  return s;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  return ToHex(md, sizeof md);
-}
-
 Result<std::string> NewUuid() {
   unsigned char b[16];
   if (RAND_bytes(b, sizeof b) != 1) {

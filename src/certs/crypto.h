@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "crypto/sha256.h"
 
 namespace kesu::certs {
 
@@ -50,9 +51,7 @@ using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, X509StoreCtxFree>;
 // The last OpenSSL error queue entry as text ("error:..."), and clears the queue.
 std::string OpenSslError();
 
-// Lowercase hex SHA-256 of `data`.
-std::string Sha256Hex(std::string_view data);
-std::string ToHex(const unsigned char* p, size_t n);
+// Sha256Hex and ToHex live in crypto/sha256.h.
 
 // A random (version 4) UUID from the OpenSSL DRBG, lowercase.
 Result<std::string> NewUuid();

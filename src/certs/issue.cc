@@ -10,12 +10,7 @@
 #include "certs/schema.h"
 #include "certs/sign.h"
 
-#if __has_include("certs/pdf.h")
 #include "certs/pdf.h"
-#define KESU_HAVE_PDF 1
-#else
-#define KESU_HAVE_PDF 0
-#endif
 
 namespace kesu {
 
@@ -23,16 +18,6 @@ namespace {
 
 std::string Join(const std::string& dir, const std::string& name) {
   return (std::filesystem::path(dir) / name).string();
-}
-
-Status RenderPdf(Env* env, const nlohmann::json& cert, const std::string& json_bytes,
-                 const std::string& p7s, const std::string& out_path) {
-#if KESU_HAVE_PDF
-  return RenderCertificatePdf(env, cert, json_bytes, p7s, out_path);
-#else
-  (void)env, (void)cert, (void)json_bytes, (void)p7s;
-  return Status::Unsupported(out_path + ": PDF rendering is not built into this kesu");
-#endif
 }
 
 std::optional<std::string> Opt(const std::string& s) {
@@ -94,7 +79,7 @@ Status IssueCertificates(Env* env, const CertificateContext& base,
     ic.id = ctx.id;
     ic.json_path = Join(opts.cert_dir, stem + ".json");
     ic.p7s_path = ic.json_path + ".p7s";
-    ic.json_sha256 = certs::Sha256Hex(bytes);
+    ic.json_sha256 = Sha256Hex(bytes);
     ic.outcome = r.outcome;
     if (cert["outcome"]["result"] != OutcomeName(r.outcome)) ic.outcome = Outcome::kFailed;
     KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ic.json_path, bytes, 0600));
@@ -102,11 +87,11 @@ Status IssueCertificates(Env* env, const CertificateContext& base,
     KESU_ASSIGN_OR_RETURN(
         certs::LedgerEntry entry,
         certs::LedgerAppend(env, opts.cert_dir, ctx.id, stem + ".json", ctx.issued_ms,
-                            ic.json_sha256, certs::Sha256Hex(p7s)));
+                            ic.json_sha256, Sha256Hex(p7s)));
     ic.ledger_seq = entry.seq;
     if (opts.render_pdf) {
       const std::string pdf = Join(opts.cert_dir, stem + ".pdf");
-      Status s = RenderPdf(env, cert, bytes, p7s, pdf);
+      Status s = RenderCertificatePdf(env, cert, bytes, p7s, pdf);
       if (s.ok()) {
         ic.pdf_path = pdf;
       } else {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "certs/pdf_attach.h"
+#include "crypto/sha256.h"
 
 namespace kesu {
 
@@ -351,23 +352,6 @@ std::string ShowTime(const json* v, bool with_date = true) {
   char buf[40];
   std::strftime(buf, sizeof buf, with_date ? "%Y-%m-%d %H:%M:%S UTC" : "%m-%d %H:%M:%S", &tm);
   return buf;
-}
-
-std::string Hex(const unsigned char* p, size_t n) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (size_t i = 0; i < n; ++i) {
-    s.push_back(d[p[i] >> 4]);
-    s.push_back(d[p[i] & 15]);
-  }
-  return s;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  return Hex(md, len);
 }
 
 std::string CertId(const json& cert) {

@@ -9,12 +9,7 @@
 #include "certs/schema.h"
 #include "certs/sign.h"
 
-#if __has_include("certs/pdf.h")
 #include "certs/pdf.h"
-#define KESU_HAVE_PDF 1
-#else
-#define KESU_HAVE_PDF 0
-#endif
 
 namespace kesu::certs {
 
@@ -24,16 +19,9 @@ bool IsPdf(const std::string& bytes) { return bytes.rfind("%PDF-", 0) == 0; }
 
 Result<std::pair<std::string, std::string>> PdfAttachments(const std::string& pdf,
                                                            const std::string& file) {
-#if KESU_HAVE_PDF
   auto r = ExtractPdfAttachments(pdf);
   if (!r.ok()) return r.status().WithContext(file);
   return r;
-#else
-  (void)pdf;
-  return Status::Unsupported(file +
-                             ": reading certificates from a PDF is not built into this kesu; "
-                             "verify the .json and .json.p7s instead");
-#endif
 }
 
 }  // namespace

@@ -19,12 +19,7 @@
 #include "cli/cli.h"
 #include "config/config.h"
 
-#if __has_include("certs/pdf.h")
 #include "certs/pdf.h"
-#define KESU_HAVE_PDF 1
-#else
-#define KESU_HAVE_PDF 0
-#endif
 
 namespace kesu {
 
@@ -336,11 +331,7 @@ void RegisterCertCommands(CLI::App& app, Cli& cli) {
       cli.exit_code = ReportError(Status::InvalidArgument(*pdf_in + ": not JSON: " + e.what()));
       return;
     }
-#if KESU_HAVE_PDF
     Status st = RenderCertificatePdf(cli.env, doc, *text, *sig, *pdf_out);
-#else
-    Status st = Status::Unsupported(*pdf_out + ": PDF rendering is not built into this kesu");
-#endif
     cli.exit_code = st.ok() ? kExitOk : ReportError(st);
   });
 }

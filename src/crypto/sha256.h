@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace kesu {
 
@@ -26,5 +27,10 @@ class Sha256 {
  private:
   EVP_MD_CTX* ctx_;
 };
+
+// Lowercase hex SHA-256 of `data` (method files, certificates, ledger lines).
+std::string Sha256Hex(std::string_view data);
+// Lowercase hex of `n` bytes.
+std::string ToHex(const unsigned char* p, size_t n);
 
 }  // namespace kesu

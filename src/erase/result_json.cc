@@ -81,22 +81,26 @@ json DeviceToJson(const DeviceInfo& d) {
               {"back-file", d.backing_file.empty() ? json(nullptr) : json(d.backing_file)}};
 }
 
+json ErrorsToJson(const std::vector<IoErrorRecord>& errors) { return Errors(errors); }
+
+json PassToJson(const PassRecord& p) {
+  json skipped = json::array();
+  for (const auto& [off, len] : p.skipped) skipped.push_back({{"offset", off}, {"length", len}});
+  return json{{"index", p.index},
+              {"pattern", p.pattern},
+              {"verified", p.verified},
+              {"bytes_written", p.bytes_written},
+              {"bytes_verified", p.bytes_verified},
+              {"start_ms", p.start_ms},
+              {"end_ms", p.end_ms},
+              {"bytes_per_second", p.bytes_per_second},
+              {"errors", Errors(p.errors)},
+              {"skipped", skipped}};
+}
+
 json ResultToJson(const ErasureResult& r) {
   json passes = json::array();
-  for (const auto& p : r.passes) {
-    json skipped = json::array();
-    for (const auto& [off, len] : p.skipped) skipped.push_back({{"offset", off}, {"length", len}});
-    passes.push_back(json{{"index", p.index},
-                          {"pattern", p.pattern},
-                          {"verified", p.verified},
-                          {"bytes_written", p.bytes_written},
-                          {"bytes_verified", p.bytes_verified},
-                          {"start_ms", p.start_ms},
-                          {"end_ms", p.end_ms},
-                          {"bytes_per_second", p.bytes_per_second},
-                          {"errors", Errors(p.errors)},
-                          {"skipped", skipped}});
-  }
+  for (const auto& p : r.passes) passes.push_back(PassToJson(p));
   const auto& v = r.verification;
   return json{
       {"tool", {{"name", "kesu"}, {"version", r.tool_version}, {"build", r.tool_build}}},

@@ -10,6 +10,9 @@
 namespace kesu {
 
 nlohmann::json DeviceToJson(const DeviceInfo& d);
+// One pass and one error record, as both the result record and the certificate write them.
+nlohmann::json PassToJson(const PassRecord& p);
+nlohmann::json ErrorsToJson(const std::vector<IoErrorRecord>& errors);
 nlohmann::json ResultToJson(const ErasureResult& r);
 // The inverse, for certificates and tests; kInvalidArgument naming the first missing key.
 Result<ErasureResult> ResultFromJson(const nlohmann::json& j);

@@ -4,6 +4,8 @@
 // throws toml::parse_error on syntax errors; it is caught here and never leaves this file.
 #include "methods/method_parser.h"
 
+#include "crypto/sha256.h"
+
 #include <openssl/evp.h>
 #include <toml++/toml.h>
 
@@ -501,19 +503,6 @@ class Parser {
   std::string file_;
   mutable std::map<MediaType, uint32_t> lines_;  // line of each [nist] entry
 };
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1) return "";
-  std::string hex;
-  char buf[3];
-  for (unsigned int i = 0; i < len; ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", md[i]);
-    hex += buf;
-  }
-  return hex;
-}
 
 }  // namespace
 

@@ -15,8 +15,8 @@ class LedgerTest : public ::testing::Test {
     for (int i = 1; i <= 5; ++i) {
       auto e = certs::LedgerAppend(&env_, "/c", "id-" + std::to_string(i),
                                    "f" + std::to_string(i) + ".json", 1764000000000 + i,
-                                   certs::Sha256Hex("j" + std::to_string(i)),
-                                   certs::Sha256Hex("p" + std::to_string(i)));
+                                   Sha256Hex("j" + std::to_string(i)),
+                                   Sha256Hex("p" + std::to_string(i)));
       ASSERT_TRUE(e.ok()) << e.status().message();
       ASSERT_EQ(e->seq, static_cast<uint64_t>(i));
     }
@@ -48,7 +48,7 @@ TEST_F(LedgerTest, IntactLedgerVerifies) {
   EXPECT_TRUE(r->ok) << r->message;
   EXPECT_EQ(r->entries.size(), 5u);
   EXPECT_EQ(r->entries[0].prev_sha256, certs::kGenesisHash);
-  EXPECT_EQ(r->entries[1].prev_sha256, certs::Sha256Hex(lines_[0]));
+  EXPECT_EQ(r->entries[1].prev_sha256, Sha256Hex(lines_[0]));
   EXPECT_EQ(env_.FileMode("/c/ledger.jsonl"), 0600u);
 }
 
@@ -117,7 +117,7 @@ TEST_F(LedgerTest, TimestampQueryCoversTheHead) {
   EXPECT_EQ(seq, 5u);
   // The DER holds the SHA-256 of the head line.
   unsigned char md[32];
-  std::string hex = certs::Sha256Hex(lines_[4]);
+  std::string hex = Sha256Hex(lines_[4]);
   for (int i = 0; i < 32; ++i)
     md[i] = static_cast<unsigned char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
   EXPECT_NE(q->find(std::string(reinterpret_cast<char*>(md), 32)), std::string::npos);

@@ -7,10 +7,9 @@
 
 #include "certs/crypto.h"
 #include "certs/ledger.h"
+#include "certs/pdf.h"
 #include "certs/schema.h"
 #include "certs/sign.h"
-
-#include "certs/pdf.h"
 
 namespace kesu {
 
@@ -37,10 +36,10 @@ Result<certs::Signer> LoadStationSigner(Env* env, const CertificateContext& base
     return certs::LoadSigner(env, opts.key_path, pass);
   }
   bool created = false;
-  KESU_ASSIGN_OR_RETURN(certs::Signer signer,
-                        certs::LoadOrCreateFirstUseSigner(
-                            env, Join(opts.cert_dir, "keys"),
-                            base.station_name.value_or("kesu-station"), &created));
+  KESU_ASSIGN_OR_RETURN(
+      certs::Signer signer,
+      certs::LoadOrCreateFirstUseSigner(env, Join(opts.cert_dir, "keys"),
+                                        base.station_name.value_or("kesu-station"), &created));
   spdlog::warn(
       "NO STATION KEY CONFIGURED: signing with the self-signed key {}{}; its "
       "certificates verify as 'signature valid but signer untrusted'. Run 'kesu key "
@@ -84,10 +83,9 @@ Status IssueCertificates(Env* env, const CertificateContext& base,
     if (cert["outcome"]["result"] != OutcomeName(r.outcome)) ic.outcome = Outcome::kFailed;
     KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ic.json_path, bytes, 0600));
     KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ic.p7s_path, p7s, 0600));
-    KESU_ASSIGN_OR_RETURN(
-        certs::LedgerEntry entry,
-        certs::LedgerAppend(env, opts.cert_dir, ctx.id, stem + ".json", ctx.issued_ms,
-                            ic.json_sha256, Sha256Hex(p7s)));
+    KESU_ASSIGN_OR_RETURN(certs::LedgerEntry entry,
+                          certs::LedgerAppend(env, opts.cert_dir, ctx.id, stem + ".json",
+                                              ctx.issued_ms, ic.json_sha256, Sha256Hex(p7s)));
     ic.ledger_seq = entry.seq;
     if (opts.render_pdf) {
       const std::string pdf = Join(opts.cert_dir, stem + ".pdf");

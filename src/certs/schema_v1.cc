@@ -1,4 +1,5 @@
-// Generated copy of certificates/schema-v1.json (keep identical; tests/unit/certs/schema_test.cc checks).
+// Generated copy of certificates/schema-v1.json (keep identical; tests/unit/certs/schema_test.cc
+// checks).
 #include "certs/schema.h"
 namespace kesu::certs {
 const std::string_view kCertificateSchemaV1 = R"kesu_schema({

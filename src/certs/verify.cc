@@ -6,10 +6,9 @@
 
 #include "certs/crypto.h"
 #include "certs/ledger.h"
+#include "certs/pdf.h"
 #include "certs/schema.h"
 #include "certs/sign.h"
-
-#include "certs/pdf.h"
 
 namespace kesu::certs {
 

@@ -27,12 +27,12 @@ int ReportError(const Status& status);
 // kInvalidArgument when there is no terminal or the two entries differ.
 Result<std::string> TtyPrompt(const std::string& prompt, bool confirm);
 
-void RegisterListCommand(CLI::App& app, Cli& cli);      // kesu list
-void RegisterMethodsCommand(CLI::App& app, Cli& cli);   // kesu methods
-void RegisterEraseCommand(CLI::App& app, Cli& cli);     // kesu erase
-void RegisterVerifyCommands(CLI::App& app, Cli& cli);   // kesu verify, kesu inspect
-void RegisterKeyCommands(CLI::App& app, Cli& cli);      // kesu key init|install
-void RegisterCertCommands(CLI::App& app, Cli& cli);     // kesu cert verify|show|pdf
-void RegisterLedgerCommands(CLI::App& app, Cli& cli);   // kesu ledger verify|tsq
+void RegisterListCommand(CLI::App& app, Cli& cli);     // kesu list
+void RegisterMethodsCommand(CLI::App& app, Cli& cli);  // kesu methods
+void RegisterEraseCommand(CLI::App& app, Cli& cli);    // kesu erase
+void RegisterVerifyCommands(CLI::App& app, Cli& cli);  // kesu verify, kesu inspect
+void RegisterKeyCommands(CLI::App& app, Cli& cli);     // kesu key init|install
+void RegisterCertCommands(CLI::App& app, Cli& cli);    // kesu cert verify|show|pdf
+void RegisterLedgerCommands(CLI::App& app, Cli& cli);  // kesu ledger verify|tsq
 
 }  // namespace kesu

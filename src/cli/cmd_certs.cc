@@ -15,11 +15,10 @@
 #include "certs/issue.h"
 #include "certs/keys.h"
 #include "certs/ledger.h"
+#include "certs/pdf.h"
 #include "certs/verify.h"
 #include "cli/cli.h"
 #include "config/config.h"
-
-#include "certs/pdf.h"
 
 namespace kesu {
 

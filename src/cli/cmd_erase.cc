@@ -205,8 +205,9 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   if (!cert_setup.ok()) return ReportError(cert_setup.status());
   auto signer = LoadStationSigner(env, cert_setup->context, cert_setup->options);
   if (!signer.ok()) {
-    return ReportError(signer.status().WithContext("cannot sign certificates (nothing was "
-                                                   "written to any target)"));
+    return ReportError(
+        signer.status().WithContext("cannot sign certificates (nothing was "
+                                    "written to any target)"));
   }
 
   if (!args.yes) {

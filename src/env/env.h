@@ -109,7 +109,7 @@ class IoQueue {
 struct FileInfo {
   enum class Type : uint8_t { kRegular, kBlockDevice, kDirectory, kOther };
   Type type = Type::kOther;
-  uint64_t size = 0;  // st_size (0 for block devices: use BlockFile::size())
+  uint64_t size = 0;                        // st_size (0 for block devices: use BlockFile::size())
   unsigned rdev_major = 0, rdev_minor = 0;  // for block devices
   unsigned dev_major = 0, dev_minor = 0;    // the device holding a regular file
   uint32_t mode = 0;
@@ -137,8 +137,7 @@ class Env {
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
   // Durable write (STYLE lesson 9): temporary file in the same directory, write, fsync,
   // rename over `path`, fsync the directory. `mode` is applied to the new file (e.g. 0600).
-  virtual Status WriteFileAtomic(const std::string& path, std::string_view data,
-                                 uint32_t mode) = 0;
+  virtual Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode) = 0;
   // Appends `data` and fsyncs (for append-only logs such as the ledger). Creates with `mode`.
   virtual Status AppendFileDurable(const std::string& path, std::string_view data,
                                    uint32_t mode) = 0;

@@ -106,8 +106,8 @@ Status FaultQueue::Reap(unsigned, std::vector<IoCompletion>* out) {
     if (len >= 2 * 512 && env_->Match(short_kind, file_->path(), r.offset, r.len, &rule)) {
       len = len / 2 / 512 * 512;
     }
-    c.status = is_write ? file_->WriteAt(r.offset, {r.buf, len})
-                        : file_->ReadAt(r.offset, {r.buf, len});
+    c.status =
+        is_write ? file_->WriteAt(r.offset, {r.buf, len}) : file_->ReadAt(r.offset, {r.buf, len});
     c.bytes = c.status.ok() ? len : 0;
     out->push_back(std::move(c));
   }
@@ -132,9 +132,9 @@ bool FaultInjectionEnv::Match(FaultRule::Kind kind, const std::string& path, uin
   for (auto& [rule, fired] : rules_) {
     if (rule.kind != kind || rule.path != path) continue;
     if (rule.once && fired) continue;
-    bool hit = kind == FaultRule::Kind::kFailNthWrite ? offset == rule.nth
-                                                      : Overlaps(offset, len, rule.offset,
-                                                                 rule.length);
+    bool hit = kind == FaultRule::Kind::kFailNthWrite
+                   ? offset == rule.nth
+                   : Overlaps(offset, len, rule.offset, rule.length);
     if (!hit) continue;
     fired = true;
     ++fired_;

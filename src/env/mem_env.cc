@@ -87,8 +87,9 @@ Result<std::unique_ptr<BlockFile>> MemEnv::OpenBlock(const std::string& path,
     return Status::Refused(path + ": cannot be opened for writing (read-only)");
   }
   if (opts.exclusive && d->busy) {
-    return Status::Refused(path + ": in use by another holder (cannot be opened exclusively); "
-                                  "unmount it or stop what holds it");
+    return Status::Refused(path +
+                           ": in use by another holder (cannot be opened exclusively); "
+                           "unmount it or stop what holds it");
   }
   return std::unique_ptr<BlockFile>(std::make_unique<MemBlockFile>(path, d, opts.write));
 }
@@ -129,8 +130,7 @@ Status MemEnv::WriteFileAtomic(const std::string& path, std::string_view data, u
   files_[path] = {std::string(data), mode};
   return Status::Ok();
 }
-Status MemEnv::AppendFileDurable(const std::string& path, std::string_view data,
-                                 uint32_t mode) {
+Status MemEnv::AppendFileDurable(const std::string& path, std::string_view data, uint32_t mode) {
   std::lock_guard<std::mutex> l(mu_);
   auto& f = files_[path];
   if (f.second == 0) f.second = mode;

@@ -45,8 +45,7 @@ class MemEnv final : public Env {
   bool SysPathExists(const std::string& path) override;
   Result<std::string> ReadFile(const std::string& path) override;
   Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode) override;
-  Status AppendFileDurable(const std::string& path, std::string_view data,
-                           uint32_t mode) override;
+  Status AppendFileDurable(const std::string& path, std::string_view data, uint32_t mode) override;
   Status CreateDir(const std::string& path, uint32_t mode) override;
   bool FileExists(const std::string& path) override;
   // The in-memory files directly under `path` (kNotFound when there are none).

@@ -1,15 +1,15 @@
 // PosixEnv: the production Env (see env.h), with an io_uring IoQueue.
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/fs.h>
 #include <liburing.h>
+#include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -39,8 +39,8 @@ std::string OffsetText(uint64_t offset) { return "at offset " + std::to_string(o
 // result becomes an IoError naming the path, the operation and the offset.
 class UringQueue final : public IoQueue {
  public:
-  UringQueue(std::string path, int fd, unsigned depth) : path_(std::move(path)), fd_(fd),
-                                                        depth_(depth) {}
+  UringQueue(std::string path, int fd, unsigned depth)
+      : path_(std::move(path)), fd_(fd), depth_(depth) {}
   ~UringQueue() override {
     if (ready_) {
       // Drain what is still in flight so no buffer is written into after it is freed.
@@ -85,8 +85,8 @@ class UringQueue final : public IoQueue {
 
   Status Reap(unsigned min_complete, std::vector<IoCompletion>* out) override {
     if (min_complete > in_flight_) min_complete = in_flight_;
-    int rc = min_complete > 0 ? io_uring_submit_and_wait(&ring_, min_complete)
-                              : io_uring_submit(&ring_);
+    int rc =
+        min_complete > 0 ? io_uring_submit_and_wait(&ring_, min_complete) : io_uring_submit(&ring_);
     if (rc < 0 && rc != -EINTR) return Status::IoError(path_ + ": io_uring_submit", -rc);
     io_uring_cqe* cqe = nullptr;
     unsigned head = 0, count = 0;
@@ -95,11 +95,10 @@ class UringQueue final : public IoQueue {
       c.tag = io_uring_cqe_get_data64(cqe);
       const IoRequest& r = slots_[c.tag % kMaxSlots];
       if (cqe->res < 0) {
-        c.status = Status::IoError(path_ + ": " +
-                                       (r.op == IoRequest::Op::kWrite ? "write" : "read") +
-                                       " of " + std::to_string(r.len) + " bytes " +
-                                       OffsetText(r.offset),
-                                   -cqe->res);
+        c.status =
+            Status::IoError(path_ + ": " + (r.op == IoRequest::Op::kWrite ? "write" : "read") +
+                                " of " + std::to_string(r.len) + " bytes " + OffsetText(r.offset),
+                            -cqe->res);
       } else {
         c.bytes = static_cast<size_t>(cqe->res);
       }
@@ -126,7 +125,12 @@ class PosixBlockFile final : public BlockFile {
  public:
   PosixBlockFile(std::string path, int fd, uint64_t size, uint32_t lbs, uint32_t pbs, bool blk,
                  bool direct)
-      : path_(std::move(path)), fd_(fd), size_(size), lbs_(lbs), pbs_(pbs), blk_(blk),
+      : path_(std::move(path)),
+        fd_(fd),
+        size_(size),
+        lbs_(lbs),
+        pbs_(pbs),
+        blk_(blk),
         direct_(direct) {}
   ~PosixBlockFile() override { ::close(fd_); }
 
@@ -140,8 +144,8 @@ class PosixBlockFile final : public BlockFile {
   Status ReadAt(uint64_t offset, std::span<std::byte> buf) override {
     size_t done = 0;
     while (done < buf.size()) {
-      ssize_t n = ::pread(fd_, buf.data() + done, buf.size() - done,
-                          static_cast<off_t>(offset + done));
+      ssize_t n =
+          ::pread(fd_, buf.data() + done, buf.size() - done, static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         return Status::IoError(path_ + ": read of " + std::to_string(buf.size() - done) +
@@ -163,16 +167,17 @@ class PosixBlockFile final : public BlockFile {
     }
     size_t done = 0;
     while (done < buf.size()) {
-      ssize_t n = ::pwrite(fd_, buf.data() + done, buf.size() - done,
-                           static_cast<off_t>(offset + done));
+      ssize_t n =
+          ::pwrite(fd_, buf.data() + done, buf.size() - done, static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         return Status::IoError(path_ + ": write of " + std::to_string(buf.size() - done) +
                                    " bytes " + OffsetText(offset + done),
                                errno);
       }
-      if (n == 0) return Status::IoError(path_ + ": write " + OffsetText(offset + done) +
-                                         " made no progress");
+      if (n == 0)
+        return Status::IoError(path_ + ": write " + OffsetText(offset + done) +
+                               " made no progress");
       done += static_cast<size_t>(n);
     }
     return Status::Ok();
@@ -192,11 +197,14 @@ class PosixBlockFile final : public BlockFile {
 
   Status Ioctl(unsigned long request, void* arg) override {
     if (::ioctl(fd_, request, arg) != 0) {
-      return Status::IoError(path_ + ": ioctl 0x" + [&] {
-        char b[32];
-        snprintf(b, sizeof b, "%lx", request);
-        return std::string(b);
-      }(), errno);
+      return Status::IoError(
+          path_ + ": ioctl 0x" +
+              [&] {
+                char b[32];
+                snprintf(b, sizeof b, "%lx", request);
+                return std::string(b);
+              }(),
+          errno);
     }
     return Status::Ok();
   }
@@ -242,8 +250,9 @@ class PosixEnv final : public Env {
     if (fd < 0) {
       int err = errno;
       if (err == EBUSY) {
-        return Status::Refused(path + ": in use by another holder (cannot be opened "
-                                      "exclusively); unmount it or stop what holds it");
+        return Status::Refused(path +
+                               ": in use by another holder (cannot be opened "
+                               "exclusively); unmount it or stop what holds it");
       }
       if (err == EROFS || err == EACCES) {
         return Status::Refused(path + ": cannot be opened for writing (" + strerror(err) + ")");
@@ -320,8 +329,7 @@ class PosixEnv final : public Env {
     return SyncDir(dir);
   }
 
-  Status AppendFileDurable(const std::string& path, std::string_view data,
-                           uint32_t mode) override {
+  Status AppendFileDurable(const std::string& path, std::string_view data, uint32_t mode) override {
     bool existed = ::access(path.c_str(), F_OK) == 0;
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode);
     if (fd < 0) return Status::IoError(path + ": cannot open for append", errno);
@@ -363,9 +371,12 @@ class PosixEnv final : public Env {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(path, errno);
     FileInfo fi;
-    if (S_ISREG(st.st_mode)) fi.type = FileInfo::Type::kRegular;
-    else if (S_ISBLK(st.st_mode)) fi.type = FileInfo::Type::kBlockDevice;
-    else if (S_ISDIR(st.st_mode)) fi.type = FileInfo::Type::kDirectory;
+    if (S_ISREG(st.st_mode))
+      fi.type = FileInfo::Type::kRegular;
+    else if (S_ISBLK(st.st_mode))
+      fi.type = FileInfo::Type::kBlockDevice;
+    else if (S_ISDIR(st.st_mode))
+      fi.type = FileInfo::Type::kDirectory;
     fi.size = static_cast<uint64_t>(st.st_size);
     fi.rdev_major = major(st.st_rdev);
     fi.rdev_minor = minor(st.st_rdev);

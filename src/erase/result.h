@@ -26,9 +26,9 @@ struct IoErrorRecord {
 };
 
 struct PassRecord {
-  uint32_t index = 0;            // 1-based
-  std::string pattern;           // Pattern::ToString()
-  bool verified = false;         // this pass was read back
+  uint32_t index = 0;     // 1-based
+  std::string pattern;    // Pattern::ToString()
+  bool verified = false;  // this pass was read back
   uint64_t bytes_written = 0;
   uint64_t bytes_verified = 0;
   int64_t start_ms = 0, end_ms = 0;  // Unix epoch, UTC
@@ -38,14 +38,14 @@ struct PassRecord {
 };
 
 struct VerificationRecord {
-  std::string mode;               // "full", "sample:10", "none"
-  std::string expected;           // the final pattern, e.g. "zero", "random"
+  std::string mode;      // "full", "sample:10", "none"
+  std::string expected;  // the final pattern, e.g. "zero", "random"
   uint64_t bytes_read = 0;
-  uint64_t bytes_planned = 0;     // what the mode promises to read
-  uint64_t mismatched_bytes = 0;  // count of bytes that differ
+  uint64_t bytes_planned = 0;              // what the mode promises to read
+  uint64_t mismatched_bytes = 0;           // count of bytes that differ
   std::vector<uint64_t> first_mismatches;  // first offsets (up to 16)
   std::vector<IoErrorRecord> unreadable;   // read errors during verification
-  std::string content_sha256;     // hex SHA-256 of the verified bytes, in offset order
+  std::string content_sha256;              // hex SHA-256 of the verified bytes, in offset order
   uint64_t bytes_per_second = 0;
 };
 

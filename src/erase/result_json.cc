@@ -7,10 +7,14 @@ using nlohmann::json;
 
 const char* OutcomeName(Outcome o) {
   switch (o) {
-    case Outcome::kSuccess: return "success";
-    case Outcome::kFailed: return "failed";
-    case Outcome::kInterrupted: return "interrupted";
-    case Outcome::kPartial: return "partial";
+    case Outcome::kSuccess:
+      return "success";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kInterrupted:
+      return "interrupted";
+    case Outcome::kPartial:
+      return "partial";
   }
   return "failed";
 }
@@ -18,8 +22,11 @@ const char* OutcomeName(Outcome o) {
 namespace {
 
 json ErrorToJson(const IoErrorRecord& e) {
-  return json{{"operation", e.operation}, {"offset", e.offset}, {"length", e.length},
-              {"errno", e.sys_errno},     {"message", e.message}};
+  return json{{"operation", e.operation},
+              {"offset", e.offset},
+              {"length", e.length},
+              {"errno", e.sys_errno},
+              {"message", e.message}};
 }
 
 IoErrorRecord ErrorFromJson(const json& j) {
@@ -45,9 +52,9 @@ std::vector<IoErrorRecord> ErrorsFrom(const json& a) {
 }
 
 Transport TransportFrom(const std::string& s) {
-  for (auto t : {Transport::kSata, Transport::kSas, Transport::kNvme, Transport::kUsb,
-                 Transport::kVirtio, Transport::kMmc, Transport::kLoop, Transport::kFile,
-                 Transport::kOther}) {
+  for (auto t :
+       {Transport::kSata, Transport::kSas, Transport::kNvme, Transport::kUsb, Transport::kVirtio,
+        Transport::kMmc, Transport::kLoop, Transport::kFile, Transport::kOther}) {
     if (s == TransportName(t)) return t;
   }
   return Transport::kUnknown;
@@ -102,32 +109,31 @@ json ResultToJson(const ErasureResult& r) {
   json passes = json::array();
   for (const auto& p : r.passes) passes.push_back(PassToJson(p));
   const auto& v = r.verification;
-  return json{
-      {"tool", {{"name", "kesu"}, {"version", r.tool_version}, {"build", r.tool_build}}},
-      {"device", DeviceToJson(r.device)},
-      {"io", {{"engine", r.io_engine}, {"direct", r.direct_io}}},
-      {"method",
-       {{"id", r.method_id},
-        {"title", r.method_title},
-        {"reference", r.method_reference},
-        {"sha256", r.method_sha256},
-        {"nist_category", r.nist_category},
-        {"nist_reason", r.nist_reason}}},
-      {"start_ms", r.start_ms},
-      {"end_ms", r.end_ms},
-      {"passes", passes},
-      {"verification",
-       {{"mode", v.mode},
-        {"expected", v.expected},
-        {"bytes_read", v.bytes_read},
-        {"bytes_planned", v.bytes_planned},
-        {"mismatched_bytes", v.mismatched_bytes},
-        {"first_mismatches", v.first_mismatches},
-        {"unreadable", Errors(v.unreadable)},
-        {"content_sha256", v.content_sha256},
-        {"bytes_per_second", v.bytes_per_second}}},
-      {"outcome", OutcomeName(r.outcome)},
-      {"errors", r.errors}};
+  return json{{"tool", {{"name", "kesu"}, {"version", r.tool_version}, {"build", r.tool_build}}},
+              {"device", DeviceToJson(r.device)},
+              {"io", {{"engine", r.io_engine}, {"direct", r.direct_io}}},
+              {"method",
+               {{"id", r.method_id},
+                {"title", r.method_title},
+                {"reference", r.method_reference},
+                {"sha256", r.method_sha256},
+                {"nist_category", r.nist_category},
+                {"nist_reason", r.nist_reason}}},
+              {"start_ms", r.start_ms},
+              {"end_ms", r.end_ms},
+              {"passes", passes},
+              {"verification",
+               {{"mode", v.mode},
+                {"expected", v.expected},
+                {"bytes_read", v.bytes_read},
+                {"bytes_planned", v.bytes_planned},
+                {"mismatched_bytes", v.mismatched_bytes},
+                {"first_mismatches", v.first_mismatches},
+                {"unreadable", Errors(v.unreadable)},
+                {"content_sha256", v.content_sha256},
+                {"bytes_per_second", v.bytes_per_second}}},
+              {"outcome", OutcomeName(r.outcome)},
+              {"errors", r.errors}};
 }
 
 Result<ErasureResult> ResultFromJson(const json& j) {

@@ -59,20 +59,20 @@ struct FirmwareSpec {
 
 // A physical method kesu records but cannot perform.
 struct RecordSpec {
-  std::string kind;                     // "degauss", "crush", "shred"
-  std::vector<std::string> evidence;    // required evidence fields, e.g. "operator", "witness"
+  std::string kind;                   // "degauss", "crush", "shred"
+  std::vector<std::string> evidence;  // required evidence fields, e.g. "operator", "witness"
 };
 
 struct Method {
-  std::string id;           // file stem, e.g. "dod-5220.22-m"
-  std::string title;        // "DoD 5220.22-M (3 passes)"
-  std::string reference;    // the standard it follows, with section
+  std::string id;         // file stem, e.g. "dod-5220.22-m"
+  std::string title;      // "DoD 5220.22-M (3 passes)"
+  std::string reference;  // the standard it follows, with section
   std::string description;
   MethodKind kind = MethodKind::kOverwrite;
 
-  std::vector<Pass> passes;  // kOverwrite
-  VerifySpec verify;         // final verification
-  bool final_blank = false;  // a zero pass follows the listed passes (and is verified)
+  std::vector<Pass> passes;        // kOverwrite
+  VerifySpec verify;               // final verification
+  bool final_blank = false;        // a zero pass follows the listed passes (and is verified)
   bool allow_verify_none = false;  // `--verify none` is permitted (zero, random)
   bool allow_partial = false;      // unwritable regions may be skipped and listed (`partial`)
 

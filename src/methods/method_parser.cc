@@ -4,8 +4,6 @@
 // throws toml::parse_error on syntax errors; it is caught here and never leaves this file.
 #include "methods/method_parser.h"
 
-#include "crypto/sha256.h"
-
 #include <openssl/evp.h>
 #include <toml++/toml.h>
 
@@ -14,6 +12,8 @@
 #include <cstdio>
 #include <initializer_list>
 #include <set>
+
+#include "crypto/sha256.h"
 
 namespace kesu {
 

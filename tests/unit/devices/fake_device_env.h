@@ -81,7 +81,9 @@ class TreeEnv final : public Env {
   Result<std::string> ReadSysLink(const std::string& p) override { return sys_->ReadSysLink(p); }
   bool SysPathExists(const std::string& p) override { return sys_->SysPathExists(p); }
   Result<std::string> ReadFile(const std::string& p) override { return mem_.ReadFile(p); }
-  Result<std::vector<std::string>> ListDir(const std::string& p) override { return mem_.ListDir(p); }
+  Result<std::vector<std::string>> ListDir(const std::string& p) override {
+    return mem_.ListDir(p);
+  }
   Status WriteFileAtomic(const std::string& p, std::string_view d, uint32_t m) override {
     return mem_.WriteFileAtomic(p, d, m);
   }

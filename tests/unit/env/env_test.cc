@@ -1,3 +1,5 @@
+#include "env/env.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -6,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "env/env.h"
 #include "env/fault_env.h"
 #include "env/mem_env.h"
 
@@ -56,8 +57,11 @@ TEST(FaultEnvTest, ShortWriteCompletesHalf) {
   MemEnv mem;
   mem.AddDevice("/dev/mem0", 1 << 20);
   FaultInjectionEnv env(&mem);
-  env.AddRule({.kind = FaultRule::Kind::kShortWrite, .path = "/dev/mem0", .offset = 0,
-               .length = 4096, .once = true});
+  env.AddRule({.kind = FaultRule::Kind::kShortWrite,
+               .path = "/dev/mem0",
+               .offset = 0,
+               .length = 4096,
+               .once = true});
   auto f = env.OpenBlock("/dev/mem0", {.write = true});
   ASSERT_TRUE(f.ok());
   auto q = (*f)->NewQueue(4);

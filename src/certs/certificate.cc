@@ -46,14 +46,19 @@ std::vector<std::string> SuccessDoubts(const ErasureResult& r) {
   std::vector<std::string> d;
   const uint64_t size = r.device.size;
   if (size == 0) d.push_back("device size is unknown (0 bytes)");
+  // A verified pass reads what the verification mode plans: every byte for full, the sample
+  // plan otherwise (earlier verified passes use the final mode, erase/engine.h).
+  const uint64_t verify_expected =
+      r.verification.mode == "full" ? size : r.verification.bytes_planned;
   for (const auto& p : r.passes) {
     if (p.bytes_written != size) {
       d.push_back("pass " + std::to_string(p.index) + " wrote " + std::to_string(p.bytes_written) +
                   " of " + std::to_string(size) + " bytes");
     }
-    if (p.verified && p.bytes_verified != size) {
+    if (p.verified && p.bytes_verified != verify_expected) {
       d.push_back("pass " + std::to_string(p.index) + " verified " +
-                  std::to_string(p.bytes_verified) + " of " + std::to_string(size) + " bytes");
+                  std::to_string(p.bytes_verified) + " of " + std::to_string(verify_expected) +
+                  " bytes");
     }
     if (!p.errors.empty() || !p.skipped.empty()) {
       d.push_back("pass " + std::to_string(p.index) + " has errors or skipped ranges");

@@ -55,51 +55,71 @@ Status IssueCertificates(Env* env, const CertificateContext& base,
   return IssueCertificates(env, base, results, opts, signer, out);
 }
 
+namespace {
+
+// Issues the certificate for one result into `ic` (files, ledger line, PDF).
+Status IssueOne(Env* env, const CertificateContext& base, const ErasureResult& r,
+                const IssueOptions& opts, const certs::Signer& signer,
+                const certs::CertSummary& signer_summary, IssuedCertificate* out) {
+    CertificateContext ctx = base;
+  KESU_ASSIGN_OR_RETURN(ctx.id, certs::NewUuid());
+  ctx.issued_ms = env->NowUnixMillis();
+  ctx.signer = signer_summary;
+  KESU_ASSIGN_OR_RETURN(nlohmann::json cert, BuildCertificate(r, ctx));
+  if (Status s = certs::ValidateCertificateSchema(cert); !s.ok()) {
+    return Status::Internal("certificate for " + r.device.path +
+                            " fails its own schema: " + s.message());
+  }
+  const std::string bytes = SerializeCertificate(cert);
+  KESU_ASSIGN_OR_RETURN(std::string p7s, certs::SignDetached(signer, bytes, ctx.issued_ms));
+  const std::string stem = CertificateFileStem(cert);
+  out->id = ctx.id;
+  out->json_path = Join(opts.cert_dir, stem + ".json");
+  out->p7s_path = out->json_path + ".p7s";
+  out->json_sha256 = Sha256Hex(bytes);
+  out->outcome = r.outcome;
+  if (cert["outcome"]["result"] != OutcomeName(r.outcome)) out->outcome = Outcome::kFailed;
+  KESU_RETURN_IF_ERROR(env->WriteFileAtomic(out->json_path, bytes, 0600));
+  KESU_RETURN_IF_ERROR(env->WriteFileAtomic(out->p7s_path, p7s, 0600));
+  KESU_ASSIGN_OR_RETURN(certs::LedgerEntry entry,
+                        certs::LedgerAppend(env, opts.cert_dir, ctx.id, stem + ".json",
+                                            ctx.issued_ms, out->json_sha256, Sha256Hex(p7s)));
+  out->ledger_seq = entry.seq;
+  if (opts.render_pdf) {
+    const std::string pdf = Join(opts.cert_dir, stem + ".pdf");
+    Status s = RenderCertificatePdf(env, cert, bytes, p7s, pdf);
+    if (s.ok()) {
+      out->pdf_path = pdf;
+    } else {
+      out->warnings.push_back("PDF not written: " + s.message());
+      spdlog::warn("PDF not written: {}", s.message());
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status IssueCertificates(Env* env, const CertificateContext& base,
                          const std::vector<ErasureResult>& results, const IssueOptions& opts,
                          const certs::Signer& signer, std::vector<IssuedCertificate>* out) {
   KESU_RETURN_IF_ERROR(env->CreateDir(opts.cert_dir, 0700));
   const certs::CertSummary signer_summary = certs::Summarize(signer.cert.get());
 
+  Status first_error;
   for (const ErasureResult& r : results) {
-    CertificateContext ctx = base;
-    KESU_ASSIGN_OR_RETURN(ctx.id, certs::NewUuid());
-    ctx.issued_ms = env->NowUnixMillis();
-    ctx.signer = signer_summary;
-    KESU_ASSIGN_OR_RETURN(nlohmann::json cert, BuildCertificate(r, ctx));
-    if (Status s = certs::ValidateCertificateSchema(cert); !s.ok()) {
-      return Status::Internal("certificate for " + r.device.path +
-                              " fails its own schema: " + s.message());
-    }
-    const std::string bytes = SerializeCertificate(cert);
-    KESU_ASSIGN_OR_RETURN(std::string p7s, certs::SignDetached(signer, bytes, ctx.issued_ms));
-    const std::string stem = CertificateFileStem(cert);
+    // Every target gets its attempt: one failure (a full disk, say) must not leave the other
+    // targets uncertified. A target whose certificate failed keeps an entry with `error` set.
     IssuedCertificate ic;
-    ic.id = ctx.id;
-    ic.json_path = Join(opts.cert_dir, stem + ".json");
-    ic.p7s_path = ic.json_path + ".p7s";
-    ic.json_sha256 = Sha256Hex(bytes);
-    ic.outcome = r.outcome;
-    if (cert["outcome"]["result"] != OutcomeName(r.outcome)) ic.outcome = Outcome::kFailed;
-    KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ic.json_path, bytes, 0600));
-    KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ic.p7s_path, p7s, 0600));
-    KESU_ASSIGN_OR_RETURN(certs::LedgerEntry entry,
-                          certs::LedgerAppend(env, opts.cert_dir, ctx.id, stem + ".json",
-                                              ctx.issued_ms, ic.json_sha256, Sha256Hex(p7s)));
-    ic.ledger_seq = entry.seq;
-    if (opts.render_pdf) {
-      const std::string pdf = Join(opts.cert_dir, stem + ".pdf");
-      Status s = RenderCertificatePdf(env, cert, bytes, p7s, pdf);
-      if (s.ok()) {
-        ic.pdf_path = pdf;
-      } else {
-        ic.warnings.push_back("PDF not written: " + s.message());
-        spdlog::warn("PDF not written: {}", s.message());
-      }
+    Status s = IssueOne(env, base, r, opts, signer, signer_summary, &ic);
+    if (!s.ok()) {
+      ic.error = r.device.path + ": " + s.message();
+      ic.outcome = Outcome::kFailed;
+      if (first_error.ok()) first_error = Status::IoError(ic.error);
     }
     out->push_back(std::move(ic));
   }
-  return Status::Ok();
+  return first_error;
 }
 
 void AddCertificateOptions(CLI::App* cmd, CertificateCliOptions* o) {

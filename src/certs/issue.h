@@ -45,10 +45,12 @@ struct IssuedCertificate {
   uint64_t ledger_seq = 0;
   Outcome outcome = Outcome::kFailed;
   std::vector<std::string> warnings;  // e.g. "PDF not written: ..."
+  std::string error;  // non-empty: no certificate was issued for this target, and why
 };
 
-// Issues one certificate per result, in order. Stops at the first failure to sign or write
-// (already-issued certificates stay, and are in `out`). Each certificate gets its own id and
+// Issues one certificate per result, in order; `out` gets one entry per result, in the same
+// order. A failure to sign or write one certificate is recorded in that entry's `error` and the
+// others are still issued; the first failure is returned. Each certificate gets its own id and
 // issue time (Env clock); `ctx.id`/`ctx.issued_ms`/`ctx.signer` are overwritten.
 Status IssueCertificates(Env* env, const CertificateContext& ctx,
                          const std::vector<ErasureResult>& results, const IssueOptions& opts,

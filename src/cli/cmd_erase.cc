@@ -100,7 +100,9 @@ void PrintSummary(const Target& t) {
               r.nist_reason.c_str());
   for (const auto& e : r.errors) std::printf("  error: %s\n", e.c_str());
   if (!t.result_path.empty()) std::printf("  result: %s\n", t.result_path.c_str());
-  if (t.certificate) {
+  if (t.certificate && !t.certificate->error.empty()) {
+    std::printf("  certificate NOT issued: %s\n", t.certificate->error.c_str());
+  } else if (t.certificate) {
     std::printf("  certificate %s: %s\n", t.certificate->id.c_str(),
                 t.certificate->json_path.c_str());
     std::printf("    signature %s\n", t.certificate->p7s_path.c_str());
@@ -124,7 +126,6 @@ Status HandOffResults(Cli& cli, const EraseArgs& args, const CertificateSetup& c
   files->assign(results.size(), "");
   Status first_error;
   if (!args.result_dir.empty()) {
-    KESU_RETURN_IF_ERROR(cli.env->CreateDir(args.result_dir, 0700));
     for (size_t i = 0; i < results.size(); ++i) {
       const ErasureResult& r = results[i];
       std::string name = r.device.name.empty() ? "target" : r.device.name;
@@ -199,6 +200,13 @@ int RunErase(Cli& cli, const EraseArgs& args) {
     t->file = std::move(*f);
   }
 
+  if (!args.result_dir.empty()) {
+    Status s = env->CreateDir(args.result_dir, 0700);
+    if (!s.ok()) {
+      return ReportError(Status::InvalidArgument(
+          "--result-dir: " + s.message() + "; give a writable directory (nothing was written)"));
+    }
+  }
   // The station key is loaded (and its passphrase asked for) before anything is written, so a
   // missing key or a wrong passphrase stops here with every target untouched.
   auto cert_setup = PrepareCertificates(env, cli.config_path, args.cert, TtyPrompt);
@@ -277,8 +285,11 @@ int RunErase(Cli& cli, const EraseArgs& args) {
       nlohmann::json j = ResultToJson(t.result);
       j["event"] = "result";
       if (!t.result_path.empty()) j["result_file"] = t.result_path;
-      if (t.certificate) {
-        j["certificate"] = {{"id", t.certificate->id},
+      if (t.certificate && !t.certificate->error.empty()) {
+        j["certificate"] = {{"error", t.certificate->error}};
+      } else if (t.certificate) {
+        j["certificate"] = {{"outcome", OutcomeName(t.certificate->outcome)},
+                            {"id", t.certificate->id},
                             {"json", t.certificate->json_path},
                             {"p7s", t.certificate->p7s_path},
                             {"pdf", t.certificate->pdf_path},
@@ -295,6 +306,23 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   if (!handoff.ok()) {
     ReportError(handoff);
     if (code == kExitOk) code = kExitFailed;
+  }
+  // The certificate has the last word (clause 14-1): a target it does not certify as a
+  // success, or that has no certificate at all, fails the command.
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const Target& t = *targets[i];
+    if (t.result.outcome != Outcome::kSuccess) continue;
+    if (!t.certificate || !t.certificate->error.empty()) {
+      std::fprintf(stderr, "kesu: %s: erased, but NO certificate was issued\n",
+                   t.dev.path.c_str());
+      code = kExitFailed;
+    } else if (t.certificate->outcome != Outcome::kSuccess) {
+      std::fprintf(stderr,
+                   "kesu: %s: the certificate records %s: the record does not prove success "
+                   "(see its errors)\n",
+                   t.dev.path.c_str(), OutcomeName(t.certificate->outcome));
+      code = kExitFailed;
+    }
   }
   return code;
 }

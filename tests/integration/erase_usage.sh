@@ -31,4 +31,7 @@ expect_usage "a directory among the targets" "$img" "$dir/adir" --method zero --
 expect_usage "a target that does not exist" "$dir/missing.img" --method zero --yes
 expect_usage "malformed --verify" "$img" --method zero --verify sometimes --yes
 expect_usage "no target" --method zero --yes
+: >"$dir/afile"
+expect_usage "an unwritable --result-dir" "$img" --method zero --yes --result-dir "$dir/afile/sub"
+grep -q -- "--result-dir" "$dir/err" || fail "unwritable --result-dir: the message does not name the option"
 note "ok"

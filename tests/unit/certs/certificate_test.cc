@@ -83,6 +83,21 @@ TEST(BuildCertificate, UnprovenSuccessIsCertifiedAsFailed) {
   EXPECT_EQ((*BuildCertificate(r, Ctx()))["outcome"]["result"], "failed");
 }
 
+TEST(BuildCertificate, SampleVerificationIsMeasuredAgainstItsPlan) {
+  ErasureResult r = testing::SampleResult();
+  const uint64_t planned = r.device.size / 10 / 512 * 512;
+  r.verification.mode = "sample:10";
+  r.verification.bytes_planned = planned;
+  r.verification.bytes_read = planned;
+  r.passes[0].bytes_verified = planned;
+  auto cert = BuildCertificate(r, Ctx());
+  ASSERT_TRUE(cert.ok());
+  EXPECT_EQ((*cert)["outcome"]["result"], "success");
+  // Reading less than the plan is not a success.
+  r.passes[0].bytes_verified = planned - 512;
+  EXPECT_EQ((*BuildCertificate(r, Ctx()))["outcome"]["result"], "failed");
+}
+
 TEST(BuildCertificate, SerialisationIsSortedCompactIntegerOnly) {
   auto cert = BuildCertificate(testing::SampleResult(), Ctx());
   std::string bytes = SerializeCertificate(*cert);

@@ -259,7 +259,17 @@ class PosixEnv final : public Env {
       }
       return Status::FromErrno(path + ": cannot open target", err);
     }
-    uint64_t size = static_cast<uint64_t>(st.st_size);
+    // What was opened decides, not what was stat'ed a moment before: a path swapped for a
+    // symlink to another file or a disk in between is refused.
+    struct stat opened {};
+    if (::fstat(fd, &opened) != 0 || opened.st_mode != st.st_mode ||
+        (blk ? opened.st_rdev != st.st_rdev
+             : (opened.st_dev != st.st_dev || opened.st_ino != st.st_ino))) {
+      ::close(fd);
+      return Status::Refused(path + ": changed while it was being opened; check what the path "
+                                    "names and try again");
+    }
+    uint64_t size = static_cast<uint64_t>(opened.st_size);
     uint32_t lbs = 512, pbs = 4096;
     if (blk) {
       int ssz = 0;

@@ -18,6 +18,9 @@ namespace {
 using testing::FakeProber;
 using testing::TreeEnv;
 
+// The "loop" tree's loop3 is bound to this image file.
+constexpr const char* kLoop3Backing = "/dev/shm/kesu-test/disk.img";
+
 DeviceInfo Describe(TreeEnv& env, const std::string& name) {
   FakeProber prober;
   DiscoveryOptions opts;
@@ -30,6 +33,7 @@ DeviceInfo Describe(TreeEnv& env, const std::string& name) {
 TEST(SafetyTest, BusyDeviceCannotBeOpenedExclusively) {
   TreeEnv env("loop");
   env.AddDisk("loop3")->busy = true;
+  env.AddFile(kLoop3Backing);
   DeviceInfo d = Describe(env, "loop3");
   EXPECT_FALSE(d.erasable);
   EXPECT_EQ(d.refusal,
@@ -56,6 +60,7 @@ TEST(SafetyTest, RefusalOrderPutsTheRunningSystemFirst) {
 TEST(SafetyTest, OpenForEraseOpensWritableExclusiveDirect) {
   TreeEnv env("loop");
   env.AddDisk("loop3", 131072ull * 512);
+  env.AddFile(kLoop3Backing, 131072ull * 512);
   DeviceInfo d = Describe(env, "loop3");
   ASSERT_TRUE(d.erasable) << d.refusal;
   env.opened.clear();
@@ -156,15 +161,16 @@ TEST_F(ImageFileTest, ReadOnlyImageIsRefused) {
   EXPECT_EQ(CheckErasable(env_.get(), *d).code(), Code::kRefused);
 }
 
-TEST_F(ImageFileTest, ImageBackingALoopDeviceIsRefused) {
-  // The "loop" tree's loop3 is bound to /dev/shm/kesu-test/disk.img.
+TEST(SafetyTest, ImageBackingALoopDeviceIsRefused) {
+  TreeEnv env("loop");
+  env.AddFile(kLoop3Backing);
   DeviceInfo d;
-  d.path = "/dev/shm/kesu-test/disk.img";
+  d.path = kLoop3Backing;
   d.name = "disk.img";
   d.transport = Transport::kFile;
-  auto st = ReadSystemState(env_.get());
+  auto st = ReadSystemState(&env);
   ASSERT_TRUE(st.ok());
-  EXPECT_EQ(RefusalReason(env_.get(), d, *st),
+  EXPECT_EQ(RefusalReason(&env, d, *st),
             "backs loop device /dev/loop3; detach it first (losetup -d /dev/loop3)");
 }
 

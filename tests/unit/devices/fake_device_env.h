@@ -93,7 +93,15 @@ class TreeEnv final : public Env {
     std::string real = Resolve(p);
     KESU_ASSIGN_OR_RETURN(FileInfo fi, mem_.StatTarget(real));
     if (fi.type == FileInfo::Type::kBlockDevice && real.rfind("/dev/", 0) == 0) {
-      auto dev = sys_->ReadSysFile("/sys/block/" + real.substr(5) + "/dev");
+      // A disk's number from /sys/block/NAME/dev, a partition's from /sys/block/*/NAME/dev.
+      std::string name = real.substr(5);
+      auto dev = sys_->ReadSysFile("/sys/block/" + name + "/dev");
+      if (auto disks = sys_->ListSysDir("/sys/block"); !dev.ok() && disks.ok()) {
+        for (const auto& d : *disks) {
+          dev = sys_->ReadSysFile("/sys/block/" + d + "/" + name + "/dev");
+          if (dev.ok()) break;
+        }
+      }
       if (dev.ok()) std::sscanf(dev->c_str(), "%u:%u", &fi.rdev_major, &fi.rdev_minor);
     }
     if (fi.type == FileInfo::Type::kRegular) {

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <filesystem>
 #include <map>
 
 #include "devices/safety.h"
@@ -180,7 +179,14 @@ Result<DeviceInfo> DescribeTarget(Env* env, const std::string& path, const Disco
       KESU_ASSIGN_OR_RETURN(SystemState st, ReadSystemState(env));
       ProberHolder prober(opts);
       DeviceInfo d;
-      d.path = std::filesystem::absolute(path).lexically_normal().string();
+      // The real path (symlinks resolved), so that two names of one file are one target and
+      // the gate compares what the kernel reports for loop devices with the file itself.
+      auto real = env->CanonicalPath(path);
+      if (!real.ok()) {
+        return Status::InvalidArgument(
+            path + ": cannot resolve its real path: " + real.status().message());
+      }
+      d.path = *real;
       d.name = Basename(d.path);
       d.size = fi->size;
       d.logical_sector = 512;

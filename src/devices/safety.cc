@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "devices/sysfs_disk.h"
 
@@ -34,30 +37,130 @@ std::string WithoutPathPrefix(const std::string& msg, const std::string& path) {
   return msg.rfind(prefix, 0) == 0 ? msg.substr(prefix.size()) : msg;
 }
 
-std::string ImageFileReason(Env* env, const DeviceInfo& dev, const SystemState& st) {
-  // 4. An image file that backs a loop device is in use by it.
+// How deep a chain of loop devices (loop over loop over ...) the gate follows.
+constexpr int kMaxLoopDepth = 8;
+
+// A regular file's identity: the device holding it and its inode number.
+struct FileId {
+  unsigned major = 0, minor = 0;
+  uint64_t ino = 0;
+  bool operator==(const FileId&) const = default;
+};
+
+std::optional<FileId> RegularFileId(Env* env, const std::string& path) {
+  auto fi = env->StatTarget(path);
+  if (!fi.ok() || fi->type != FileInfo::Type::kRegular) return std::nullopt;
+  return FileId{fi->dev_major, fi->dev_minor, fi->ino};
+}
+
+// The loop device NAME's backing file as the kernel reports it now ("" when NAME is not a
+// bound loop device).
+std::string LoopBacking(Env* env, const std::string& name) {
+  auto bf = env->ReadSysFile("/sys/block/" + name + "/loop/backing_file");
+  return bf.ok() ? Trim(*bf) : std::string();
+}
+
+// The whole disks in `st` that are bound loop devices, with their backing files.
+std::vector<std::pair<std::string, std::string>> BoundLoops(Env* env, const SystemState& st) {
+  std::vector<std::pair<std::string, std::string>> out;
   for (const auto& n : st.nodes) {
     if (n.is_partition) continue;
-    auto bf = env->ReadSysFile("/sys/block/" + n.name + "/loop/backing_file");
-    if (bf.ok() && Trim(*bf) == dev.path) {
-      return "backs loop device /dev/" + n.name + "; detach it first (losetup -d /dev/" + n.name +
-             ")";
+    std::string b = LoopBacking(env, n.name);
+    if (!b.empty()) out.emplace_back(n.name, b);
+  }
+  return out;
+}
+
+// Checks for an image file (the target, or the file backing a loop device being erased).
+// `chain` lists the loop devices being erased through, which are not "other users".
+std::string ImageFileReason(Env* env, const std::string& path, const SystemState& st,
+                            const std::vector<std::string>& chain) {
+  auto fi = env->StatTarget(path);
+  if (!fi.ok()) return "cannot be examined: " + WithoutPathPrefix(fi.status().message(), path);
+  const FileId id{fi->dev_major, fi->dev_minor, fi->ino};
+  auto same_file = [&](const std::string& other) {
+    if (other == path) return true;
+    auto oid = RegularFileId(env, other);
+    return oid.has_value() && *oid == id;
+  };
+  // 3. An active swap file (/proc/swaps lists files too), compared by device and inode.
+  for (const auto& s : st.swaps) {
+    if (s.type == "partition") continue;
+    if (same_file(s.filename)) {
+      return "is an active swap file; run 'swapoff " + s.filename + "' first";
+    }
+  }
+  // 4. An image file that backs a loop device is in use by it (compared by device and
+  //    inode, so a path through a symlink is the same file).
+  for (const auto& [loop, backing] : BoundLoops(env, st)) {
+    if (Contains(chain, loop)) continue;
+    if (same_file(backing)) {
+      return "backs loop device /dev/" + loop + "; detach it first (losetup -d /dev/" + loop + ")";
     }
   }
   // 5. Read-only: no write permission bit.
-  auto fi = env->StatTarget(dev.path);
-  if (!fi.ok()) return "cannot be examined: " + WithoutPathPrefix(fi.status().message(), dev.path);
   if ((fi->mode & 0222) == 0) {
     return "read-only (no write permission); make it writable (chmod u+w) first";
   }
   return "";
 }
 
-}  // namespace
+std::string BlockReason(Env* env, const DeviceInfo& dev, const SystemState& st, int depth,
+                        std::vector<std::string> chain);
 
-std::string RefusalReason(Env* env, const DeviceInfo& dev, const SystemState& st) {
-  if (dev.transport == Transport::kFile) return ImageFileReason(env, dev, st);
+// "which is mounted at ..." / "which holds the running system ...".
+std::string Which(const std::string& reason) {
+  for (const char* verb : {"is ", "holds ", "backs ", "cannot "}) {
+    if (reason.rfind(verb, 0) == 0) return "which " + reason;
+  }
+  return "which is " + reason;
+}
 
+// Why writing through loop device `loop` (bound to `backing`) must not happen, judged on
+// what `backing` is: a block device gets the whole gate on its disk (following further
+// loops), a regular file the image-file checks. "" when nothing stands in the way.
+std::string BackingReason(Env* env, const std::string& loop, const std::string& backing,
+                          const SystemState& st, int depth, const std::vector<std::string>& chain) {
+  const std::string kDeleted = " (deleted)";
+  auto fi = env->StatTarget(backing);
+  if (!fi.ok()) {
+    // A deleted backing file is reachable only through loop devices; other loops bound to
+    // it show the same text.
+    if (backing.size() > kDeleted.size() &&
+        backing.compare(backing.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0) {
+      for (const auto& [other, b] : BoundLoops(env, st)) {
+        if (b == backing && !Contains(chain, other)) {
+          return "backs loop device /dev/" + other + " too; detach it first (losetup -d /dev/" +
+                 other + ")";
+        }
+      }
+      return "";
+    }
+    return "cannot be examined (" + WithoutPathPrefix(fi.status().message(), backing) +
+           "); detach /dev/" + loop + " or make its backing file reachable";
+  }
+  if (fi->type == FileInfo::Type::kRegular) return ImageFileReason(env, backing, st, chain);
+  if (fi->type != FileInfo::Type::kBlockDevice) {
+    return "neither a block device nor a regular file; detach /dev/" + loop + " first";
+  }
+  if (depth >= kMaxLoopDepth) {
+    return "stacked more than " + std::to_string(kMaxLoopDepth) +
+           " loop devices deep; kesu does not follow it further";
+  }
+  const BlockNode* n = st.FindByDev(fi->rdev_major, fi->rdev_minor);
+  if (n == nullptr) {
+    return "block device " + std::to_string(fi->rdev_major) + ":" + std::to_string(fi->rdev_minor) +
+           ", not in /sys/block; detach /dev/" + loop + " first";
+  }
+  // A partition is judged with its whole disk: conservative, it never lets a loop device
+  // reach into a disk whose other partitions hold the system or are mounted.
+  auto disk = ReadSysfsDisk(env, n->disk);
+  if (!disk.ok()) return "cannot be examined: " + disk.status().message();
+  return BlockReason(env, *disk, st, depth + 1, chain);
+}
+
+std::string BlockReason(Env* env, const DeviceInfo& dev, const SystemState& st, int depth,
+                        std::vector<std::string> chain) {
   const BlockNode* disk = st.FindByName(dev.name);
   if (disk == nullptr || disk->is_partition) {
     return "is no longer a disk in /sys/block; run 'kesu list' again";
@@ -127,6 +230,25 @@ std::string RefusalReason(Env* env, const DeviceInfo& dev, const SystemState& st
     for (const auto& h : n->holders) names += (names.empty() ? "" : ", ") + HolderText(env, h);
     return "in use by " + names + where(n) + "; stop " + n->holders.front() + " first";
   }
+  // 4. It (or a partition) backs another loop device: loop devices register no holders.
+  auto loops = BoundLoops(env, st);
+  for (const auto& [loop, backing] : loops) {
+    if (Contains(chain, loop) || loop == dev.name) continue;
+    auto fi = env->StatTarget(backing);
+    if (!fi.ok() || fi->type != FileInfo::Type::kBlockDevice) continue;
+    const BlockNode* n = st.FindByDev(fi->rdev_major, fi->rdev_minor);
+    if (!is_mine(n)) continue;
+    return "backs loop device /dev/" + loop + where(n) + "; detach it first (losetup -d /dev/" +
+           loop + ")";
+  }
+  // 4. A loop device: what it writes to (its backing device or file) must pass the gate
+  //    too, recursively for stacked loops.
+  for (const auto& [loop, backing] : loops) {
+    if (loop != dev.name) continue;
+    chain.push_back(dev.name);
+    std::string why = BackingReason(env, dev.name, backing, st, depth, chain);
+    if (!why.empty()) return "backed by " + backing + ", " + Which(why);
+  }
 
   // 5. Read-only, as the kernel sees it now.
   auto ro = env->ReadSysFile("/sys/block/" + dev.name + "/ro");
@@ -145,6 +267,13 @@ std::string RefusalReason(Env* env, const DeviceInfo& dev, const SystemState& st
     return "cannot be opened: " + WithoutPathPrefix(f.status().message(), dev.path);
   }
   return "";
+}
+
+}  // namespace
+
+std::string RefusalReason(Env* env, const DeviceInfo& dev, const SystemState& st) {
+  if (dev.transport == Transport::kFile) return ImageFileReason(env, dev.path, st, {});
+  return BlockReason(env, dev, st, 0, {});
 }
 
 Status CheckErasable(Env* env, const DeviceInfo& dev) {
@@ -167,11 +296,16 @@ Status RecheckIdentity(Env* env, const DeviceInfo& before, BlockFile* file) {
     return Status::Refused(before.path + ": identity changed (" + what +
                            "); another device may have been attached: run 'kesu list' again");
   };
+  const bool was_file = before.transport == Transport::kFile;
+  if (file->is_block_device() == was_file) {
+    return changed(was_file ? "it was an image file, now it opens as a block device"
+                            : "it was a block device, now it opens as a regular file");
+  }
   if (file->size() != before.size) {
     return changed("size was " + std::to_string(before.size) + " bytes, now " +
                    std::to_string(file->size()));
   }
-  if (before.transport == Transport::kFile) return Status::Ok();
+  if (was_file) return Status::Ok();
   auto fi = env->StatTarget(before.path);
   if (fi.ok() && fi->type == FileInfo::Type::kBlockDevice && (fi->rdev_major || fi->rdev_minor) &&
       (fi->rdev_major != before.major || fi->rdev_minor != before.minor)) {

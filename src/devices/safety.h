@@ -7,9 +7,13 @@
 //     /proc/self/exe, or a disk with a partition or filesystem labelled KESU-DATA/KESU-BOOT —
 //     the kesu boot stick);
 //  2. mounted: the disk or one of its partitions appears in /proc/self/mountinfo;
-//  3. holds active swap (/proc/swaps);
+//  3. holds active swap (/proc/swaps; an image file that is an active swap file, compared by
+//     device and inode);
 //  4. held by another device: /sys/block/DISK/holders or /sys/block/DISK/PART/holders is not
-//     empty (md, dm, LVM); for an image file, it backs a loop device;
+//     empty (md, dm, LVM); the disk or a partition backs another loop device; for an image
+//     file, it backs a loop device (device+inode, so symlinked names match); for a loop
+//     device, its backing device's disk fails this whole gate (recursively, at most 8 loop
+//     devices deep) or its backing file fails the image-file checks;
 //  5. read-only (sysfs ro=1; for an image file, no write permission bit);
 //  6. cannot be opened exclusively (O_EXCL, read-only open through Env) — block devices only.
 // Mount, swap, holder and read-only facts are re-read at each call, never taken from the
@@ -47,8 +51,9 @@ Result<std::unique_ptr<BlockFile>> OpenForErase(Env* env, const DeviceInfo& dev)
 
 // Re-reads the target's identity through the open file just before the first write — size
 // (BLKGETSIZE64 / st_size), device number, serial and WWN (sysfs, else INQUIRY VPD 80h/83h or
-// NVMe Identify through `file`) — and returns kRefused "<path>: identity changed (...)" if any
-// differs from `before` (another disk was put in the dock).
+// NVMe Identify through `file`) — and the open file's kind (an image file that opens as a
+// block device, or the reverse, is refused) — and returns kRefused "<path>: identity changed (...)"
+// if any differs from `before` (another disk was put in the dock).
 Status RecheckIdentity(Env* env, const DeviceInfo& before, BlockFile* file);
 
 }  // namespace kesu

@@ -112,6 +112,7 @@ struct FileInfo {
   uint64_t size = 0;                        // st_size (0 for block devices: use BlockFile::size())
   unsigned rdev_major = 0, rdev_minor = 0;  // for block devices
   unsigned dev_major = 0, dev_minor = 0;    // the device holding a regular file
+  uint64_t ino = 0;                         // st_ino (with dev_*, identifies a file)
   uint32_t mode = 0;
 };
 
@@ -124,6 +125,10 @@ class Env {
                                                        const OpenOptions& opts) = 0;
   // Stat of a target path (not rooted: targets are real paths).
   virtual Result<FileInfo> StatTarget(const std::string& path) = 0;
+  // The canonical absolute path of an existing target (realpath(3): symlinks and "..",
+  // "." resolved; not rooted). kNotFound when it does not exist. The default, for Envs
+  // without a real filesystem (MemEnv), only makes the path absolute and lexically normal.
+  virtual Result<std::string> CanonicalPath(const std::string& path);
 
   // --- System information: sysfs, /proc, /run, /dev/disk ------------------------------------
   // These take absolute system paths ("/sys/block", "/proc/self/mountinfo") and resolve them

@@ -44,6 +44,9 @@ class FaultInjectionEnv final : public Env {
   Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& path,
                                                const OpenOptions& opts) override;
   Result<FileInfo> StatTarget(const std::string& p) override { return base_->StatTarget(p); }
+  Result<std::string> CanonicalPath(const std::string& p) override {
+    return base_->CanonicalPath(p);
+  }
   Result<std::string> ReadSysFile(const std::string& p) override { return base_->ReadSysFile(p); }
   Result<std::vector<std::string>> ListSysDir(const std::string& p) override {
     return base_->ListSysDir(p);

@@ -23,6 +23,13 @@ namespace kesu {
 
 void AlignedFree::operator()(std::byte* p) const { std::free(p); }
 
+Result<std::string> Env::CanonicalPath(const std::string& path) {
+  std::error_code ec;
+  auto abs = std::filesystem::absolute(path, ec);
+  if (ec) return Status::InvalidArgument(path + ": cannot make the path absolute: " + ec.message());
+  return abs.lexically_normal().string();
+}
+
 AlignedBuffer AllocateAligned(size_t len) {
   void* p = nullptr;
   size_t rounded = (len + kIoAlignment - 1) / kIoAlignment * kIoAlignment;
@@ -287,6 +294,13 @@ class PosixEnv final : public Env {
   }
 
   Result<FileInfo> StatTarget(const std::string& path) override { return StatPath(path); }
+  Result<std::string> CanonicalPath(const std::string& path) override {
+    char* r = ::realpath(path.c_str(), nullptr);
+    if (r == nullptr) return Status::FromErrno(path + ": cannot resolve the real path", errno);
+    std::string out(r);
+    std::free(r);
+    return out;
+  }
 
   Result<std::string> ReadSysFile(const std::string& path) override {
     return ReadWhole(root_ + path);
@@ -392,6 +406,7 @@ class PosixEnv final : public Env {
     fi.rdev_minor = minor(st.st_rdev);
     fi.dev_major = major(st.st_dev);
     fi.dev_minor = minor(st.st_dev);
+    fi.ino = static_cast<uint64_t>(st.st_ino);
     fi.mode = st.st_mode;
     return fi;
   }

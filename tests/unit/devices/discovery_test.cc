@@ -214,6 +214,7 @@ TEST(DiscoveryTest, LoopDeviceWithBackingFileAndPartition) {
                       .fstype = "ext4",
                       .label = "KESUTEST",
                       .uuid = "11111111-2222-4333-8444-555555555555"}}};
+  f.env.AddFile("/dev/shm/kesu-test/disk.img", 131072ull * 512);  // loop3's backing file
   auto devs = f.Discover();
   EXPECT_EQ(Find(devs, "loop4"), nullptr) << "unbound loop (size 0) is skipped";
   EXPECT_EQ(Find(devs, "ram0"), nullptr) << "RAM disks are skipped";

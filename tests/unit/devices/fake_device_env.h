@@ -4,6 +4,7 @@
 // injected contents per path.
 #pragma once
 
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -52,11 +53,26 @@ class ScriptedFile final : public BlockFile {
   IoctlHandler* handler_;
 };
 
-// Env over a captured tree: sysfs/proc from the tree, targets from MemEnv.
+// Env over a captured tree: sysfs/proc from the tree, targets from MemEnv. Targets may be
+// reached through symlinks (`links`, resolved by StatTarget, OpenBlock and CanonicalPath);
+// StatTarget reports a block device /dev/NAME's number from the tree's /sys/block/NAME/dev,
+// and gives each in-memory regular file its own inode on device 0:42.
 class TreeEnv final : public Env {
  public:
+  // `scenario` names a tree under tests/data/sysfs, or is an absolute path to a tree.
   explicit TreeEnv(const std::string& scenario)
-      : sys_(NewPosixEnv(TreeRoot(scenario))), mem_(sys_.get()) {}
+      : sys_(NewPosixEnv(scenario.rfind('/', 0) == 0 ? scenario : TreeRoot(scenario))),
+        mem_(sys_.get()) {}
+
+  // Symlinks: a path (or a directory prefix of one) → its target (absolute).
+  std::map<std::string, std::string> links;
+
+  // Adds an in-memory regular file (an image file).
+  std::shared_ptr<MemDevice> AddFile(const std::string& path, uint64_t size = 4096) {
+    auto d = mem_.AddDevice(path, size);
+    d->block_device = false;
+    return d;
+  }
 
   MemEnv& mem() { return mem_; }
   IoctlHandler ioctl_handler;
@@ -70,10 +86,38 @@ class TreeEnv final : public Env {
   Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& path,
                                                const OpenOptions& opts) override {
     opened.push_back(path);
-    KESU_ASSIGN_OR_RETURN(auto f, mem_.OpenBlock(path, opts));
+    KESU_ASSIGN_OR_RETURN(auto f, mem_.OpenBlock(Resolve(path), opts));
     return std::unique_ptr<BlockFile>(std::make_unique<ScriptedFile>(std::move(f), &ioctl_handler));
   }
-  Result<FileInfo> StatTarget(const std::string& p) override { return mem_.StatTarget(p); }
+  Result<FileInfo> StatTarget(const std::string& p) override {
+    std::string real = Resolve(p);
+    KESU_ASSIGN_OR_RETURN(FileInfo fi, mem_.StatTarget(real));
+    if (fi.type == FileInfo::Type::kBlockDevice && real.rfind("/dev/", 0) == 0) {
+      // A disk's number from /sys/block/NAME/dev, a partition's from /sys/block/*/NAME/dev.
+      std::string name = real.substr(5);
+      auto dev = sys_->ReadSysFile("/sys/block/" + name + "/dev");
+      if (auto disks = sys_->ListSysDir("/sys/block"); !dev.ok() && disks.ok()) {
+        for (const auto& d : *disks) {
+          dev = sys_->ReadSysFile("/sys/block/" + d + "/" + name + "/dev");
+          if (dev.ok()) break;
+        }
+      }
+      if (dev.ok()) std::sscanf(dev->c_str(), "%u:%u", &fi.rdev_major, &fi.rdev_minor);
+    }
+    if (fi.type == FileInfo::Type::kRegular) {
+      fi.dev_major = 0;
+      fi.dev_minor = 42;
+      fi.ino = inodes_.emplace(real, inodes_.size() + 100).first->second;
+      auto d = mem_.GetDevice(real);
+      fi.mode = d && d->read_only ? 0100444 : 0100644;
+    }
+    return fi;
+  }
+  Result<std::string> CanonicalPath(const std::string& p) override {
+    std::string real = Resolve(p);
+    if (!mem_.GetDevice(real)) return Status::NotFound(p + ": No such file or directory");
+    return real;
+  }
   Result<std::string> ReadSysFile(const std::string& p) override { return sys_->ReadSysFile(p); }
   Result<std::vector<std::string>> ListSysDir(const std::string& p) override {
     return sys_->ListSysDir(p);
@@ -97,8 +141,29 @@ class TreeEnv final : public Env {
   void SleepForMillis(uint64_t ms) override { mem_.SleepForMillis(ms); }
 
  private:
+  // Follows `links` on the whole path and on its directory prefixes (bounded).
+  std::string Resolve(std::string p) const {
+    for (int hop = 0; hop < 16; ++hop) {
+      bool changed = false;
+      for (const auto& [from, to] : links) {
+        if (p == from) {
+          p = to;
+        } else if (p.rfind(from + "/", 0) == 0) {
+          p = to + p.substr(from.size());
+        } else {
+          continue;
+        }
+        changed = true;
+        break;
+      }
+      if (!changed) break;
+    }
+    return p;
+  }
+
   std::unique_ptr<Env> sys_;
   MemEnv mem_;
+  std::map<std::string, uint64_t> inodes_;
 };
 
 // Contents keyed by path; paths not in the map have no contents.

@@ -18,6 +18,9 @@ namespace {
 using testing::FakeProber;
 using testing::TreeEnv;
 
+// The "loop" tree's loop3 is bound to this image file.
+constexpr const char* kLoop3Backing = "/dev/shm/kesu-test/disk.img";
+
 DeviceInfo Describe(TreeEnv& env, const std::string& name) {
   FakeProber prober;
   DiscoveryOptions opts;
@@ -30,6 +33,7 @@ DeviceInfo Describe(TreeEnv& env, const std::string& name) {
 TEST(SafetyTest, BusyDeviceCannotBeOpenedExclusively) {
   TreeEnv env("loop");
   env.AddDisk("loop3")->busy = true;
+  env.AddFile(kLoop3Backing);
   DeviceInfo d = Describe(env, "loop3");
   EXPECT_FALSE(d.erasable);
   EXPECT_EQ(d.refusal,
@@ -56,6 +60,7 @@ TEST(SafetyTest, RefusalOrderPutsTheRunningSystemFirst) {
 TEST(SafetyTest, OpenForEraseOpensWritableExclusiveDirect) {
   TreeEnv env("loop");
   env.AddDisk("loop3", 131072ull * 512);
+  env.AddFile(kLoop3Backing, 131072ull * 512);
   DeviceInfo d = Describe(env, "loop3");
   ASSERT_TRUE(d.erasable) << d.refusal;
   env.opened.clear();
@@ -156,15 +161,16 @@ TEST_F(ImageFileTest, ReadOnlyImageIsRefused) {
   EXPECT_EQ(CheckErasable(env_.get(), *d).code(), Code::kRefused);
 }
 
-TEST_F(ImageFileTest, ImageBackingALoopDeviceIsRefused) {
-  // The "loop" tree's loop3 is bound to /dev/shm/kesu-test/disk.img.
+TEST(SafetyTest, ImageBackingALoopDeviceIsRefused) {
+  TreeEnv env("loop");
+  env.AddFile(kLoop3Backing);
   DeviceInfo d;
-  d.path = "/dev/shm/kesu-test/disk.img";
+  d.path = kLoop3Backing;
   d.name = "disk.img";
   d.transport = Transport::kFile;
-  auto st = ReadSystemState(env_.get());
+  auto st = ReadSystemState(&env);
   ASSERT_TRUE(st.ok());
-  EXPECT_EQ(RefusalReason(env_.get(), d, *st),
+  EXPECT_EQ(RefusalReason(&env, d, *st),
             "backs loop device /dev/loop3; detach it first (losetup -d /dev/loop3)");
 }
 
@@ -179,6 +185,197 @@ TEST_F(ImageFileTest, DirectoryAndMissingPathAreUsageErrors) {
   EXPECT_EQ(m.status().ExitCode(), 2);
   auto n = DescribeTarget(env_.get(), "/dev/null", opts_);
   EXPECT_EQ(n.status().code(), Code::kInvalidArgument);
+}
+
+// Loop devices stacked on block devices and files, in a tree written at run time:
+// vda (vda1 at /) is the system disk; loop0 is bound to /img/m.img and mounted at /mnt/x.
+class LoopStackTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/kesu-loopstack-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    root_ = tmpl;
+    Disk("vda", "254:0", "");
+    Part("vda", "vda1", "254:1", 1);
+    Disk("loop0", "7:0", "/img/m.img");
+    Write("proc/self/mountinfo",
+          "22 28 0:21 / /proc rw - proc proc rw\n"
+          "28 1 254:1 / / rw - ext4 /dev/vda1 rw\n"
+          "40 28 7:0 / /mnt/x rw - ext4 /dev/loop0 rw\n");
+    Write("proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n");
+    std::filesystem::create_directories(root_ + "/proc/self");
+    std::filesystem::create_symlink("/usr/bin/kesu", root_ + "/proc/self/exe");
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  void Write(const std::string& rel, const std::string& text) {
+    std::filesystem::path p = root_ + "/" + rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+  }
+  // A whole disk; `backing` non-empty makes it a bound loop device.
+  void Disk(const std::string& name, const std::string& dev, const std::string& backing) {
+    std::string dir = "sys/devices/virtual/block/" + name;
+    Write(dir + "/dev", dev + "\n");
+    Write(dir + "/size", "2048\n");
+    Write(dir + "/ro", "0\n");
+    std::filesystem::create_directories(root_ + "/" + dir + "/holders");
+    std::filesystem::create_directories(root_ + "/" + dir + "/slaves");
+    if (!backing.empty()) Write(dir + "/loop/backing_file", backing + "\n");
+    std::filesystem::create_directories(root_ + "/sys/block");
+    std::filesystem::create_symlink("../devices/virtual/block/" + name,
+                                    root_ + "/sys/block/" + name);
+  }
+  void Part(const std::string& disk, const std::string& name, const std::string& dev, int num) {
+    std::string dir = "sys/devices/virtual/block/" + disk + "/" + name;
+    Write(dir + "/dev", dev + "\n");
+    Write(dir + "/partition", std::to_string(num) + "\n");
+    std::filesystem::create_directories(root_ + "/" + dir + "/holders");
+  }
+  // Env over the tree with in-memory targets for every disk and the image file.
+  std::unique_ptr<TreeEnv> MakeEnv() {
+    auto env = std::make_unique<TreeEnv>(root_);
+    for (const char* d : {"vda", "vda1", "loop0", "loop1", "loop2", "loop3"}) env->AddDisk(d);
+    env->AddFile("/img/m.img");
+    env->AddFile("/img/c.img");
+    return env;
+  }
+  Status Check(TreeEnv& env, const std::string& name) {
+    FakeProber prober;
+    DiscoveryOptions opts;
+    opts.prober = &prober;
+    auto d = DescribeDisk(&env, name, opts);
+    if (!d.ok()) return d.status();
+    Status s = CheckErasable(&env, *d);
+    EXPECT_EQ(d->erasable, s.ok()) << "listing and gate agree";
+    return s;
+  }
+  std::string root_;
+};
+
+TEST_F(LoopStackTest, LoopOverAMountedLoopIsRefused) {
+  Disk("loop1", "7:1", "/dev/loop0");
+  auto env = MakeEnv();
+  Status s = Check(*env, "loop1");
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.ExitCode(), 3);
+  EXPECT_EQ(s.message(),
+            "/dev/loop1: backed by /dev/loop0, which is mounted at /mnt/x; unmount it first");
+}
+
+TEST_F(LoopStackTest, LoopOverTheSystemDiskOrItsPartitionIsRefused) {
+  Disk("loop1", "7:1", "/dev/vda");
+  Disk("loop2", "7:2", "/dev/vda1");
+  auto env = MakeEnv();
+  Status s = Check(*env, "loop1");
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.message(),
+            "/dev/loop1: backed by /dev/vda, which holds the running system (/ is on /dev/vda1); "
+            "kesu never erases the disk it runs on");
+  s = Check(*env, "loop2");
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_NE(s.message().find("backed by /dev/vda1, which holds the running system"),
+            std::string::npos)
+      << s.message();
+}
+
+TEST_F(LoopStackTest, StackedLoopsAreFollowedToTheBottom) {
+  // loop3 → loop2 → loop1 → /dev/vda.
+  Disk("loop1", "7:1", "/dev/vda");
+  Disk("loop2", "7:2", "/dev/loop1");
+  Disk("loop3", "7:3", "/dev/loop2");
+  auto env = MakeEnv();
+  Status s = Check(*env, "loop3");
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.message(),
+            "/dev/loop3: backed by /dev/loop2, which is backed by /dev/loop1, which is backed by "
+            "/dev/vda, which holds the running system (/ is on /dev/vda1); kesu never erases the "
+            "disk it runs on");
+}
+
+TEST_F(LoopStackTest, LoopOverAFreeLoopOverAFreeFileIsErasable) {
+  // loop2 → loop1 → c.img: nothing else uses them, so the top may be erased; the lower
+  // ones back a loop device and are refused.
+  Disk("loop1", "7:1", "/img/c.img");
+  Disk("loop2", "7:2", "/dev/loop1");
+  auto env = MakeEnv();
+  EXPECT_TRUE(Check(*env, "loop2").ok()) << Check(*env, "loop2").message();
+  Status s = Check(*env, "loop1");
+  EXPECT_EQ(s.message(),
+            "/dev/loop1: backs loop device /dev/loop2; detach it first (losetup -d /dev/loop2)");
+}
+
+TEST_F(LoopStackTest, LoopOverAFileThatBacksAnotherLoopIsRefused) {
+  Disk("loop1", "7:1", "/img/c.img");
+  Disk("loop2", "7:2", "/img/c.img");
+  auto env = MakeEnv();
+  Status s = Check(*env, "loop1");
+  EXPECT_EQ(s.message(),
+            "/dev/loop1: backed by /img/c.img, which backs loop device /dev/loop2; "
+            "detach it first (losetup -d /dev/loop2)");
+}
+
+TEST_F(LoopStackTest, ImageNamedThroughASymlinkIsTheLoopsBackingFile) {
+  // /lnk is a symlink to /img: /lnk/m.img is loop0's backing file.
+  auto env = MakeEnv();
+  env->links["/lnk"] = "/img";
+  FakeProber prober;
+  DiscoveryOptions opts;
+  opts.prober = &prober;
+  auto d = DescribeTarget(env.get(), "/lnk/m.img", opts);
+  ASSERT_TRUE(d.ok()) << d.status().message();
+  EXPECT_EQ(d->path, "/img/m.img") << "the real path, so duplicates by another name are seen";
+  EXPECT_FALSE(d->erasable);
+  EXPECT_EQ(d->refusal, "backs loop device /dev/loop0; detach it first (losetup -d /dev/loop0)");
+  // Compared by device and inode, not text: a record still naming the symlink is refused.
+  DeviceInfo by_link = *d;
+  by_link.path = "/lnk/m.img";
+  Status s = CheckErasable(env.get(), by_link);
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.message(),
+            "/lnk/m.img: backs loop device /dev/loop0; detach it first (losetup -d /dev/loop0)");
+  // A file no loop device uses is erasable.
+  auto c = DescribeTarget(env.get(), "/lnk/c.img", opts);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->path, "/img/c.img");
+  EXPECT_TRUE(c->erasable) << c->refusal;
+}
+
+TEST_F(LoopStackTest, ActiveSwapFileIsRefused) {
+  Write("proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n/lnk/c.img\tfile\t4\t0\t-2\n");
+  auto env = MakeEnv();
+  env->links["/lnk"] = "/img";
+  FakeProber prober;
+  DiscoveryOptions opts;
+  opts.prober = &prober;
+  auto d = DescribeTarget(env.get(), "/img/c.img", opts);
+  ASSERT_TRUE(d.ok());
+  Status s = CheckErasable(env.get(), *d);
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.ExitCode(), 3);
+  EXPECT_EQ(s.message(), "/img/c.img: is an active swap file; run 'swapoff /lnk/c.img' first");
+}
+
+TEST_F(LoopStackTest, RecheckIdentityRefusesAFileThatNowOpensAsABlockDevice) {
+  auto env = MakeEnv();
+  FakeProber prober;
+  DiscoveryOptions opts;
+  opts.prober = &prober;
+  auto d = DescribeTarget(env.get(), "/img/c.img", opts);
+  ASSERT_TRUE(d.ok());
+  auto f = env->OpenBlock("/img/c.img", {});
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(RecheckIdentity(env.get(), *d, f->get()).ok());
+  // Swapped for a symlink to a block device of the same size between describe and open.
+  env->links["/img/c.img"] = "/dev/loop3";
+  auto g = env->OpenBlock("/img/c.img", {});
+  ASSERT_TRUE(g.ok());
+  ASSERT_TRUE((*g)->is_block_device());
+  Status s = RecheckIdentity(env.get(), *d, g->get());
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_NE(s.message().find("it was an image file, now it opens as a block device"),
+            std::string::npos)
+      << s.message();
 }
 
 }  // namespace

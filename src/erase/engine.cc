@@ -47,7 +47,9 @@ struct PassShared {
   std::atomic<bool> want_head{false};  // the verifier asks the writer to pause (rotational)
   std::atomic<bool> abort_flag{false};
   std::atomic<size_t> skipped_count{0};
-  std::vector<Region> skipped;  // ranges the writer could not write (partial), in order
+  std::vector<Region> skipped;  // ranges the writer could not write (partial): sorted by
+                                // offset and merged (InsertSkipped), whatever order the
+                                // failed requests completed in
 
   void Abort() {
     std::lock_guard<std::mutex> l(mu);
@@ -56,6 +58,24 @@ struct PassShared {
     cv.notify_all();
   }
 };
+
+// Adds `r` to `ranges` (sorted, non-overlapping, non-touching), keeping them so: the
+// verifier's SkipAwareConsumer walks them in order.
+void InsertSkipped(std::vector<Region>* ranges, Region r) {
+  auto it = std::upper_bound(ranges->begin(), ranges->end(), r.offset,
+                             [](uint64_t off, const Region& x) { return off < x.offset; });
+  if (it != ranges->begin() && std::prev(it)->end() >= r.offset) {
+    --it;  // merge into the range before
+    it->length = std::max(it->end(), r.end()) - it->offset;
+  } else {
+    it = ranges->insert(it, r);
+  }
+  auto next = std::next(it);
+  while (next != ranges->end() && next->offset <= it->end()) {
+    it->length = std::max(it->end(), next->end()) - it->offset;
+    next = ranges->erase(next);
+  }
+}
 
 // Opens a verifier's read window: durable, and `distance` behind the writer, or everything
 // once the pass is complete and flushed.
@@ -316,7 +336,12 @@ class PassRunner {
       const uint64_t target = s->written;
       l.unlock();
       Status st = file_->Sync();
-      if (st.ok() && final && tail_file_ != file_) st = tail_file_->Sync();
+      if (st.ok() && final && tail_file_ != file_) {
+        // The tail is written through a buffered handle: once durable, drop its pages so the
+        // read-back comes from the medium, not from the page cache.
+        st = tail_file_->Sync();
+        if (st.ok()) st = tail_file_->DropCache();
+      }
       if (st.ok() && !file_->direct()) st = file_->DropCache();
       l.lock();
       if (!st.ok()) {
@@ -366,7 +391,7 @@ class PassRunner {
     if (!any_failed) {
       // The request failed but every block wrote on its own: keep the kernel's error as a
       // note on the pass (the bytes are written; the outcome does not change).
-      out->record.errors.push_back(ErrorRecord("write-retried", from, to - from, first_error));
+      out->record.notes.push_back(ErrorRecord("write-retried", from, to - from, first_error));
     }
   }
 
@@ -374,11 +399,7 @@ class PassRunner {
                           PassOutcome* out) {
     if (method_.allow_partial) {
       std::lock_guard<std::mutex> l(s->mu);
-      if (!s->skipped.empty() && s->skipped.back().end() == off) {
-        s->skipped.back().length += n;
-      } else {
-        s->skipped.push_back({off, n});
-      }
+      InsertSkipped(&s->skipped, {off, n});
       s->skipped_count = s->skipped.size();
     } else {
       out->write_failed = true;
@@ -818,6 +839,8 @@ ErasureResult RunErasure(Env* env, BlockFile* file, const DeviceInfo& dev, const
   }
   if (opts.verify.mode != VerifyMode::kNone &&
       r.verification.bytes_read != r.verification.bytes_planned) {
+    r.errors.push_back("verification read " + std::to_string(r.verification.bytes_read) + " of " +
+                       std::to_string(r.verification.bytes_planned) + " planned bytes");
     return finish(Outcome::kFailed);
   }
   return finish(skipped_any ? Outcome::kPartial : Outcome::kSuccess);

@@ -33,7 +33,10 @@ struct PassRecord {
   uint64_t bytes_verified = 0;
   int64_t start_ms = 0, end_ms = 0;  // Unix epoch, UTC
   uint64_t bytes_per_second = 0;
-  std::vector<IoErrorRecord> errors;
+  std::vector<IoErrorRecord> errors;  // failures only: any entry makes the pass doubtful
+  // Events worth recording that are not failures: "write-retried" (a request failed, but
+  // every logical block wrote when retried one at a time).
+  std::vector<IoErrorRecord> notes;
   std::vector<std::pair<uint64_t, uint64_t>> skipped;  // (offset, length) not written
 };
 

@@ -107,7 +107,13 @@ json PassToJson(const PassRecord& p) {
 
 json ResultToJson(const ErasureResult& r) {
   json passes = json::array();
-  for (const auto& p : r.passes) passes.push_back(PassToJson(p));
+  for (const auto& p : r.passes) {
+    // The result record carries the notes; PassToJson (shared with the certificate, whose
+    // schema lists its keys) does not.
+    json jp = PassToJson(p);
+    jp["notes"] = Errors(p.notes);
+    passes.push_back(std::move(jp));
+  }
   const auto& v = r.verification;
   return json{{"tool", {{"name", "kesu"}, {"version", r.tool_version}, {"build", r.tool_build}}},
               {"device", DeviceToJson(r.device)},
@@ -179,6 +185,7 @@ Result<ErasureResult> ResultFromJson(const json& j) {
       pr.end_ms = p.at("end_ms").get<int64_t>();
       pr.bytes_per_second = p.at("bytes_per_second").get<uint64_t>();
       pr.errors = ErrorsFrom(p.at("errors"));
+      if (p.contains("notes")) pr.notes = ErrorsFrom(p.at("notes"));  // older records lack it
       for (const auto& s : p.at("skipped")) {
         pr.skipped.emplace_back(s.at("offset").get<uint64_t>(), s.at("length").get<uint64_t>());
       }

@@ -11,6 +11,8 @@ namespace kesu {
 
 nlohmann::json DeviceToJson(const DeviceInfo& d);
 // One pass and one error record, as both the result record and the certificate write them.
+// PassToJson leaves out PassRecord::notes (the certificate schema does not list them yet);
+// ResultToJson adds them to each pass as "notes" (ErrorsToJson(p.notes)).
 nlohmann::json PassToJson(const PassRecord& p);
 nlohmann::json ErrorsToJson(const std::vector<IoErrorRecord>& errors);
 nlohmann::json ResultToJson(const ErasureResult& r);

@@ -33,6 +33,18 @@ Status RegionReader::Run(const std::vector<Region>& plan, ReadGate* gate,
   const unsigned depth = std::max(1u, opts_.queue_depth);
   const size_t req = std::max<size_t>(lbs, opts_.request_bytes / lbs * lbs);
 
+  // A direct read of a partial block fails, and narrowing a failure down to blocks would
+  // then read past the region: every region must be whole blocks (the tail excepted).
+  if (file_->direct()) {
+    for (const Region& r : plan) {
+      if (r.offset % lbs != 0 || (r.end() % lbs != 0 && r.end() != size) || r.end() > size) {
+        return Status::InvalidArgument(
+            file_->path() + ": verification region [" + std::to_string(r.offset) + ", " +
+            std::to_string(r.end()) + ") is not aligned to the " + std::to_string(lbs) +
+            "-byte logical block size or lies past the end; plan whole blocks");
+      }
+    }
+  }
   KESU_ASSIGN_OR_RETURN(auto queue, file_->NewQueue(depth));
   engine_ = queue->engine();
   std::vector<ReadSlot> slots(depth);
@@ -68,14 +80,17 @@ Status RegionReader::Run(const std::vector<Region>& plan, ReadGate* gate,
       consumer->Consume(s.offset, s.buf.get(), s.len);
       return;
     }
-    // Narrow the failure down to logical blocks.
-    for (uint64_t off = s.offset; off < s.offset + s.len; off += lbs) {
-      std::span<std::byte> b{s.buf.get() + (off - s.offset), lbs};
+    // Narrow the failure down to logical blocks, never reading past the request (the last
+    // piece is shorter when a buffered region ends inside a block).
+    const uint64_t end = s.offset + s.len;
+    for (uint64_t off = s.offset; off < end; off += lbs) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(lbs, end - off));
+      std::span<std::byte> b{s.buf.get() + (off - s.offset), n};
       Status st = file_->ReadAt(off, b);
       if (st.ok()) {
         consumer->Consume(off, b.data(), b.size());
       } else {
-        consumer->Unreadable(off, lbs, st);
+        consumer->Unreadable(off, n, st);
       }
     }
   };

@@ -62,10 +62,13 @@ class RegionReader {
   RegionReader(BlockFile* file, BlockFile* tail_file, ReaderOptions opts,
                const std::atomic<bool>* stop);
 
-  // Reads every region of `plan` (sorted, non-overlapping, within the target). OK when the
-  // plan was read to the end (read errors go to the consumer and do not stop the run);
-  // kInterrupted when `stop` was set or the gate was abandoned; another status when the
-  // queue itself failed.
+  // Reads every region of `plan` (sorted, non-overlapping, within the target; for a direct
+  // `file` every region starts and ends on a logical block boundary, except that the last may
+  // end at size()). Exactly the planned bytes reach the consumer, through Consume or
+  // Unreadable. OK when the plan was read to the end (read errors go to the consumer and do
+  // not stop the run); kInvalidArgument (nothing read) when a region of a direct file is not
+  // block-aligned; kInterrupted when `stop` was set or the gate was abandoned; another
+  // status when the queue itself failed.
   Status Run(const std::vector<Region>& plan, ReadGate* gate, RegionConsumer* consumer);
 
   // The I/O engine of the last Run ("io_uring", "sync", ...).

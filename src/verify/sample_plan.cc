@@ -51,6 +51,8 @@ std::vector<Region> PlanSample(uint64_t size, uint32_t percent, uint64_t region_
   if (region_bytes < align) region_bytes = align;
   region_bytes = region_bytes / align * align;
   auto down = [&](uint64_t x) { return x / align * align; };
+  // Rounded up to whole blocks, but never past the end of the target.
+  auto up = [&](uint64_t x) { return std::min(size, (x + align - 1) / align * align); };
 
   std::vector<Region> regions;
   regions.push_back({0, kMiB});
@@ -58,8 +60,9 @@ std::vector<Region> PlanSample(uint64_t size, uint32_t percent, uint64_t region_
   regions.push_back({last_start, size - last_start});
 
   // Budget beyond the first and last MiB, in whole regions (at least one of each kind).
-  uint64_t want = static_cast<uint64_t>((static_cast<unsigned __int128>(size) * percent + 99) /
-                                        100);  // ceil(size * pct%)
+  // ceil(size * pct%), in whole logical blocks: a direct read of a partial block fails.
+  uint64_t want =
+      up(static_cast<uint64_t>((static_cast<unsigned __int128>(size) * percent + 99) / 100));
   uint64_t fixed = kMiB + (size - last_start);
   uint64_t budget = want > fixed ? want - fixed : 0;
   uint64_t count = (budget + region_bytes - 1) / region_bytes;
@@ -91,14 +94,15 @@ std::vector<Region> PlanSample(uint64_t size, uint32_t percent, uint64_t region_
     covered = PlanBytes(plan);
   }
   // At high percentages random draws mostly land on sampled ground: fill the remaining
-  // shortfall from the gaps, one region per gap in turn, so it stays spread out.
+  // shortfall from the gaps, one region per gap in turn, so it stays spread out. Gaps lie
+  // between block-aligned ends and starts, and each piece is a whole number of blocks.
   while (covered < want) {
     std::vector<Region> more;
     uint64_t prev_end = 0;
     for (const Region& r : plan) {
       if (covered >= want) break;
       if (r.offset > prev_end) {
-        uint64_t n = std::min({region_bytes, r.offset - prev_end, want - covered});
+        uint64_t n = std::min({region_bytes, r.offset - prev_end, up(want - covered)});
         more.push_back({prev_end, n});
         covered += n;
       }

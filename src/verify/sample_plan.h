@@ -23,10 +23,11 @@ std::vector<Region> PlanFull(uint64_t size);
 // - half of the remaining budget in regions of `region_bytes` spread evenly over the target;
 // - the other half in regions at random positions drawn from `seed` (a SplitMix64 sequence,
 //   so the same seed gives the same plan);
-// Regions start on multiples of `align` (the logical block size; a power of two) except that
-// the last region ends exactly at `size`. The result is sorted, non-overlapping, merged where
-// regions touch, and covers at least percent% of size (at most one region more, plus the
-// first/last MiB). percent >= 100 is PlanFull.
+// Every region starts and ends on a multiple of `align` (the logical block size; a power of
+// two), so a direct read of it is valid, except that the last region may end exactly at a
+// `size` that is not a multiple of `align` (that tail is read through a buffered handle). The
+// result is sorted, non-overlapping, merged where regions touch, and covers at least percent% of
+// size (at most one region more, plus the first/last MiB). percent >= 100 is PlanFull.
 std::vector<Region> PlanSample(uint64_t size, uint32_t percent, uint64_t region_bytes,
                                uint32_t align, uint64_t seed);
 

@@ -25,6 +25,8 @@ Result<Opened> OpenReadOnly(Env* env, const DeviceInfo& dev) {
   KESU_ASSIGN_OR_RETURN(o.file, env->OpenBlock(dev.path, {.write = false, .direct = true}));
   if (o.file->direct() && o.file->size() % o.file->logical_block_size() != 0) {
     KESU_ASSIGN_OR_RETURN(o.tail, env->OpenBlock(dev.path, {.write = false, .direct = false}));
+    // The tail is read buffered: drop cached pages so its bytes come from the medium.
+    KESU_RETURN_IF_ERROR(o.tail->DropCache());
   }
   return o;
 }

@@ -4,13 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 #include "crypto/sha256.h"
 #include "env/fault_env.h"
 #include "env/mem_env.h"
 #include "erase/result_json.h"
+#include "verify/sample_plan.h"
 
 namespace kesu {
 namespace {
@@ -478,6 +481,275 @@ TEST(CachePolicyTest, NoDistanceStillVerifiesEveryByteAfterItsFlush) {
   EXPECT_EQ(r.outcome, Outcome::kSuccess);
   EXPECT_EQ(r.verification.bytes_read, 10 * kMiB + 4096);
   EXPECT_EQ(r.verification.mismatched_bytes, 0u);
+}
+
+// --- A wrapper Env for the engine's I/O contract ----------------------------------------------
+// Wraps every target another Env opens. The wrapper can behave as O_DIRECT does on Linux
+// (an offset or length that is not a multiple of the logical block size fails with EINVAL),
+// report the handle's real direct/buffered mode, complete queued requests in reverse order
+// (as io_uring may), and log each operation with the handle's mode, for order checks.
+struct WrapOptions {
+  bool strict_direct = false;
+  bool reverse_completions = false;
+};
+
+class WrapLog {
+ public:
+  void Add(std::string e) {
+    std::lock_guard<std::mutex> l(mu_);
+    entries_.push_back(std::move(e));
+  }
+  std::vector<std::string> entries() {
+    std::lock_guard<std::mutex> l(mu_);
+    return entries_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> entries_;
+};
+
+class WrapFile final : public BlockFile {
+ public:
+  WrapFile(std::unique_ptr<BlockFile> base, bool direct, WrapOptions o, WrapLog* log)
+      : base_(std::move(base)),
+        direct_(direct),
+        o_(o),
+        log_(log),
+        tag_(direct ? "direct:" : "buffered:") {}
+  const std::string& path() const override { return base_->path(); }
+  uint64_t size() const override { return base_->size(); }
+  uint32_t logical_block_size() const override { return base_->logical_block_size(); }
+  uint32_t physical_block_size() const override { return base_->physical_block_size(); }
+  bool is_block_device() const override { return base_->is_block_device(); }
+  bool direct() const override { return direct_; }
+  Status ReadAt(uint64_t offset, std::span<std::byte> buf) override {
+    KESU_RETURN_IF_ERROR(CheckAligned("read", offset, buf.size()));
+    log_->Add(tag_ + "read " + std::to_string(offset) + " " + std::to_string(buf.size()));
+    return base_->ReadAt(offset, buf);
+  }
+  Status WriteAt(uint64_t offset, std::span<const std::byte> buf) override {
+    KESU_RETURN_IF_ERROR(CheckAligned("write", offset, buf.size()));
+    log_->Add(tag_ + "write " + std::to_string(offset) + " " + std::to_string(buf.size()));
+    return base_->WriteAt(offset, buf);
+  }
+  Status Sync() override {
+    log_->Add(tag_ + "sync");
+    return base_->Sync();
+  }
+  Status DropCache() override {
+    log_->Add(tag_ + "drop");
+    return base_->DropCache();
+  }
+  Status Ioctl(unsigned long r, void* a) override { return base_->Ioctl(r, a); }
+  Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override;
+
+ private:
+  Status CheckAligned(const char* op, uint64_t offset, size_t len) const {
+    const uint32_t lbs = logical_block_size();
+    if (o_.strict_direct && direct_ && (offset % lbs != 0 || len % lbs != 0)) {
+      return Status::IoError(path() + ": " + op + " of " + std::to_string(len) +
+                                 " bytes at offset " + std::to_string(offset) +
+                                 ": misaligned for O_DIRECT",
+                             EINVAL);
+    }
+    return Status::Ok();
+  }
+  std::unique_ptr<BlockFile> base_;
+  bool direct_;
+  WrapOptions o_;
+  WrapLog* log_;
+  std::string tag_;
+};
+
+// Performs queued requests at Reap, all at once, newest first when reverse_completions.
+class WrapQueue final : public IoQueue {
+ public:
+  WrapQueue(BlockFile* f, unsigned depth, bool reverse) : f_(f), depth_(depth), rev_(reverse) {}
+  unsigned depth() const override { return depth_; }
+  unsigned in_flight() const override { return static_cast<unsigned>(pending_.size()); }
+  const char* engine() const override { return "wrap"; }
+  Status Submit(const IoRequest& r) override {
+    if (pending_.size() >= depth_) return Status::Internal("I/O queue overfull");
+    pending_.push_back(r);
+    return Status::Ok();
+  }
+  Status Reap(unsigned, std::vector<IoCompletion>* out) override {
+    if (rev_) std::reverse(pending_.begin(), pending_.end());
+    for (const IoRequest& r : pending_) {
+      IoCompletion c;
+      c.tag = r.tag;
+      c.status = r.op == IoRequest::Op::kWrite ? f_->WriteAt(r.offset, {r.buf, r.len})
+                                               : f_->ReadAt(r.offset, {r.buf, r.len});
+      c.bytes = c.status.ok() ? r.len : 0;
+      out->push_back(std::move(c));
+    }
+    pending_.clear();
+    return Status::Ok();
+  }
+
+ private:
+  BlockFile* f_;
+  unsigned depth_;
+  bool rev_;
+  std::vector<IoRequest> pending_;
+};
+
+Result<std::unique_ptr<IoQueue>> WrapFile::NewQueue(unsigned depth) {
+  return std::unique_ptr<IoQueue>(std::make_unique<WrapQueue>(this, depth, o_.reverse_completions));
+}
+
+class WrapEnv final : public Env {
+ public:
+  WrapEnv(Env* base, WrapOptions o) : base_(base), o_(o) {}
+  WrapLog log;
+
+  Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& p,
+                                               const OpenOptions& opts) override {
+    KESU_ASSIGN_OR_RETURN(auto f, base_->OpenBlock(p, opts));
+    return std::unique_ptr<BlockFile>(
+        std::make_unique<WrapFile>(std::move(f), opts.direct, o_, &log));
+  }
+  Result<FileInfo> StatTarget(const std::string& p) override { return base_->StatTarget(p); }
+  Result<std::string> ReadSysFile(const std::string& p) override { return base_->ReadSysFile(p); }
+  Result<std::vector<std::string>> ListSysDir(const std::string& p) override {
+    return base_->ListSysDir(p);
+  }
+  Result<std::string> ReadSysLink(const std::string& p) override { return base_->ReadSysLink(p); }
+  bool SysPathExists(const std::string& p) override { return base_->SysPathExists(p); }
+  Result<std::string> ReadFile(const std::string& p) override { return base_->ReadFile(p); }
+  Status WriteFileAtomic(const std::string& p, std::string_view d, uint32_t m) override {
+    return base_->WriteFileAtomic(p, d, m);
+  }
+  Status AppendFileDurable(const std::string& p, std::string_view d, uint32_t m) override {
+    return base_->AppendFileDurable(p, d, m);
+  }
+  Status CreateDir(const std::string& p, uint32_t m) override { return base_->CreateDir(p, m); }
+  bool FileExists(const std::string& p) override { return base_->FileExists(p); }
+  Result<std::vector<std::string>> ListDir(const std::string& p) override {
+    return base_->ListDir(p);
+  }
+  uint64_t NowMonotonicNanos() override { return base_->NowMonotonicNanos(); }
+  int64_t NowUnixMillis() override { return base_->NowUnixMillis(); }
+  void SleepForMillis(uint64_t ms) override { base_->SleepForMillis(ms); }
+
+ private:
+  Env* base_;
+  WrapOptions o_;
+};
+
+// Every sample percentage on targets whose size is a multiple of 512 but not of 1 MiB, read
+// as O_DIRECT would allow: the plan is whole blocks, so the run succeeds and reads exactly
+// what it planned (a region of `want - covered` bytes once made the read fail, and the
+// block-by-block retry then read past the region: bytes_read > bytes_planned, failed).
+TEST(EngineTest, EverySamplePercentageReadsExactlyThePlanOnOddSizes) {
+  for (uint64_t size : {3 * kMiB + 5 * 512, 7 * kMiB + 9 * 512}) {
+    for (uint32_t pct = 1; pct <= 100; ++pct) {
+      MemEnv mem;
+      WrapEnv env(&mem, {.strict_direct = true});
+      mem.AddDevice(kDev, size, std::byte{0x3C});
+      EngineOptions o = SmallOptions();
+      auto v = ParseVerifySpec("sample:" + std::to_string(pct));
+      ASSERT_TRUE(v.ok());
+      o.verify = *v;
+      o.sample_seed = 1000 + pct;
+      auto r = Erase(&env, MakeMethod({{Zero(), false}}), o);
+      ASSERT_EQ(r.outcome, Outcome::kSuccess)
+          << "size " << size << " sample:" << pct << ": read " << r.verification.bytes_read
+          << " of " << r.verification.bytes_planned << "; "
+          << (r.errors.empty() ? "no error recorded" : r.errors[0]);
+      EXPECT_EQ(r.verification.bytes_read, r.verification.bytes_planned);
+      EXPECT_GE(r.verification.bytes_planned * 100, size * pct);
+      EXPECT_TRUE(r.errors.empty());
+    }
+  }
+}
+
+// The unaligned tail of an image file goes through a buffered handle: after its final sync
+// its pages are dropped, before the verifier reads it, so the read-back is not the page cache.
+TEST(EngineTest, TailIsDroppedFromThePageCacheBeforeItIsReadBack) {
+  MemEnv mem;
+  WrapEnv env(&mem, {.strict_direct = true});
+  auto dev = mem.AddDevice(kDev, 2 * kMiB + 3 * 4096 + 512, std::byte{0x77});
+  dev->logical_block_size = 4096;
+  auto r = Erase(&env, MakeMethod({{One(), false}}), SmallOptions());
+  ASSERT_EQ(r.outcome, Outcome::kSuccess) << (r.errors.empty() ? "" : r.errors[0]);
+  EXPECT_EQ(r.verification.bytes_read, dev->data.size());
+  ExpectFilled(*dev, {0xFF});
+  const auto log = env.log.entries();
+  const std::string tail_at = std::to_string(2 * kMiB + 3 * 4096);
+  ptrdiff_t write = -1, sync = -1, drop = -1, read = -1;
+  for (ptrdiff_t i = 0; i < static_cast<ptrdiff_t>(log.size()); ++i) {
+    const std::string& e = log[i];
+    if (e == "buffered:write " + tail_at + " 512") write = i;
+    if (write >= 0 && sync < 0 && e == "buffered:sync") sync = i;
+    if (sync >= 0 && drop < 0 && e == "buffered:drop") drop = i;
+    if (write >= 0 && read < 0 && e == "buffered:read " + tail_at + " 512") read = i;
+  }
+  ASSERT_GE(write, 0) << "the tail was not written through the buffered handle";
+  ASSERT_GE(read, 0) << "the tail was not read back through the buffered handle";
+  ASSERT_GT(sync, write);
+  ASSERT_GT(drop, sync) << "the tail's pages were never dropped after its sync";
+  EXPECT_LT(drop, read) << "the tail was read back before its pages were dropped";
+}
+
+// Partial mode: two unwritable blocks in adjacent requests whose failures complete in
+// reverse order (the later request first, as io_uring may). The skipped ranges stay sorted,
+// so a verification read spanning both requests leaves both out: partial, not failed.
+TEST(EngineTest, SkippedRangesStaySortedWhenFailuresCompleteOutOfOrder) {
+  const uint64_t size = 4 * kMiB + 1024, req = 64 * 1024, seed = 5;
+  EngineOptions o = SmallOptions();
+  o.request_bytes = req;
+  o.queue_depth = 64;  // the first 64 requests are submitted, and complete, together
+  o.write_buffers = 64;
+  o.sample_seed = seed;
+  o.verify = *ParseVerifySpec("sample:50");
+  // A sampled region that starts inside a request: its first read spans requests k-1 and k.
+  uint64_t boundary = 0;
+  for (const Region& g : PlanSample(size, 50, kMiB, 512, seed)) {
+    uint64_t k = g.offset / req + 1;
+    if (g.offset % req != 0 && k < 64 && g.end() >= k * req + 512) {
+      boundary = k * req;
+      break;
+    }
+  }
+  ASSERT_NE(boundary, 0u) << "no sampled region starts inside an early request";
+  MemEnv mem;
+  FaultInjectionEnv faults(&mem);
+  WrapEnv env(&faults, {.reverse_completions = true});
+  auto dev = mem.AddDevice(kDev, size, std::byte{0x44});
+  faults.AddRule({FaultRule::Kind::kFailWrite, kDev, boundary - 512, 1});
+  faults.AddRule({FaultRule::Kind::kFailWrite, kDev, boundary, 1});
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}, {}, false, /*allow_partial=*/true), o);
+  EXPECT_EQ(r.outcome, Outcome::kPartial) << (r.errors.empty() ? "" : r.errors.back());
+  EXPECT_EQ(r.verification.mismatched_bytes, 0u);
+  ASSERT_EQ(r.passes.size(), 1u);
+  ASSERT_EQ(r.passes[0].skipped.size(), 1u) << "adjacent skipped blocks are merged";
+  EXPECT_EQ(r.passes[0].skipped[0], std::make_pair(boundary - 512, uint64_t{1024}));
+  EXPECT_EQ(r.verification.bytes_read, r.verification.bytes_planned);
+  EXPECT_EQ(static_cast<uint8_t>(dev->data[boundary - 512]), 0x44);
+  EXPECT_EQ(static_cast<uint8_t>(dev->data[boundary]), 0x44);
+}
+
+// A request that fails while every block then writes on its own is a note, not an error:
+// `errors` holds only failures (a certificate treats any entry there as a doubt).
+TEST(EngineTest, WriteRetriedIsANoteNotAnError) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  auto dev = mem.AddDevice(kDev, 4 * kMiB, std::byte{0x12});
+  const uint64_t x = kMiB + 4096;
+  env.AddRule({.kind = FaultRule::Kind::kFailWrite, .path = kDev, .offset = x, .once = true});
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kSuccess) << (r.errors.empty() ? "" : r.errors[0]);
+  ASSERT_EQ(r.passes.size(), 1u);
+  EXPECT_TRUE(r.passes[0].errors.empty());
+  ASSERT_EQ(r.passes[0].notes.size(), 1u);
+  EXPECT_EQ(r.passes[0].notes[0].operation, "write-retried");
+  EXPECT_LE(r.passes[0].notes[0].offset, x);
+  EXPECT_GT(r.passes[0].notes[0].offset + r.passes[0].notes[0].length, x);
+  EXPECT_EQ(r.passes[0].notes[0].sys_errno, EIO);
+  EXPECT_TRUE(r.errors.empty());
+  ExpectFilled(*dev, {0x00});
 }
 
 }  // namespace

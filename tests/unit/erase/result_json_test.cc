@@ -42,6 +42,30 @@ TEST(ResultJsonTest, RoundTripsAndIsIntegerOnly) {
   EXPECT_EQ(back->device.transport, Transport::kLoop);
 }
 
+// Notes (events that are not failures) are kept apart from errors, and a record written
+// before the field existed still parses.
+TEST(ResultJsonTest, NotesAreSeparateFromErrors) {
+  ErasureResult r;
+  PassRecord p;
+  p.index = 1;
+  p.notes.push_back({"write-retried", 8192, 4096, 5, "EIO"});
+  r.passes.push_back(p);
+  nlohmann::json j = ResultToJson(r);
+  const auto& jp = j.at("passes").at(0);
+  EXPECT_TRUE(jp.at("errors").empty());
+  ASSERT_EQ(jp.at("notes").size(), 1u);
+  EXPECT_EQ(jp.at("notes").at(0).at("operation"), "write-retried");
+  auto back = ResultFromJson(j);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  ASSERT_EQ(back->passes.at(0).notes.size(), 1u);
+  EXPECT_EQ(back->passes[0].notes[0].offset, 8192u);
+  EXPECT_TRUE(back->passes[0].errors.empty());
+  j["passes"][0].erase("notes");
+  auto old = ResultFromJson(j);
+  ASSERT_TRUE(old.ok()) << old.status().message();
+  EXPECT_TRUE(old->passes.at(0).notes.empty());
+}
+
 TEST(ResultJsonTest, MissingKeyIsInvalidArgument) {
   auto r = ResultFromJson(nlohmann::json{{"tool", {{"version", "x"}}}});
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);

@@ -87,5 +87,26 @@ TEST(SamplePlanTest, NormalizeMergesTouchingRegions) {
   EXPECT_EQ(r[1], (Region{30, 1}));
 }
 
+// Every region is whole logical blocks (a direct read of a partial block fails), except that
+// the last may end at an unaligned end of the target; also at high percentages, where the
+// shortfall is filled from the gaps.
+TEST(SamplePlanTest, EveryRegionIsWholeBlocksAtEveryPercentage) {
+  for (uint32_t align : {512u, 4096u}) {
+    for (uint64_t size : {uint64_t{64} * kMiB, uint64_t{64} * kMiB + 7 * 512,
+                          uint64_t{37} * kMiB + 4096 * 3, uint64_t{3} * kMiB + 512}) {
+      for (uint32_t pct = 1; pct <= 100; ++pct) {
+        auto plan = PlanSample(size, pct, kMiB, align, 11 + pct);
+        ExpectWellFormed(plan, size, align);
+        for (const Region& r : plan) {
+          EXPECT_TRUE(r.end() % align == 0 || r.end() == size)
+              << "size " << size << " align " << align << " sample:" << pct << ": region ["
+              << r.offset << ", " << r.end() << ") ends inside a block";
+        }
+        EXPECT_GE(PlanBytes(plan) * 100, size * pct) << size << " " << pct;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace kesu

@@ -267,6 +267,8 @@ const std::string_view kCertificateSchemaV1 = R"kesu_schema({
         "end_ms": {"type": "integer"},
         "bytes_per_second": {"type": "integer", "minimum": 0},
         "errors": {"type": "array", "items": {"$ref": "#/$defs/io_error"}},
+        "notes": {"type": "array", "items": {"$ref": "#/$defs/io_error"},
+                  "description": "Recovered events that are not failures, e.g. write-retried (optional)."},
         "skipped": {
           "type": "array",
           "items": {

@@ -102,18 +102,13 @@ json PassToJson(const PassRecord& p) {
               {"end_ms", p.end_ms},
               {"bytes_per_second", p.bytes_per_second},
               {"errors", Errors(p.errors)},
+              {"notes", Errors(p.notes)},
               {"skipped", skipped}};
 }
 
 json ResultToJson(const ErasureResult& r) {
   json passes = json::array();
-  for (const auto& p : r.passes) {
-    // The result record carries the notes; PassToJson (shared with the certificate, whose
-    // schema lists its keys) does not.
-    json jp = PassToJson(p);
-    jp["notes"] = Errors(p.notes);
-    passes.push_back(std::move(jp));
-  }
+  for (const auto& p : r.passes) passes.push_back(PassToJson(p));
   const auto& v = r.verification;
   return json{{"tool", {{"name", "kesu"}, {"version", r.tool_version}, {"build", r.tool_build}}},
               {"device", DeviceToJson(r.device)},

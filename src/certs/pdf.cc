@@ -302,34 +302,37 @@ std::optional<int64_t> Int(const json* v) {
   return std::nullopt;
 }
 
-std::string ShowBytes(const json* v) {
-  std::optional<int64_t> n = Int(v);
-  if (!n) return Show(v);
-  double b = static_cast<double>(*n);
-  const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+// `n` bytes in decimal units (kB, MB, ... as drive makers count): the scaled value and unit.
+std::pair<double, const char*> DecimalUnits(int64_t n, int* step) {
+  static const char* const kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+  double b = static_cast<double>(n);
   int u = 0;
   while (b >= 1000 && u < 5) {
     b /= 1000;
     ++u;
   }
+  *step = u;
+  return {b, kUnits[u]};
+}
+
+std::string ShowBytes(const json* v) {
+  std::optional<int64_t> n = Int(v);
+  if (!n) return Show(v);
+  int u = 0;
+  auto [b, unit] = DecimalUnits(*n, &u);
   char buf[64];
   if (u == 0) return Grouped(static_cast<uint64_t>(*n)) + " B";
-  std::snprintf(buf, sizeof buf, " (%.1f %s)", b, units[u]);
+  std::snprintf(buf, sizeof buf, " (%.1f %s)", b, unit);
   return Grouped(static_cast<uint64_t>(*n)) + " bytes" + buf;
 }
 
 std::string ShowShortBytes(const json* v) {
   std::optional<int64_t> n = Int(v);
   if (!n) return "—";
-  double b = static_cast<double>(*n);
-  const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
   int u = 0;
-  while (b >= 1000 && u < 5) {
-    b /= 1000;
-    ++u;
-  }
+  auto [b, unit] = DecimalUnits(*n, &u);
   char buf[32];
-  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.2f %s", b, units[u]);
+  std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.2f %s", b, unit);
   return buf;
 }
 

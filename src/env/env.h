@@ -158,6 +158,48 @@ class Env {
   virtual void SleepForMillis(uint64_t ms) = 0;
 };
 
+// An Env that forwards every call to another one (LevelDB's EnvWrapper): a wrapper that
+// changes one behaviour (fault injection, a test's recording) overrides just that method.
+// `target` must outlive the wrapper.
+class EnvWrapper : public Env {
+ public:
+  explicit EnvWrapper(Env* target) : target_(target) {}
+  Env* target() const { return target_; }
+
+  Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& p,
+                                               const OpenOptions& o) override {
+    return target_->OpenBlock(p, o);
+  }
+  Result<FileInfo> StatTarget(const std::string& p) override { return target_->StatTarget(p); }
+  Result<std::string> CanonicalPath(const std::string& p) override {
+    return target_->CanonicalPath(p);
+  }
+  Result<std::string> ReadSysFile(const std::string& p) override { return target_->ReadSysFile(p); }
+  Result<std::vector<std::string>> ListSysDir(const std::string& p) override {
+    return target_->ListSysDir(p);
+  }
+  Result<std::string> ReadSysLink(const std::string& p) override { return target_->ReadSysLink(p); }
+  bool SysPathExists(const std::string& p) override { return target_->SysPathExists(p); }
+  Result<std::string> ReadFile(const std::string& p) override { return target_->ReadFile(p); }
+  Status WriteFileAtomic(const std::string& p, std::string_view d, uint32_t m) override {
+    return target_->WriteFileAtomic(p, d, m);
+  }
+  Status AppendFileDurable(const std::string& p, std::string_view d, uint32_t m) override {
+    return target_->AppendFileDurable(p, d, m);
+  }
+  Status CreateDir(const std::string& p, uint32_t m) override { return target_->CreateDir(p, m); }
+  bool FileExists(const std::string& p) override { return target_->FileExists(p); }
+  Result<std::vector<std::string>> ListDir(const std::string& p) override {
+    return target_->ListDir(p);
+  }
+  uint64_t NowMonotonicNanos() override { return target_->NowMonotonicNanos(); }
+  int64_t NowUnixMillis() override { return target_->NowUnixMillis(); }
+  void SleepForMillis(uint64_t ms) override { target_->SleepForMillis(ms); }
+
+ private:
+  Env* target_;
+};
+
 // The production Env. `sys_root` is prepended to every system path ("" in production).
 std::unique_ptr<Env> NewPosixEnv(std::string sys_root = "");
 // A process-wide PosixEnv with an empty root.

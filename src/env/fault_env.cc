@@ -146,7 +146,7 @@ bool FaultInjectionEnv::Match(FaultRule::Kind kind, const std::string& path, uin
 
 Result<std::unique_ptr<BlockFile>> FaultInjectionEnv::OpenBlock(const std::string& path,
                                                                 const OpenOptions& opts) {
-  KESU_ASSIGN_OR_RETURN(auto base, base_->OpenBlock(path, opts));
+  KESU_ASSIGN_OR_RETURN(auto base, target()->OpenBlock(path, opts));
   return std::unique_ptr<BlockFile>(std::make_unique<FaultBlockFile>(std::move(base), this));
 }
 

@@ -3,7 +3,7 @@
 //
 // Faults are described by FaultRule values and apply to every BlockFile (and its IoQueue)
 // opened on the named path after the rule is added. Everything else passes through to the
-// wrapped Env. Thread-safe.
+// wrapped Env (EnvWrapper). Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -33,9 +33,9 @@ struct FaultRule {
   bool once = false;  // the rule fires at most once
 };
 
-class FaultInjectionEnv final : public Env {
+class FaultInjectionEnv final : public EnvWrapper {
  public:
-  explicit FaultInjectionEnv(Env* base) : base_(base) {}
+  explicit FaultInjectionEnv(Env* base) : EnvWrapper(base) {}
   void AddRule(FaultRule rule);
   void ClearRules();
   // How many times any rule has fired.
@@ -43,31 +43,6 @@ class FaultInjectionEnv final : public Env {
 
   Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& path,
                                                const OpenOptions& opts) override;
-  Result<FileInfo> StatTarget(const std::string& p) override { return base_->StatTarget(p); }
-  Result<std::string> CanonicalPath(const std::string& p) override {
-    return base_->CanonicalPath(p);
-  }
-  Result<std::string> ReadSysFile(const std::string& p) override { return base_->ReadSysFile(p); }
-  Result<std::vector<std::string>> ListSysDir(const std::string& p) override {
-    return base_->ListSysDir(p);
-  }
-  Result<std::string> ReadSysLink(const std::string& p) override { return base_->ReadSysLink(p); }
-  bool SysPathExists(const std::string& p) override { return base_->SysPathExists(p); }
-  Result<std::string> ReadFile(const std::string& p) override { return base_->ReadFile(p); }
-  Status WriteFileAtomic(const std::string& p, std::string_view d, uint32_t m) override {
-    return base_->WriteFileAtomic(p, d, m);
-  }
-  Status AppendFileDurable(const std::string& p, std::string_view d, uint32_t m) override {
-    return base_->AppendFileDurable(p, d, m);
-  }
-  Status CreateDir(const std::string& p, uint32_t m) override { return base_->CreateDir(p, m); }
-  bool FileExists(const std::string& p) override { return base_->FileExists(p); }
-  Result<std::vector<std::string>> ListDir(const std::string& p) override {
-    return base_->ListDir(p);
-  }
-  uint64_t NowMonotonicNanos() override { return base_->NowMonotonicNanos(); }
-  int64_t NowUnixMillis() override { return base_->NowUnixMillis(); }
-  void SleepForMillis(uint64_t ms) override { base_->SleepForMillis(ms); }
 
   // Used by the wrapped files: the first matching rule of `kind` for this access, if any
   // (marks it fired). `write_index` counts write calls on the path.
@@ -76,7 +51,6 @@ class FaultInjectionEnv final : public Env {
   uint64_t NextWriteIndex() { return ++writes_; }
 
  private:
-  Env* base_;
   std::mutex mu_;
   std::vector<std::pair<FaultRule, bool>> rules_;  // rule, has fired
   std::atomic<uint64_t> fired_{0};

@@ -599,42 +599,19 @@ Result<std::unique_ptr<IoQueue>> WrapFile::NewQueue(unsigned depth) {
   return std::unique_ptr<IoQueue>(std::make_unique<WrapQueue>(this, depth, o_.reverse_completions));
 }
 
-class WrapEnv final : public Env {
+class WrapEnv final : public EnvWrapper {
  public:
-  WrapEnv(Env* base, WrapOptions o) : base_(base), o_(o) {}
+  WrapEnv(Env* base, WrapOptions o) : EnvWrapper(base), o_(o) {}
   WrapLog log;
 
   Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& p,
                                                const OpenOptions& opts) override {
-    KESU_ASSIGN_OR_RETURN(auto f, base_->OpenBlock(p, opts));
+    KESU_ASSIGN_OR_RETURN(auto f, target()->OpenBlock(p, opts));
     return std::unique_ptr<BlockFile>(
         std::make_unique<WrapFile>(std::move(f), opts.direct, o_, &log));
   }
-  Result<FileInfo> StatTarget(const std::string& p) override { return base_->StatTarget(p); }
-  Result<std::string> ReadSysFile(const std::string& p) override { return base_->ReadSysFile(p); }
-  Result<std::vector<std::string>> ListSysDir(const std::string& p) override {
-    return base_->ListSysDir(p);
-  }
-  Result<std::string> ReadSysLink(const std::string& p) override { return base_->ReadSysLink(p); }
-  bool SysPathExists(const std::string& p) override { return base_->SysPathExists(p); }
-  Result<std::string> ReadFile(const std::string& p) override { return base_->ReadFile(p); }
-  Status WriteFileAtomic(const std::string& p, std::string_view d, uint32_t m) override {
-    return base_->WriteFileAtomic(p, d, m);
-  }
-  Status AppendFileDurable(const std::string& p, std::string_view d, uint32_t m) override {
-    return base_->AppendFileDurable(p, d, m);
-  }
-  Status CreateDir(const std::string& p, uint32_t m) override { return base_->CreateDir(p, m); }
-  bool FileExists(const std::string& p) override { return base_->FileExists(p); }
-  Result<std::vector<std::string>> ListDir(const std::string& p) override {
-    return base_->ListDir(p);
-  }
-  uint64_t NowMonotonicNanos() override { return base_->NowMonotonicNanos(); }
-  int64_t NowUnixMillis() override { return base_->NowUnixMillis(); }
-  void SleepForMillis(uint64_t ms) override { base_->SleepForMillis(ms); }
 
  private:
-  Env* base_;
   WrapOptions o_;
 };
 

@@ -19,6 +19,7 @@
 #include "erase/progress.h"
 #include "erase/result_json.h"
 #include "erase/stop_signal.h"
+#include "methods/describe.h"
 #include "methods/registry.h"
 
 namespace kesu {
@@ -346,7 +347,14 @@ void RegisterEraseCommand(CLI::App& app, Cli& cli) {
   cmd->add_option("--result-dir", args->result_dir,
                   "Write each target's result record (JSON, mode 0600) into this directory");
   AddCertificateOptions(cmd, &args->cert);
+  // The method list in --help comes from the same files `kesu methods` reads (the built-in
+  // directory; --methods-dir is not parsed yet when help is composed).
+  std::string methods;
+  if (auto reg = MethodRegistry::Load(cli.env, MethodDirs("")); reg.ok()) {
+    methods = "Methods (kesu methods for details):\n" + MethodListForHelp(*reg) + "\n";
+  }
   cmd->footer(
+      methods +
       "Exit codes: 0 every target erased and verified; 1 any target failed, was interrupted\n"
       "or only partially erased; 2 bad usage; 3 refused for safety (nothing is written to\n"
       "any target if one is refused, not confirmed, or changed identity).");

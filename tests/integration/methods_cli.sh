@@ -35,4 +35,9 @@ grep -q "typo.toml:6: unknown pattern 'zeros'; " <<<"$err" || fail "message: $er
 
 err=$("$KESU" --methods-dir "$DATA/duplicate" methods 2>&1 >/dev/null); rc=$?
 [ "$rc" -eq 2 ] && grep -q "already defined" <<<"$err" || fail "duplicate: rc=$rc $err"
+# `kesu erase --help` lists the same methods, from the same files.
+help=$("$KESU" erase --help) || fail "kesu erase --help failed"
+for id in $(ls "$SRC/erase-methods" | sed 's/\.toml$//'); do
+  grep -qE "^  $id +" <<<"$help" || fail "kesu erase --help does not list method $id"
+done
 echo "PASS: kesu methods"

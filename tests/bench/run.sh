@@ -288,11 +288,25 @@ bench_target() {  # NAME DEV SIZE (fio and kesu run inside the blkio group $CG w
   rss_check "$name" "$rss" 1
 }
 
+sha_floor() {  # NAME FILE SIZE: SHA-256 of SIZE bytes on one core (openssl), the floor of any
+  # full verification that hashes every byte: printed so the table says when it is the limit.
+  local name=$1 file=$2 size=$3 n t0 fw fr sh
+  for ((n = 1; n <= REPEAT; n++)); do
+    t0=$(now_ns)
+    openssl dgst -sha256 "$file" >/dev/null  # FILE is SIZE bytes
+    T_MS=$((($(now_ns) - t0) / 1000000)) WALL_MS= RSS_KB= add "$name/sha"
+  done
+  sh=$(med "${S[$name/sha]}") fw=$(med "${S[$name/fw]}") fr=$(med "${S[$name/fr]}")
+  mrow "$name" "sha256 alone (openssl, 1 core)" "$name/sha" "$size" \
+    "time $(ratio "$sh" "$((fw + fr))") x fio (w+r)$( ((sh * 10 > (fw + fr) * 11)) && echo ': SHA-256 is the limit')"
+}
+
 # ---- run ---------------------------------------------------------------------------------------
 log "kesu $("$KESU" --version 2>/dev/null | head -1); fio $(fio --version); $(nproc) CPUs; $(uname -r)"
 new_loop loopdev "$work/loop.img" "$SIZE"
 CG=
 bench_target loop "$loopdev" "$SIZE"
+sha_floor loop "$work/loop.img" "$SIZE"
 
 if ((DO_DISK)); then
   new_loop diskdev "$work/disk.img" "$SIZE"

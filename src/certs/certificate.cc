@@ -98,10 +98,7 @@ std::string Title(Outcome o) {
 
 void ReadStationIdentity(Env* env, CertificateContext* ctx) {
   auto read = [&](const char* path) -> std::optional<std::string> {
-    auto r = env->ReadSysFile(path);
-    if (!r.ok()) return std::nullopt;
-    std::string s = *r;
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+    std::string s = ReadSysAttr(env, path);
     if (s.empty()) return std::nullopt;
     return s;
   };

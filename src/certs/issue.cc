@@ -3,7 +3,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
 
 #include "certs/crypto.h"
 #include "certs/ledger.h"
@@ -14,10 +13,6 @@
 namespace kesu {
 
 namespace {
-
-std::string Join(const std::string& dir, const std::string& name) {
-  return (std::filesystem::path(dir) / name).string();
-}
 
 std::optional<std::string> Opt(const std::string& s) {
   if (s.empty()) return std::nullopt;
@@ -38,7 +33,7 @@ Result<certs::Signer> LoadStationSigner(Env* env, const CertificateContext& base
   bool created = false;
   KESU_ASSIGN_OR_RETURN(
       certs::Signer signer,
-      certs::LoadOrCreateFirstUseSigner(env, Join(opts.cert_dir, "keys"),
+      certs::LoadOrCreateFirstUseSigner(env, JoinPath(opts.cert_dir, "keys"),
                                         base.station_name.value_or("kesu-station"), &created));
   spdlog::warn(
       "NO STATION KEY CONFIGURED: signing with the self-signed key {}{}; its "
@@ -61,7 +56,7 @@ namespace {
 Status IssueOne(Env* env, const CertificateContext& base, const ErasureResult& r,
                 const IssueOptions& opts, const certs::Signer& signer,
                 const certs::CertSummary& signer_summary, IssuedCertificate* out) {
-    CertificateContext ctx = base;
+  CertificateContext ctx = base;
   KESU_ASSIGN_OR_RETURN(ctx.id, certs::NewUuid());
   ctx.issued_ms = env->NowUnixMillis();
   ctx.signer = signer_summary;
@@ -74,7 +69,7 @@ Status IssueOne(Env* env, const CertificateContext& base, const ErasureResult& r
   KESU_ASSIGN_OR_RETURN(std::string p7s, certs::SignDetached(signer, bytes, ctx.issued_ms));
   const std::string stem = CertificateFileStem(cert);
   out->id = ctx.id;
-  out->json_path = Join(opts.cert_dir, stem + ".json");
+  out->json_path = JoinPath(opts.cert_dir, stem + ".json");
   out->p7s_path = out->json_path + ".p7s";
   out->json_sha256 = Sha256Hex(bytes);
   out->outcome = r.outcome;
@@ -86,7 +81,7 @@ Status IssueOne(Env* env, const CertificateContext& base, const ErasureResult& r
                                             ctx.issued_ms, out->json_sha256, Sha256Hex(p7s)));
   out->ledger_seq = entry.seq;
   if (opts.render_pdf) {
-    const std::string pdf = Join(opts.cert_dir, stem + ".pdf");
+    const std::string pdf = JoinPath(opts.cert_dir, stem + ".pdf");
     Status s = RenderCertificatePdf(env, cert, bytes, p7s, pdf);
     if (s.ok()) {
       out->pdf_path = pdf;

@@ -44,10 +44,6 @@ Status SetName(X509_NAME* name, const std::string& cn, const std::string& org) {
   return Status::Ok();
 }
 
-std::string Join(const std::string& dir, const std::string& name) {
-  return (std::filesystem::path(dir) / name).string();
-}
-
 bool KeyMatchesCert(EVP_PKEY* key, X509* cert) { return X509_check_private_key(cert, key) == 1; }
 
 // The certificate file that goes with a key file.
@@ -178,8 +174,8 @@ Status KeyInit(Env* env, const KeyInitOptions& o, const std::string& passphrase)
   if (o.days <= 0 || o.ca_days <= 0)
     return Status::InvalidArgument("key init: --days must be positive");
   if (passphrase.empty()) return Status::InvalidArgument("key init: empty passphrase refused");
-  const std::string station_key = Join(o.dir, "station.key");
-  const std::string ca_key = Join(o.dir, "ca.key");
+  const std::string station_key = JoinPath(o.dir, "station.key");
+  const std::string ca_key = JoinPath(o.dir, "ca.key");
   if (env->FileExists(station_key) || (!o.csr && env->FileExists(ca_key))) {
     return Status::Refused(o.dir +
                            ": already holds a station.key or ca.key; refusing to replace "
@@ -213,7 +209,8 @@ Status KeyInit(Env* env, const KeyInitOptions& o, const std::string& passphrase)
     BioPtr bio(BIO_new(BIO_s_mem()));
     PEM_write_bio_X509_REQ(bio.get(), req.get());
     KESU_RETURN_IF_ERROR(env->WriteFileAtomic(station_key, skey_pem, kKeyMode));
-    return env->WriteFileAtomic(Join(o.dir, "station.csr"), BioToString(bio.get()), kPublicMode);
+    return env->WriteFileAtomic(JoinPath(o.dir, "station.csr"), BioToString(bio.get()),
+                                kPublicMode);
   }
 
   KESU_ASSIGN_OR_RETURN(PkeyPtr ckey, GenerateP256Key());
@@ -227,14 +224,14 @@ Status KeyInit(Env* env, const KeyInitOptions& o, const std::string& passphrase)
   KESU_RETURN_IF_ERROR(env->WriteFileAtomic(ca_key, ckey_pem, kKeyMode));
   KESU_RETURN_IF_ERROR(env->WriteFileAtomic(station_key, skey_pem, kKeyMode));
   KESU_RETURN_IF_ERROR(
-      env->WriteFileAtomic(Join(o.dir, "ca.pem"), CertToPem(ca_cert.get()), kPublicMode));
-  return env->WriteFileAtomic(Join(o.dir, "station.pem"),
+      env->WriteFileAtomic(JoinPath(o.dir, "ca.pem"), CertToPem(ca_cert.get()), kPublicMode));
+  return env->WriteFileAtomic(JoinPath(o.dir, "station.pem"),
                               CertToPem(st_cert.get()) + CertToPem(ca_cert.get()), kPublicMode);
 }
 
 Status KeyInstall(Env* env, const std::string& dir, const std::string& cert_pem,
                   const std::string& passphrase) {
-  const std::string key_path = Join(dir, "station.key");
+  const std::string key_path = JoinPath(dir, "station.key");
   KESU_ASSIGN_OR_RETURN(std::string key_pem, env->ReadFile(key_path));
   KESU_ASSIGN_OR_RETURN(PkeyPtr key, PrivateKeyFromPem(key_pem, passphrase, key_path));
   KESU_ASSIGN_OR_RETURN(auto certs, ParseCertsPem(cert_pem, "station certificate"));
@@ -249,7 +246,7 @@ Status KeyInstall(Env* env, const std::string& dir, const std::string& cert_pem,
         "station certificate lacks keyUsage digitalSignature/nonRepudiation; "
         "ask the CA to sign with those key usages");
   }
-  return env->WriteFileAtomic(Join(dir, "station.pem"), cert_pem, kPublicMode);
+  return env->WriteFileAtomic(JoinPath(dir, "station.pem"), cert_pem, kPublicMode);
 }
 
 Result<Signer> LoadSigner(Env* env, const std::string& key_path, const std::string& passphrase) {
@@ -275,7 +272,7 @@ Result<Signer> LoadSigner(Env* env, const std::string& key_path, const std::stri
 
 Result<Signer> LoadOrCreateFirstUseSigner(Env* env, const std::string& keys_dir,
                                           const std::string& station, bool* created) {
-  const std::string key_path = Join(keys_dir, "station.key");
+  const std::string key_path = JoinPath(keys_dir, "station.key");
   *created = false;
   if (env->FileExists(key_path)) {
     KESU_ASSIGN_OR_RETURN(Signer s, LoadSigner(env, key_path, ""));
@@ -291,7 +288,7 @@ Result<Signer> LoadOrCreateFirstUseSigner(Env* env, const std::string& keys_dir,
   KESU_ASSIGN_OR_RETURN(std::string pem, PrivateKeyToPem(key.get(), ""));
   KESU_RETURN_IF_ERROR(env->WriteFileAtomic(key_path, pem, kKeyMode));
   KESU_RETURN_IF_ERROR(
-      env->WriteFileAtomic(Join(keys_dir, "station.pem"), CertToPem(cert.get()), kPublicMode));
+      env->WriteFileAtomic(JoinPath(keys_dir, "station.pem"), CertToPem(cert.get()), kPublicMode));
   *created = true;
   Signer s;
   s.key = std::move(key);

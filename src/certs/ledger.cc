@@ -17,10 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string Join(const std::string& dir, const std::string& name) {
-  return (std::filesystem::path(dir) / name).string();
-}
-
 std::vector<std::string> SplitLines(const std::string& text) {
   std::vector<std::string> lines;
   size_t pos = 0;
@@ -114,7 +110,7 @@ LedgerReport CheckLedgerText(const std::string& text) {
 Result<LedgerEntry> LedgerAppend(Env* env, const std::string& cert_dir, const std::string& cert_id,
                                  const std::string& file, int64_t issued_ms,
                                  const std::string& json_sha256, const std::string& p7s_sha256) {
-  const std::string path = Join(cert_dir, kLedgerFile);
+  const std::string path = JoinPath(cert_dir, kLedgerFile);
   LedgerEntry e;
   e.seq = 1;
   e.prev_sha256 = kGenesisHash;
@@ -156,7 +152,7 @@ Result<LedgerEntry> LedgerAppend(Env* env, const std::string& cert_dir, const st
 
 Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir,
                                   const std::string& tsq_path, const std::string& tsa_ca_pem) {
-  const std::string path = Join(cert_dir, kLedgerFile);
+  const std::string path = JoinPath(cert_dir, kLedgerFile);
   if (!env->FileExists(path)) {
     return Status::NotFound(path +
                             ": no ledger (pass --cert-dir DIR naming the certificate directory)");
@@ -166,7 +162,7 @@ Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir,
   // The certificate files themselves, when they are here.
   for (const auto& e : r.entries) {
     if (!r.ok) break;
-    const std::string json_path = Join(cert_dir, e.file);
+    const std::string json_path = JoinPath(cert_dir, e.file);
     if (!env->FileExists(json_path)) continue;
     KESU_ASSIGN_OR_RETURN(std::string bytes, env->ReadFile(json_path));
     if (Sha256Hex(bytes) != e.json_sha256) {
@@ -184,7 +180,7 @@ Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir,
       }
     }
   }
-  const std::string tsq = tsq_path.empty() ? Join(cert_dir, "ledger-head.tsq") : tsq_path;
+  const std::string tsq = tsq_path.empty() ? JoinPath(cert_dir, "ledger-head.tsq") : tsq_path;
   const std::string tsr = std::filesystem::path(tsq).replace_extension(".tsr").string();
   if (env->FileExists(tsq) && env->FileExists(tsr)) {
     KESU_ASSIGN_OR_RETURN(std::string q, env->ReadFile(tsq));
@@ -206,7 +202,7 @@ Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir,
 
 Result<std::string> LedgerTimestampQuery(Env* env, const std::string& cert_dir,
                                          uint64_t* head_seq) {
-  const std::string path = Join(cert_dir, kLedgerFile);
+  const std::string path = JoinPath(cert_dir, kLedgerFile);
   KESU_ASSIGN_OR_RETURN(std::string text, env->ReadFile(path));
   LedgerReport r = CheckLedgerText(text);
   if (!r.ok)

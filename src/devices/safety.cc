@@ -15,19 +15,14 @@ namespace {
 // Mount points whose disk holds the running system.
 constexpr const char* kSystemMounts[] = {"/", "/boot", "/boot/efi", "/usr"};
 
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
 // "dm-1 (vg0-data)" for a device-mapper holder with a name, else the kernel name.
 std::string HolderText(Env* env, const std::string& holder) {
-  auto dm = env->ReadSysFile("/sys/block/" + holder + "/dm/name");
-  if (dm.ok() && !Trim(*dm).empty()) return holder + " (" + Trim(*dm) + ")";
+  std::string dm = ReadSysAttr(env, "/sys/block/" + holder + "/dm/name");
+  if (!dm.empty()) return holder + " (" + dm + ")";
   return holder;
 }
 
@@ -56,8 +51,7 @@ std::optional<FileId> RegularFileId(Env* env, const std::string& path) {
 // The loop device NAME's backing file as the kernel reports it now ("" when NAME is not a
 // bound loop device).
 std::string LoopBacking(Env* env, const std::string& name) {
-  auto bf = env->ReadSysFile("/sys/block/" + name + "/loop/backing_file");
-  return bf.ok() ? Trim(*bf) : std::string();
+  return ReadSysAttr(env, "/sys/block/" + name + "/loop/backing_file");
 }
 
 // The whole disks in `st` that are bound loop devices, with their backing files.

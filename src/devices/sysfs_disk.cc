@@ -12,21 +12,8 @@
 namespace kesu {
 namespace {
 
-std::string Trim(std::string s) {
-  auto ws = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\0' || c == '\r'; };
-  while (!s.empty() && ws(s.back())) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && ws(s[i])) ++i;
-  return s.substr(i);
-}
-
-std::string ReadAttr(Env* env, const std::string& path) {
-  auto r = env->ReadSysFile(path);
-  return r.ok() ? Trim(*r) : std::string();
-}
-
 uint64_t ReadU64(Env* env, const std::string& path, uint64_t fallback) {
-  std::string s = ReadAttr(env, path);
+  std::string s = ReadSysAttr(env, path);
   if (s.empty()) return fallback;
   char* end = nullptr;
   unsigned long long v = std::strtoull(s.c_str(), &end, 10);
@@ -124,7 +111,8 @@ Result<DeviceInfo> ReadSysfsDisk(Env* env, const std::string& name) {
   d.name = name;
   d.path = "/dev/" + name;
   if (std::sscanf(devstr->c_str(), "%u:%u", &d.major, &d.minor) != 2) {
-    return Status::Corruption(dir + "/dev: cannot parse \"" + Trim(*devstr) + "\" as MAJ:MIN");
+    return Status::Corruption(dir + "/dev: cannot parse \"" + ReadSysAttr(env, dir + "/dev") +
+                              "\" as MAJ:MIN");
   }
   d.size = ReadU64(env, dir + "/size", 0) * 512;
   d.removable = ReadU64(env, dir + "/removable", 0) != 0;
@@ -134,7 +122,7 @@ Result<DeviceInfo> ReadSysfsDisk(Env* env, const std::string& name) {
   d.physical_sector =
       static_cast<uint32_t>(ReadU64(env, dir + "/queue/physical_block_size", d.logical_sector));
 
-  d.backing_file = ReadAttr(env, dir + "/loop/backing_file");
+  d.backing_file = ReadSysAttr(env, dir + "/loop/backing_file");
   bool is_loop = env->SysPathExists(dir + "/loop");
   bool is_zram = env->SysPathExists(dir + "/comp_algorithm");
   auto link = env->ReadSysLink(dir);
@@ -143,23 +131,23 @@ Result<DeviceInfo> ReadSysfsDisk(Env* env, const std::string& name) {
   d.media = ClassifyMedia(d.transport, d.rotational, is_zram);
 
   const std::string dev = dir + "/device";
-  d.model = ReadAttr(env, dev + "/model");
-  if (d.model.empty()) d.model = ReadAttr(env, dev + "/name");  // mmc
-  if (IsScsiDisk(env, name)) d.vendor = ReadAttr(env, dev + "/vendor");
-  d.firmware = ReadAttr(env, dev + "/rev");
-  if (d.firmware.empty()) d.firmware = ReadAttr(env, dev + "/firmware_rev");  // nvme
-  if (d.firmware.empty()) d.firmware = ReadAttr(env, dev + "/fwrev");         // mmc
+  d.model = ReadSysAttr(env, dev + "/model");
+  if (d.model.empty()) d.model = ReadSysAttr(env, dev + "/name");  // mmc
+  if (IsScsiDisk(env, name)) d.vendor = ReadSysAttr(env, dev + "/vendor");
+  d.firmware = ReadSysAttr(env, dev + "/rev");
+  if (d.firmware.empty()) d.firmware = ReadSysAttr(env, dev + "/firmware_rev");  // nvme
+  if (d.firmware.empty()) d.firmware = ReadSysAttr(env, dev + "/fwrev");         // mmc
 
-  d.serial = ReadAttr(env, dev + "/serial");                        // nvme controller, mmc
-  if (d.serial.empty()) d.serial = ReadAttr(env, dir + "/serial");  // virtio-blk
+  d.serial = ReadSysAttr(env, dev + "/serial");                        // nvme controller, mmc
+  if (d.serial.empty()) d.serial = ReadSysAttr(env, dir + "/serial");  // virtio-blk
   if (d.serial.empty()) {
     if (auto pg = env->ReadSysFile(dev + "/vpd_pg80"); pg.ok()) {  // SCSI, binary page
       auto bytes = Bytes(*pg);
       if (auto s = scsi::ParseUnitSerialNumberPage(bytes); s.ok()) d.serial = *s;
     }
   }
-  d.wwn = ReadAttr(env, dir + "/wwid");  // nvme namespace: eui./nguid./nvme.
-  if (d.wwn.empty()) d.wwn = WwnFromWwid(ReadAttr(env, dev + "/wwid"));  // SCSI: naa.
+  d.wwn = ReadSysAttr(env, dir + "/wwid");  // nvme namespace: eui./nguid./nvme.
+  if (d.wwn.empty()) d.wwn = WwnFromWwid(ReadSysAttr(env, dev + "/wwid"));  // SCSI: naa.
   if (d.wwn.empty() || d.wwn.rfind("0x", 0) != 0) {
     if (auto pg = env->ReadSysFile(dev + "/vpd_pg83"); pg.ok()) {
       auto bytes = Bytes(*pg);

@@ -205,6 +205,13 @@ std::unique_ptr<Env> NewPosixEnv(std::string sys_root = "");
 // A process-wide PosixEnv with an empty root.
 Env* DefaultEnv();
 
+// The trimmed text of a sysfs or /proc attribute (Env::ReadSysFile), "" when it is absent or
+// unreadable: the form in which sysfs values are used everywhere.
+std::string ReadSysAttr(Env* env, const std::string& path);
+
+// `dir` / `name` as one path.
+std::string JoinPath(const std::string& dir, const std::string& name);
+
 // Allocates `len` bytes aligned to kIoAlignment (freed with std::free via AlignedBuffer).
 struct AlignedFree {
   void operator()(std::byte* p) const;

@@ -314,8 +314,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
     const Target& t = *targets[i];
     if (t.result.outcome != Outcome::kSuccess) continue;
     if (!t.certificate || !t.certificate->error.empty()) {
-      std::fprintf(stderr, "kesu: %s: erased, but NO certificate was issued\n",
-                   t.dev.path.c_str());
+      std::fprintf(stderr, "kesu: %s: erased, but NO certificate was issued\n", t.dev.path.c_str());
       code = kExitFailed;
     } else if (t.certificate->outcome != Outcome::kSuccess) {
       std::fprintf(stderr,
@@ -348,13 +347,13 @@ void RegisterEraseCommand(CLI::App& app, Cli& cli) {
                   "Write each target's result record (JSON, mode 0600) into this directory");
   AddCertificateOptions(cmd, &args->cert);
   // The method list in --help comes from the same files `kesu methods` reads (the built-in
-  // directory; --methods-dir is not parsed yet when help is composed).
-  std::string methods;
-  if (auto reg = MethodRegistry::Load(cli.env, MethodDirs("")); reg.ok()) {
-    methods = "Methods (kesu methods for details):\n" + MethodListForHelp(*reg) + "\n";
-  }
+  // directory; --methods-dir is not parsed yet when help is composed). Loaded only when help
+  // is shown.
+  cmd->footer([&cli] {
+    auto reg = MethodRegistry::Load(cli.env, MethodDirs(""));
+    return reg.ok() ? "Methods (kesu methods for details):\n" + MethodListForHelp(*reg) : "";
+  });
   cmd->footer(
-      methods +
       "Exit codes: 0 every target erased and verified; 1 any target failed, was interrupted\n"
       "or only partially erased; 2 bad usage; 3 refused for safety (nothing is written to\n"
       "any target if one is refused, not confirmed, or changed identity).");

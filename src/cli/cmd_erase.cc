@@ -114,13 +114,10 @@ void PrintSummary(const Target& t) {
   }
 }
 
-// Where results leave the command — the one place certificate issuing hooks in. It receives
-// every target's ErasureResult, in the order the targets were named, after all of them
-// finished (whatever their outcome). Today it writes each result record to --result-dir
-// (atomic, mode 0600) and returns the file names in `files` ("" where none was written).
-// Everything that happens to the results once every target has finished: the optional
-// result records (--result-dir), then one signed certificate per target (always; a failed,
-// partial or interrupted erasure gets a certificate that says so).
+// Where results leave the command, once every target has finished (whatever its outcome), in
+// the order the targets were named: the optional result records (--result-dir; atomic, 0600;
+// `files` gets their names, "" where none was written), then one signed certificate per
+// target (always; a failed, partial or interrupted erasure gets one that says so).
 Status HandOffResults(Cli& cli, const EraseArgs& args, const CertificateSetup& certs,
                       const certs::Signer& signer, const std::vector<ErasureResult>& results,
                       std::vector<std::string>* files, std::vector<IssuedCertificate>* issued) {
@@ -131,7 +128,7 @@ Status HandOffResults(Cli& cli, const EraseArgs& args, const CertificateSetup& c
       const ErasureResult& r = results[i];
       std::string name = r.device.name.empty() ? "target" : r.device.name;
       std::string path =
-          args.result_dir + "/" + name + "-" + std::to_string(r.start_ms) + ".result.json";
+          JoinPath(args.result_dir, name + "-" + std::to_string(r.start_ms) + ".result.json");
       Status s = cli.env->WriteFileAtomic(path, ResultToJson(r).dump(2) + "\n", 0600);
       if (s.ok()) {
         (*files)[i] = path;
@@ -196,7 +193,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
     if (!f.ok()) {
       std::fprintf(stderr, "kesu: %s (nothing was written to any target)\n",
                    f.status().message().c_str());
-      return f.status().code() == Code::kRefused ? kExitRefused : f.status().ExitCode();
+      return f.status().ExitCode();
     }
     t->file = std::move(*f);
   }
@@ -243,7 +240,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
     Status s = RecheckIdentity(env, t->dev, t->file.get());
     if (!s.ok()) {
       std::fprintf(stderr, "kesu: %s (nothing was written to any target)\n", s.message().c_str());
-      return s.code() == Code::kRefused ? kExitRefused : s.ExitCode();
+      return s.ExitCode();
     }
   }
 

@@ -403,6 +403,28 @@ DeviceInfo DescribeImage(TreeEnv& env, const std::string& path) {
   return d.ok() ? *d : DeviceInfo{};
 }
 
+TEST_F(LoopStackTest, EveryLoopDeviceIsAskedAndNothingElse) {
+  // loop1 (major 7) has no loop/ directory: it is still asked, and answers unbound. vdb is
+  // no loop device.
+  Disk("loop1", "7:1", "");
+  Disk("vdb", "254:16", "");
+  auto env = MakeEnv();
+  auto st = ReadSystemState(env.get());
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  std::vector<std::string> names;
+  for (const auto& l : st->loops) names.push_back(l.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"loop0", "loop1"}));
+  const LoopEntry* l0 = st->FindLoop("loop0");
+  ASSERT_NE(l0, nullptr);
+  EXPECT_TRUE(l0->error.empty()) << l0->error;
+  EXPECT_TRUE(l0->status.bound);
+  auto m = env->StatTarget("/img/m.img");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(l0->status.ino, m->ino);
+  EXPECT_EQ(l0->Shown(), "/img/m.img");
+  EXPECT_FALSE(st->FindLoop("loop1")->status.bound);
+}
+
 TEST_F(LoopStackTest, LoopBoundToAFileWithoutBackingTextIsFoundByDeviceAndInode) {
   // loop1 has no readable backing_file (as for a path over 4 KiB): its status names c.img.
   Disk("loop1", "7:1", "");

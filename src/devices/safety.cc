@@ -249,8 +249,9 @@ std::string BlockReason(Env* env, const DeviceInfo& dev, const SystemState& st, 
 std::string RefusalReason(Env* env, const DeviceInfo& dev, const SystemState& st) {
   if (dev.transport == Transport::kFile) {
     auto fi = env->StatTarget(dev.path);
-    if (!fi.ok())
+    if (!fi.ok()) {
       return "cannot be examined: " + WithoutPathPrefix(fi.status().message(), dev.path);
+    }
     return ImageFileReason(env, FileId{fi->dev_major, fi->dev_minor, fi->ino}, fi->mode, st, {});
   }
   return BlockReason(env, dev, st, 0, {}, true);
@@ -282,7 +283,7 @@ Status RecheckBeforeWrite(Env* env, const DeviceInfo& dev, BlockFile* file) {
   auto fi = file->Stat();
   if (!fi.ok()) {
     return Status::Refused(dev.path + ": the open target cannot be examined (" +
-                           fi.status().message() + "); nothing was written");
+                           fi.status().message() + ")");
   }
   KESU_ASSIGN_OR_RETURN(SystemState st, ReadSystemState(env));
   std::string reason;

@@ -112,15 +112,17 @@ bool ParentIds(const std::string& path, std::vector<std::pair<dev_t, ino_t>>* ou
 }
 
 // Opens `path` following no symlink in any component: openat2(2) with RESOLVE_NO_SYMLINKS
-// (Linux 5.6), else O_NOFOLLOW with the parent directories compared before and after (a
-// parent that changed meanwhile fails with ELOOP, as a symlink would). Returns the
+// (Linux 5.6; openat2(2) man page), else O_NOFOLLOW with the parent directories compared before and
+// after (a parent that changed meanwhile fails with ELOOP, as a symlink would). Returns the
 // descriptor or -1 with errno set.
 int OpenNoSymlinks(const std::string& path, int flags) {
   struct open_how how {};
   how.flags = static_cast<uint64_t>(flags | O_NOFOLLOW);
   how.resolve = RESOLVE_NO_SYMLINKS;
   int fd = static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
-  if (fd >= 0 || errno != ENOSYS) return fd;
+  // ENOSYS: a kernel before 5.6; EPERM: a seccomp filter that predates openat2 (a real
+  // permission problem shows again in the open below).
+  if (fd >= 0 || (errno != ENOSYS && errno != EPERM)) return fd;
   std::vector<std::pair<dev_t, ino_t>> before, after;
   if (path.empty() || path[0] != '/' || !ParentIds(path, &before)) {
     errno = ELOOP;

@@ -236,8 +236,10 @@ int RunErase(Cli& cli, const EraseArgs& args) {
       }
     }
   }
+  // The whole gate again, on the open descriptors, right before the first write: the prompt
+  // may have waited while something mounted, attached or swapped on a target.
   for (auto& t : targets) {
-    Status s = RecheckIdentity(env, t->dev, t->file.get());
+    Status s = RecheckBeforeWrite(env, t->dev, t->file.get());
     if (!s.ok()) {
       std::fprintf(stderr, "kesu: %s (nothing was written to any target)\n", s.message().c_str());
       return s.ExitCode();

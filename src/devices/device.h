@@ -61,6 +61,10 @@ struct DeviceInfo {
   MediaType media = MediaType::kUnknown;
   bool rotational = false, removable = false, read_only = false;
   std::string backing_file;  // loop devices
+  // Image files: the file that was described, by device and inode (stat st_dev, st_ino). The
+  // gate writes only to a descriptor whose fstat names this same file.
+  unsigned file_dev_major = 0, file_dev_minor = 0;
+  uint64_t file_ino = 0;
 
   // Contents (libblkid): partition table type ("gpt", "dos", "" when none), the whole-disk
   // filesystem if any, and partitions.

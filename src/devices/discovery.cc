@@ -194,6 +194,9 @@ Result<DeviceInfo> DescribeTarget(Env* env, const std::string& path, const Disco
       d.transport = Transport::kFile;
       d.media = MediaType::kVirtual;
       d.read_only = (fi->mode & 0222) == 0;
+      d.file_dev_major = fi->dev_major;
+      d.file_dev_minor = fi->dev_minor;
+      d.file_ino = fi->ino;
       if (opts.probe_contents && d.size > 0) {
         auto c = prober.p->Probe(d.path);
         if (c.ok()) MergeContents(*c, {}, &d);

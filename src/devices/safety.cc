@@ -48,59 +48,56 @@ std::optional<FileId> RegularFileId(Env* env, const std::string& path) {
   return FileId{fi->dev_major, fi->dev_minor, fi->ino};
 }
 
-// The loop device NAME's backing file as the kernel reports it now ("" when NAME is not a
-// bound loop device).
-std::string LoopBacking(Env* env, const std::string& name) {
-  return ReadSysAttr(env, "/sys/block/" + name + "/loop/backing_file");
-}
+FileId BackingId(const LoopStatus& s) { return FileId{s.dev_major, s.dev_minor, s.ino}; }
 
-// The whole disks in `st` that are bound loop devices, with their backing files.
-std::vector<std::pair<std::string, std::string>> BoundLoops(Env* env, const SystemState& st) {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& n : st.nodes) {
-    if (n.is_partition) continue;
-    std::string b = LoopBacking(env, n.name);
-    if (!b.empty()) out.emplace_back(n.name, b);
+// A loop device that could not be asked what it is bound to: the gate cannot tell whether it
+// writes to the target, so nothing is erased while one exists. "" when every loop answered.
+std::string UnexaminedLoopReason(const SystemState& st) {
+  for (const auto& l : st.loops) {
+    if (l.error.empty()) continue;
+    return "loop device /dev/" + l.name + " cannot be examined (" + l.error +
+           "), so kesu cannot tell whether it writes here; detach it (losetup -d /dev/" + l.name +
+           ") or run kesu as root";
   }
-  return out;
+  return "";
 }
 
-// Checks for an image file (the target, or the file backing a loop device being erased).
-// `chain` lists the loop devices being erased through, which are not "other users".
-std::string ImageFileReason(Env* env, const std::string& path, const SystemState& st,
-                            const std::vector<std::string>& chain) {
-  auto fi = env->StatTarget(path);
-  if (!fi.ok()) return "cannot be examined: " + WithoutPathPrefix(fi.status().message(), path);
-  const FileId id{fi->dev_major, fi->dev_minor, fi->ino};
-  auto same_file = [&](const std::string& other) {
-    if (other == path) return true;
-    auto oid = RegularFileId(env, other);
-    return oid.has_value() && *oid == id;
-  };
+// Checks for an image file, identified by device and inode (the target, or the file backing
+// a loop device being erased). `mode` is its st_mode when known (a loop's backing file is
+// known only by device and inode; the loop's own ro flag stands for it). `chain` lists the
+// loop devices being erased through, which are not "other users".
+std::string ImageFileReason(Env* env, const FileId& id, std::optional<uint32_t> mode,
+                            const SystemState& st, const std::vector<std::string>& chain) {
   // 3. An active swap file (/proc/swaps lists files too), compared by device and inode.
   for (const auto& s : st.swaps) {
     if (s.type == "partition") continue;
-    if (same_file(s.filename)) {
+    auto sid = RegularFileId(env, s.filename);
+    if (sid.has_value() && *sid == id) {
       return "is an active swap file; run 'swapoff " + s.filename + "' first";
     }
   }
-  // 4. An image file that backs a loop device is in use by it (compared by device and
-  //    inode, so a path through a symlink is the same file).
-  for (const auto& [loop, backing] : BoundLoops(env, st)) {
-    if (Contains(chain, loop)) continue;
-    if (same_file(backing)) {
-      return "backs loop device /dev/" + loop + "; detach it first (losetup -d /dev/" + loop + ")";
+  // 4. An image file that backs a loop device is in use by it. Compared by the device and
+  //    inode the kernel reports for the loop's open backing file (LOOP_GET_STATUS64), never
+  //    by path: a hard link, a symlinked name or a path too long for sysfs is the same file.
+  if (std::string why = UnexaminedLoopReason(st); !why.empty()) return why;
+  for (const auto& l : st.loops) {
+    if (!l.status.bound || l.status.backing_is_block || Contains(chain, l.name)) continue;
+    if (BackingId(l.status) == id) {
+      return "backs loop device /dev/" + l.name + "; detach it first (losetup -d /dev/" + l.name +
+             ")";
     }
   }
   // 5. Read-only: no write permission bit.
-  if ((fi->mode & 0222) == 0) {
+  if (mode.has_value() && (*mode & 0222) == 0) {
     return "read-only (no write permission); make it writable (chmod u+w) first";
   }
   return "";
 }
 
+// The gate for a whole disk. `probe_exclusive` runs rule 6 (false when the caller already
+// holds the disk open with O_EXCL, which a second exclusive open would collide with).
 std::string BlockReason(Env* env, const DeviceInfo& dev, const SystemState& st, int depth,
-                        std::vector<std::string> chain);
+                        std::vector<std::string> chain, bool probe_exclusive);
 
 // "which is mounted at ..." / "which holds the running system ...".
 std::string Which(const std::string& reason) {
@@ -110,51 +107,34 @@ std::string Which(const std::string& reason) {
   return "which is " + reason;
 }
 
-// Why writing through loop device `loop` (bound to `backing`) must not happen, judged on
-// what `backing` is: a block device gets the whole gate on its disk (following further
-// loops), a regular file the image-file checks. "" when nothing stands in the way.
-std::string BackingReason(Env* env, const std::string& loop, const std::string& backing,
-                          const SystemState& st, int depth, const std::vector<std::string>& chain) {
-  const std::string kDeleted = " (deleted)";
-  auto fi = env->StatTarget(backing);
-  if (!fi.ok()) {
-    // A deleted backing file is reachable only through loop devices; other loops bound to
-    // it show the same text.
-    if (backing.size() > kDeleted.size() &&
-        backing.compare(backing.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0) {
-      for (const auto& [other, b] : BoundLoops(env, st)) {
-        if (b == backing && !Contains(chain, other)) {
-          return "backs loop device /dev/" + other + " too; detach it first (losetup -d /dev/" +
-                 other + ")";
-        }
-      }
-      return "";
-    }
-    return "cannot be examined (" + WithoutPathPrefix(fi.status().message(), backing) +
-           "); detach /dev/" + loop + " or make its backing file reachable";
-  }
-  if (fi->type == FileInfo::Type::kRegular) return ImageFileReason(env, backing, st, chain);
-  if (fi->type != FileInfo::Type::kBlockDevice) {
-    return "neither a block device nor a regular file; detach /dev/" + loop + " first";
+// Why writing through loop device `loop` must not happen, judged on what it is bound to (by
+// device and inode, or the backing block device's number): a block device gets the whole gate
+// on its disk (following further loops), a regular file the image-file checks. "" when
+// nothing stands in the way.
+std::string BackingReason(Env* env, const LoopEntry& loop, const SystemState& st, int depth,
+                          const std::vector<std::string>& chain) {
+  if (!loop.status.backing_is_block) {
+    return ImageFileReason(env, BackingId(loop.status), std::nullopt, st, chain);
   }
   if (depth >= kMaxLoopDepth) {
     return "stacked more than " + std::to_string(kMaxLoopDepth) +
            " loop devices deep; kesu does not follow it further";
   }
-  const BlockNode* n = st.FindByDev(fi->rdev_major, fi->rdev_minor);
+  const BlockNode* n = st.FindByDev(loop.status.rdev_major, loop.status.rdev_minor);
   if (n == nullptr) {
-    return "block device " + std::to_string(fi->rdev_major) + ":" + std::to_string(fi->rdev_minor) +
-           ", not in /sys/block; detach /dev/" + loop + " first";
+    return "block device " + std::to_string(loop.status.rdev_major) + ":" +
+           std::to_string(loop.status.rdev_minor) + ", not in /sys/block; detach /dev/" +
+           loop.name + " first";
   }
   // A partition is judged with its whole disk: conservative, it never lets a loop device
   // reach into a disk whose other partitions hold the system or are mounted.
   auto disk = ReadSysfsDisk(env, n->disk);
   if (!disk.ok()) return "cannot be examined: " + disk.status().message();
-  return BlockReason(env, *disk, st, depth + 1, chain);
+  return BlockReason(env, *disk, st, depth + 1, chain, true);
 }
 
 std::string BlockReason(Env* env, const DeviceInfo& dev, const SystemState& st, int depth,
-                        std::vector<std::string> chain) {
+                        std::vector<std::string> chain, bool probe_exclusive) {
   const BlockNode* disk = st.FindByName(dev.name);
   if (disk == nullptr || disk->is_partition) {
     return "is no longer a disk in /sys/block; run 'kesu list' again";
@@ -224,24 +204,24 @@ std::string BlockReason(Env* env, const DeviceInfo& dev, const SystemState& st, 
     for (const auto& h : n->holders) names += (names.empty() ? "" : ", ") + HolderText(env, h);
     return "in use by " + names + where(n) + "; stop " + n->holders.front() + " first";
   }
-  // 4. It (or a partition) backs another loop device: loop devices register no holders.
-  auto loops = BoundLoops(env, st);
-  for (const auto& [loop, backing] : loops) {
-    if (Contains(chain, loop) || loop == dev.name) continue;
-    auto fi = env->StatTarget(backing);
-    if (!fi.ok() || fi->type != FileInfo::Type::kBlockDevice) continue;
-    const BlockNode* n = st.FindByDev(fi->rdev_major, fi->rdev_minor);
+  // 4. It (or a partition) backs another loop device: loop devices register no holders, so
+  //    every loop device is asked (LOOP_GET_STATUS64 lo_rdevice); one that cannot be asked
+  //    refuses.
+  if (std::string why = UnexaminedLoopReason(st); !why.empty()) return why;
+  for (const auto& l : st.loops) {
+    if (!l.status.bound || !l.status.backing_is_block) continue;
+    if (Contains(chain, l.name) || l.name == dev.name) continue;
+    const BlockNode* n = st.FindByDev(l.status.rdev_major, l.status.rdev_minor);
     if (!is_mine(n)) continue;
-    return "backs loop device /dev/" + loop + where(n) + "; detach it first (losetup -d /dev/" +
-           loop + ")";
+    return "backs loop device /dev/" + l.name + where(n) + "; detach it first (losetup -d /dev/" +
+           l.name + ")";
   }
   // 4. A loop device: what it writes to (its backing device or file) must pass the gate
   //    too, recursively for stacked loops.
-  for (const auto& [loop, backing] : loops) {
-    if (loop != dev.name) continue;
+  if (const LoopEntry* self = st.FindLoop(dev.name); self != nullptr && self->status.bound) {
     chain.push_back(dev.name);
-    std::string why = BackingReason(env, dev.name, backing, st, depth, chain);
-    if (!why.empty()) return "backed by " + backing + ", " + Which(why);
+    std::string why = BackingReason(env, *self, st, depth, chain);
+    if (!why.empty()) return "backed by " + self->Shown() + ", " + Which(why);
   }
 
   // 5. Read-only, as the kernel sees it now.
@@ -253,6 +233,7 @@ std::string BlockReason(Env* env, const DeviceInfo& dev, const SystemState& st, 
 
   // 6. Exclusive open: anything else holding the device (a mount in another namespace, a
   //    process with O_EXCL, an md/dm claim we could not see) makes this fail with EBUSY.
+  if (!probe_exclusive) return "";
   auto f = env->OpenBlock(dev.path, {.write = false, .direct = false, .exclusive = true});
   if (!f.ok()) {
     if (f.status().code() == Code::kRefused) {
@@ -266,8 +247,14 @@ std::string BlockReason(Env* env, const DeviceInfo& dev, const SystemState& st, 
 }  // namespace
 
 std::string RefusalReason(Env* env, const DeviceInfo& dev, const SystemState& st) {
-  if (dev.transport == Transport::kFile) return ImageFileReason(env, dev.path, st, {});
-  return BlockReason(env, dev, st, 0, {});
+  if (dev.transport == Transport::kFile) {
+    auto fi = env->StatTarget(dev.path);
+    if (!fi.ok()) {
+      return "cannot be examined: " + WithoutPathPrefix(fi.status().message(), dev.path);
+    }
+    return ImageFileReason(env, FileId{fi->dev_major, fi->dev_minor, fi->ino}, fi->mode, st, {});
+  }
+  return BlockReason(env, dev, st, 0, {}, true);
 }
 
 Status CheckErasable(Env* env, const DeviceInfo& dev) {
@@ -279,10 +266,54 @@ Status CheckErasable(Env* env, const DeviceInfo& dev) {
 
 Result<std::unique_ptr<BlockFile>> OpenForErase(Env* env, const DeviceInfo& dev) {
   KESU_RETURN_IF_ERROR(CheckErasable(env, dev));
+  const bool image = dev.transport == Transport::kFile;
   KESU_ASSIGN_OR_RETURN(
-      auto file, env->OpenBlock(dev.path, {.write = true, .direct = true, .exclusive = true}));
-  KESU_RETURN_IF_ERROR(RecheckIdentity(env, dev, file.get()));
+      auto file,
+      env->OpenBlock(dev.path,
+                     {.write = true, .direct = true, .exclusive = true, .no_symlinks = image}));
+  KESU_RETURN_IF_ERROR(RecheckBeforeWrite(env, dev, file.get()));
   return file;
+}
+
+Status RecheckBeforeWrite(Env* env, const DeviceInfo& dev, BlockFile* file) {
+  auto changed = [&](const std::string& what) {
+    return Status::Refused(dev.path + ": identity changed (" + what +
+                           "); another device may have been attached: run 'kesu list' again");
+  };
+  auto fi = file->Stat();
+  if (!fi.ok()) {
+    return Status::Refused(dev.path + ": the open target cannot be examined (" +
+                           fi.status().message() + ")");
+  }
+  KESU_ASSIGN_OR_RETURN(SystemState st, ReadSystemState(env));
+  std::string reason;
+  if (dev.transport == Transport::kFile) {
+    if (fi->type != FileInfo::Type::kRegular) {
+      return changed("it was an image file, now it opens as something else");
+    }
+    const FileId id{fi->dev_major, fi->dev_minor, fi->ino};
+    const FileId described{dev.file_dev_major, dev.file_dev_minor, dev.file_ino};
+    if (dev.file_ino != 0 && id != described) {
+      return changed("the path now names another file: inode " + std::to_string(id.ino) +
+                     " on device " + std::to_string(id.major) + ":" + std::to_string(id.minor) +
+                     ", described as inode " + std::to_string(described.ino) + " on " +
+                     std::to_string(described.major) + ":" + std::to_string(described.minor));
+    }
+    reason = ImageFileReason(env, id, fi->mode, st, {});
+  } else {
+    if (fi->type != FileInfo::Type::kBlockDevice) {
+      return changed("it was a block device, now it opens as something else");
+    }
+    if (fi->rdev_major != dev.major || fi->rdev_minor != dev.minor) {
+      return changed("device number was " + std::to_string(dev.major) + ":" +
+                     std::to_string(dev.minor) + ", the open device is " +
+                     std::to_string(fi->rdev_major) + ":" + std::to_string(fi->rdev_minor));
+    }
+    // The open descriptor holds the disk with O_EXCL: rule 6 is what holding it proves.
+    reason = BlockReason(env, dev, st, 0, {}, false);
+  }
+  if (!reason.empty()) return Status::Refused(dev.path + ": " + reason);
+  return RecheckIdentity(env, dev, file);
 }
 
 Status RecheckIdentity(Env* env, const DeviceInfo& before, BlockFile* file) {

@@ -10,10 +10,13 @@
 //  3. holds active swap (/proc/swaps; an image file that is an active swap file, compared by
 //     device and inode);
 //  4. held by another device: /sys/block/DISK/holders or /sys/block/DISK/PART/holders is not
-//     empty (md, dm, LVM); the disk or a partition backs another loop device; for an image
-//     file, it backs a loop device (device+inode, so symlinked names match); for a loop
-//     device, its backing device's disk fails this whole gate (recursively, at most 8 loop
-//     devices deep) or its backing file fails the image-file checks;
+//     empty (md, dm, LVM); a loop device on the system cannot be asked what it is bound to
+//     (LOOP_GET_STATUS64 through Env::QueryLoop); the disk or a partition backs another loop
+//     device; for an image file, it backs a loop device (by the device and inode the kernel
+//     reports, never by path, so hard links, symlinked names and paths too long for sysfs
+//     match); for a loop device, its backing device's disk fails this whole gate
+//     (recursively, at most 8 loop devices deep) or its backing file fails the image-file
+//     checks;
 //  5. read-only (sysfs ro=1; for an image file, no write permission bit);
 //  6. cannot be opened exclusively (O_EXCL, read-only open through Env) — block devices only.
 // Mount, swap, holder and read-only facts are re-read at each call, never taken from the
@@ -45,9 +48,22 @@ std::string RefusalReason(Env* env, const DeviceInfo& dev, const SystemState& st
 Status CheckErasable(Env* env, const DeviceInfo& dev);
 
 // CheckErasable, then opens the target for writing with direct I/O and O_EXCL (block
-// devices), then RecheckIdentity on the open file. The caller owns the returned file.
-// Refusals (including EBUSY on open) are kRefused.
+// devices) — an image file through no symlink in any component (OpenOptions::no_symlinks;
+// its path is the canonical one DescribeTarget gave) — then RecheckBeforeWrite on the open
+// file. The caller owns the returned file and writes only through it. Refusals (including
+// EBUSY on open and a path that changed meanwhile) are kRefused.
 Result<std::unique_ptr<BlockFile>> OpenForErase(Env* env, const DeviceInfo& dev);
+
+// The whole gate again, on what `file` is (BlockFile::Stat, the fstat of its descriptor, not
+// the path) with the system state read afresh: for a block device, the disk whose number the
+// descriptor has (mounts, swap, holders, loop devices, the running system, the boot medium,
+// read-only; not the exclusive-open probe, since `file` itself holds the disk with O_EXCL);
+// for an image file, the file with the descriptor's device and inode, which must be the one
+// DescribeTarget described (swap, loop devices, permission bits). Then RecheckIdentity.
+// Called by OpenForErase and by the erase command after confirmation, immediately before the
+// first write. kRefused "<path>: <reason>"; kIoError/kNotFound when the system state cannot
+// be read.
+Status RecheckBeforeWrite(Env* env, const DeviceInfo& dev, BlockFile* file);
 
 // Re-reads the target's identity through the open file just before the first write — size
 // (BLKGETSIZE64 / st_size), device number, serial and WWN (sysfs, else INQUIRY VPD 80h/83h or

@@ -115,6 +115,20 @@ const BlockNode* SystemState::FindByName(std::string_view name) const {
   return nullptr;
 }
 
+const LoopEntry* SystemState::FindLoop(std::string_view name) const {
+  for (const auto& l : loops) {
+    if (l.name == name) return &l;
+  }
+  return nullptr;
+}
+
+std::string LoopEntry::Shown() const {
+  if (!backing_text.empty()) return backing_text;
+  if (!status.file_name.empty()) return status.file_name;
+  return "the file with inode " + std::to_string(status.ino) + " on device " +
+         std::to_string(status.dev_major) + ":" + std::to_string(status.dev_minor);
+}
+
 const BlockNode* SystemState::NodeOfMount(const MountEntry& m) const {
   if (m.major != 0) {
     if (const BlockNode* n = FindByDev(m.major, m.minor)) return n;
@@ -155,6 +169,32 @@ namespace {
 std::vector<std::string> ListOrEmpty(Env* env, const std::string& dir) {
   auto r = env->ListSysDir(dir);
   return r.ok() ? *r : std::vector<std::string>{};
+}
+
+// Every whole disk that is a loop device, with what it is bound to.
+std::vector<LoopEntry> ReadLoops(Env* env, const std::vector<BlockNode>& nodes) {
+  std::vector<LoopEntry> out;
+  for (const auto& n : nodes) {
+    if (n.is_partition) continue;
+    if (n.major != kLoopMajor && !env->SysPathExists("/sys/block/" + n.name + "/loop")) continue;
+    LoopEntry l;
+    l.name = n.name;
+    auto q = env->QueryLoop(n.name);
+    if (q.ok()) {
+      l.status = *q;
+    } else {
+      l.error = q.status().message();
+    }
+    if (!l.error.empty() || l.status.bound) {
+      auto text = env->ReadSysFile("/sys/block/" + n.name + "/loop/backing_file");
+      if (text.ok()) {
+        l.backing_text = *text;
+        while (!l.backing_text.empty() && l.backing_text.back() == '\n') l.backing_text.pop_back();
+      }
+    }
+    out.push_back(std::move(l));
+  }
+  return out;
 }
 
 bool ReadDev(Env* env, const std::string& dir, BlockNode* n) {
@@ -199,6 +239,7 @@ Result<SystemState> ReadSystemState(Env* env) {
       st.nodes.push_back(p);
     }
   }
+  st.loops = ReadLoops(env, st.nodes);
   return st;
 }
 

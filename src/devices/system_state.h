@@ -51,15 +51,34 @@ struct BlockNode {
   std::vector<std::string> slaves;   // names in .../slaves (for dm/md devices)
 };
 
+// A loop device (a whole disk of major 7, or one with a /sys/block/NAME/loop directory) and
+// what it is bound to, identified by the backing file's device and inode (Env::QueryLoop),
+// never by its path.
+struct LoopEntry {
+  std::string name;          // "loop3"
+  std::string backing_text;  // /sys/block/NAME/loop/backing_file, for messages only ("" when
+                             // unbound or unreadable)
+  LoopStatus status;         // valid when error is ""
+  std::string error;         // why it could not be examined ("" when it was)
+
+  // The backing file's path for messages: the sysfs text, else lo_file_name, else dev:ino.
+  std::string Shown() const;
+};
+
+// Loop devices use this block major (Documentation/admin-guide/devices.txt).
+inline constexpr unsigned kLoopMajor = 7;
+
 // The mounts, swaps and block topology at one moment.
 struct SystemState {
   std::vector<MountEntry> mounts;
   std::vector<SwapEntry> swaps;
   std::vector<BlockNode> nodes;
+  std::vector<LoopEntry> loops;  // every loop device in `nodes`, bound or not
   std::string exe_path;  // readlink of /proc/self/exe, " (deleted)" removed; "" if unreadable
 
   const BlockNode* FindByDev(unsigned major, unsigned minor) const;
   const BlockNode* FindByName(std::string_view name) const;
+  const LoopEntry* FindLoop(std::string_view name) const;
   // The node a mount's filesystem lives on: by maj:min, or (for filesystems such as btrfs
   // that report an anonymous 0:N device) by the /dev/NAME source. nullptr when neither.
   const BlockNode* NodeOfMount(const MountEntry& m) const;
@@ -70,7 +89,9 @@ struct SystemState {
   const MountEntry* MountContaining(std::string_view path) const;
 };
 
-// Reads /proc/self/mountinfo, /proc/swaps, /proc/self/exe and walks /sys/block. A missing
+// Reads /proc/self/mountinfo, /proc/swaps, /proc/self/exe, walks /sys/block, and asks every
+// loop device what it is bound to (a loop that cannot be asked gets its LoopEntry::error; the
+// gate refuses while one exists). A missing
 // /proc/swaps (no swap support) reads as no swap; a missing mountinfo or /sys/block is an
 // error (kNotFound/kIoError naming the file), because without it the gate cannot judge.
 Result<SystemState> ReadSystemState(Env* env);

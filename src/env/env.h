@@ -28,11 +28,27 @@ class IoQueue;
 
 // How a target is opened.
 struct OpenOptions {
-  bool write = false;      // O_RDWR instead of O_RDONLY
-  bool direct = true;      // O_DIRECT; silently falls back to buffered I/O where the
-                           // filesystem refuses it (BlockFile::direct() then reports false)
-  bool exclusive = false;  // O_EXCL on a block device: fails with kRefused when another
-                           // holder (a mount, md, dm, another O_EXCL opener) has it
+  bool write = false;        // O_RDWR instead of O_RDONLY
+  bool direct = true;        // O_DIRECT; silently falls back to buffered I/O where the
+                             // filesystem refuses it (BlockFile::direct() then reports false)
+  bool exclusive = false;    // O_EXCL on a block device: fails with kRefused when another
+                             // holder (a mount, md, dm, another O_EXCL opener) has it
+  bool no_symlinks = false;  // follow no symlink in any component of `path` (which must be
+                             // absolute): openat2(2) with RESOLVE_NO_SYMLINKS, or where the
+                             // kernel lacks openat2, O_NOFOLLOW with every parent directory
+                             // lstat'ed before and after the open and compared. A symlink or a
+                             // parent replaced meanwhile is kRefused.
+};
+
+// What Stat() tells about a path.
+struct FileInfo {
+  enum class Type : uint8_t { kRegular, kBlockDevice, kDirectory, kOther };
+  Type type = Type::kOther;
+  uint64_t size = 0;                        // st_size (0 for block devices: use BlockFile::size())
+  unsigned rdev_major = 0, rdev_minor = 0;  // for block devices
+  unsigned dev_major = 0, dev_minor = 0;    // the device holding a regular file
+  uint64_t ino = 0;                         // st_ino (with dev_*, identifies a file)
+  uint32_t mode = 0;
 };
 
 // An open target: a block device or a regular image file. Offsets and lengths given to a
@@ -63,6 +79,15 @@ class BlockFile {
   virtual Status DropCache() = 0;
   // Issues an ioctl on the underlying descriptor. kUnsupported for in-memory devices.
   virtual Status Ioctl(unsigned long request, void* arg) = 0;
+
+  // What was opened, whatever the path names now: fstat(2) of the descriptor (st_rdev of a
+  // block device, st_dev/st_ino of a regular file). The default, for files with no
+  // descriptor of their own, is kUnsupported — the safety gate refuses such a file.
+  virtual Result<FileInfo> Stat();
+  // The capacity now, read again through the descriptor (BLKGETSIZE64 for a block device,
+  // fstat st_size for a file), unlike size(), which is the capacity at open. The default
+  // returns size().
+  virtual Result<uint64_t> CurrentSize() { return size(); }
 
   // A queue for asynchronous I/O with up to `depth` requests in flight (io_uring for POSIX
   // files when the kernel allows it, else a synchronous emulation; always synchronous for
@@ -105,15 +130,19 @@ class IoQueue {
   virtual Status Reap(unsigned min_complete, std::vector<IoCompletion>* out) = 0;
 };
 
-// What Stat() tells about a path.
-struct FileInfo {
-  enum class Type : uint8_t { kRegular, kBlockDevice, kDirectory, kOther };
-  Type type = Type::kOther;
-  uint64_t size = 0;                        // st_size (0 for block devices: use BlockFile::size())
-  unsigned rdev_major = 0, rdev_minor = 0;  // for block devices
-  unsigned dev_major = 0, dev_minor = 0;    // the device holding a regular file
-  uint64_t ino = 0;                         // st_ino (with dev_*, identifies a file)
-  uint32_t mode = 0;
+// What a loop device is bound to, as LOOP_GET_STATUS64 (linux/loop.h, struct loop_info64)
+// reports it: the backing file's st_dev (lo_device), st_ino (lo_inode) and st_rdev
+// (lo_rdevice), which the kernel takes from the open backing file itself, so they identify it
+// even when its path is too long for sysfs or the file has been deleted.
+struct LoopStatus {
+  bool bound = false;                       // false: the ioctl answered ENXIO (no file bound)
+  unsigned dev_major = 0, dev_minor = 0;    // lo_device: the device holding the backing file
+  uint64_t ino = 0;                         // lo_inode
+  bool backing_is_block = false;            // the backing file is a block device (lo_rdevice
+                                            // != 0: loop binds only regular files and block
+                                            // devices, and a regular file has no st_rdev)
+  unsigned rdev_major = 0, rdev_minor = 0;  // lo_rdevice: that block device's number
+  std::string file_name;                    // lo_file_name (at most 63 bytes; for messages)
 };
 
 class Env {
@@ -137,6 +166,14 @@ class Env {
   virtual Result<std::vector<std::string>> ListSysDir(const std::string& path) = 0;
   virtual Result<std::string> ReadSysLink(const std::string& path) = 0;
   virtual bool SysPathExists(const std::string& path) = 0;
+  // What loop device `name` ("loop3", a whole disk in /sys/block) is bound to. PosixEnv opens
+  // /dev/NAME read-only (never O_EXCL), checks that it is the block device /sys/block/NAME/dev
+  // names, and issues LOOP_GET_STATUS64; ENXIO means unbound. Any other failure (no /dev
+  // node, EACCES, a node of another device) is an error naming the loop device: the caller
+  // cannot tell what it writes to. The default, for Envs over captured trees, reads
+  // /sys/block/NAME/loop/backing_file (absent directory: unbound) and stats that path with
+  // StatTarget (a " (deleted)" suffix removed); unreadable or unstattable is an error.
+  virtual Result<LoopStatus> QueryLoop(const std::string& name);
 
   // --- Files kesu writes (certificates, ledger, keys, results) -------------------------------
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
@@ -180,6 +217,7 @@ class EnvWrapper : public Env {
   }
   Result<std::string> ReadSysLink(const std::string& p) override { return target_->ReadSysLink(p); }
   bool SysPathExists(const std::string& p) override { return target_->SysPathExists(p); }
+  Result<LoopStatus> QueryLoop(const std::string& n) override { return target_->QueryLoop(n); }
   Result<std::string> ReadFile(const std::string& p) override { return target_->ReadFile(p); }
   Status WriteFileAtomic(const std::string& p, std::string_view d, uint32_t m) override {
     return target_->WriteFileAtomic(p, d, m);

@@ -45,6 +45,8 @@ class FaultBlockFile final : public BlockFile {
   uint32_t physical_block_size() const override { return base_->physical_block_size(); }
   bool is_block_device() const override { return base_->is_block_device(); }
   bool direct() const override { return base_->direct(); }
+  Result<FileInfo> Stat() override { return base_->Stat(); }
+  Result<uint64_t> CurrentSize() override { return base_->CurrentSize(); }
 
   Status ReadAt(uint64_t offset, std::span<std::byte> buf) override {
     FaultRule r;

@@ -46,6 +46,14 @@ class MemBlockFile final : public BlockFile {
   Status Ioctl(unsigned long, void*) override {
     return Status::Unsupported(path_ + ": ioctl on an in-memory device");
   }
+  Result<FileInfo> Stat() override {
+    std::lock_guard<std::mutex> l(dev_->mu);
+    FileInfo fi;
+    fi.type = dev_->block_device ? FileInfo::Type::kBlockDevice : FileInfo::Type::kRegular;
+    fi.size = dev_->block_device ? 0 : dev_->data.size();
+    fi.mode = dev_->read_only ? 0444 : 0644;
+    return fi;
+  }
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
     return std::unique_ptr<IoQueue>(std::make_unique<SyncQueue>(this, depth));
   }

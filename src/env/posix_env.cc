@@ -3,18 +3,23 @@
 #include <fcntl.h>
 #include <liburing.h>
 #include <linux/fs.h>
+#include <linux/loop.h>
+#include <linux/openat2.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include "env/env.h"
 #include "env/sync_queue.h"
@@ -30,6 +35,38 @@ Result<std::string> Env::CanonicalPath(const std::string& path) {
   return abs.lexically_normal().string();
 }
 
+Result<FileInfo> BlockFile::Stat() {
+  return Status::Unsupported(path() + ": this kind of open file cannot be examined");
+}
+
+Result<LoopStatus> Env::QueryLoop(const std::string& name) {
+  const std::string dir = "/sys/block/" + name + "/loop";
+  LoopStatus ls;
+  if (!SysPathExists(dir)) return ls;
+  auto text = ReadSysFile(dir + "/backing_file");
+  if (!text.ok()) return text.status();
+  std::string path = *text;
+  while (!path.empty() && (path.back() == '\n' || path.back() == ' ')) path.pop_back();
+  const std::string kDeleted = " (deleted)";
+  if (path.size() > kDeleted.size() &&
+      path.compare(path.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0) {
+    path.resize(path.size() - kDeleted.size());
+  }
+  auto fi = StatTarget(path);
+  if (!fi.ok())
+    return Status::IoError("/dev/" + name + ": backing file " + path + ": " +
+                           fi.status().message());
+  ls.bound = true;
+  ls.file_name = path.substr(0, LO_NAME_SIZE - 1);
+  ls.dev_major = fi->dev_major;
+  ls.dev_minor = fi->dev_minor;
+  ls.ino = fi->ino;
+  ls.backing_is_block = fi->type == FileInfo::Type::kBlockDevice;
+  ls.rdev_major = fi->rdev_major;
+  ls.rdev_minor = fi->rdev_minor;
+  return ls;
+}
+
 AlignedBuffer AllocateAligned(size_t len) {
   void* p = nullptr;
   size_t rounded = (len + kIoAlignment - 1) / kIoAlignment * kIoAlignment;
@@ -41,6 +78,65 @@ AlignedBuffer AllocateAligned(size_t len) {
 namespace {
 
 std::string OffsetText(uint64_t offset) { return "at offset " + std::to_string(offset); }
+
+FileInfo InfoOf(const struct stat& st) {
+  FileInfo fi;
+  if (S_ISREG(st.st_mode))
+    fi.type = FileInfo::Type::kRegular;
+  else if (S_ISBLK(st.st_mode))
+    fi.type = FileInfo::Type::kBlockDevice;
+  else if (S_ISDIR(st.st_mode))
+    fi.type = FileInfo::Type::kDirectory;
+  fi.size = static_cast<uint64_t>(st.st_size);
+  fi.rdev_major = major(st.st_rdev);
+  fi.rdev_minor = minor(st.st_rdev);
+  fi.dev_major = major(st.st_dev);
+  fi.dev_minor = minor(st.st_dev);
+  fi.ino = static_cast<uint64_t>(st.st_ino);
+  fi.mode = st.st_mode;
+  return fi;
+}
+
+// (st_dev, st_ino) of every directory above `path` (absolute), from lstat(2), "/" first.
+// False when one is missing or is not a directory (a symlink among them included).
+bool ParentIds(const std::string& path, std::vector<std::pair<dev_t, ino_t>>* out) {
+  out->clear();
+  for (size_t slash = 0; slash != std::string::npos && slash + 1 < path.size();
+       slash = path.find('/', slash + 1)) {
+    std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;
+    out->emplace_back(st.st_dev, st.st_ino);
+  }
+  return true;
+}
+
+// Opens `path` following no symlink in any component: openat2(2) with RESOLVE_NO_SYMLINKS
+// (Linux 5.6; openat2(2) man page), else O_NOFOLLOW with the parent directories compared before and
+// after (a parent that changed meanwhile fails with ELOOP, as a symlink would). Returns the
+// descriptor or -1 with errno set.
+int OpenNoSymlinks(const std::string& path, int flags) {
+  struct open_how how {};
+  how.flags = static_cast<uint64_t>(flags | O_NOFOLLOW);
+  how.resolve = RESOLVE_NO_SYMLINKS;
+  int fd = static_cast<int>(::syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
+  // ENOSYS: a kernel before 5.6; EPERM: a seccomp filter that predates openat2 (a real
+  // permission problem shows again in the open below).
+  if (fd >= 0 || (errno != ENOSYS && errno != EPERM)) return fd;
+  std::vector<std::pair<dev_t, ino_t>> before, after;
+  if (path.empty() || path[0] != '/' || !ParentIds(path, &before)) {
+    errno = ELOOP;
+    return -1;
+  }
+  fd = ::open(path.c_str(), flags | O_NOFOLLOW);
+  if (fd < 0) return fd;
+  if (!ParentIds(path, &after) || after != before) {
+    ::close(fd);
+    errno = ELOOP;
+    return -1;
+  }
+  return fd;
+}
 
 // io_uring queue on one file descriptor. Completions carry the kernel's result; a negative
 // result becomes an IoError naming the path, the operation and the offset.
@@ -216,6 +312,25 @@ class PosixBlockFile final : public BlockFile {
     return Status::Ok();
   }
 
+  Result<FileInfo> Stat() override {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return Status::IoError(path_ + ": fstat", errno);
+    return InfoOf(st);
+  }
+
+  Result<uint64_t> CurrentSize() override {
+    uint64_t size = 0;
+    if (blk_) {
+      if (::ioctl(fd_, BLKGETSIZE64, &size) != 0) {
+        return Status::IoError(path_ + ": BLKGETSIZE64", errno);
+      }
+      return size;
+    }
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) return Status::IoError(path_ + ": fstat", errno);
+    return static_cast<uint64_t>(st.st_size);
+  }
+
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
     if (std::getenv("KESU_NO_URING") == nullptr) {
       auto q = std::make_unique<UringQueue>(path_, fd_, depth);
@@ -239,8 +354,13 @@ class PosixEnv final : public Env {
   Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& path,
                                                const OpenOptions& opts) override {
     struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) {
+    if ((opts.no_symlinks ? ::lstat(path.c_str(), &st) : ::stat(path.c_str(), &st)) != 0) {
       return Status::FromErrno(path + ": cannot open target", errno);
+    }
+    if (S_ISLNK(st.st_mode)) {
+      return Status::Refused(path +
+                             ": is now a symbolic link; check what the path names and "
+                             "try again");
     }
     bool blk = S_ISBLK(st.st_mode);
     if (!blk && !S_ISREG(st.st_mode)) {
@@ -249,10 +369,13 @@ class PosixEnv final : public Env {
     int flags = (opts.write ? O_RDWR : O_RDONLY) | O_CLOEXEC;
     if (opts.exclusive && blk) flags |= O_EXCL;
     bool direct = opts.direct;
-    int fd = ::open(path.c_str(), flags | (direct ? O_DIRECT : 0));
+    auto open_with = [&](int f) {
+      return opts.no_symlinks ? OpenNoSymlinks(path, f) : ::open(path.c_str(), f);
+    };
+    int fd = open_with(flags | (direct ? O_DIRECT : 0));
     if (fd < 0 && direct && errno == EINVAL) {  // filesystem without O_DIRECT (tmpfs files)
       direct = false;
-      fd = ::open(path.c_str(), flags);
+      fd = open_with(flags);
     }
     if (fd < 0) {
       int err = errno;
@@ -264,6 +387,11 @@ class PosixEnv final : public Env {
       if (err == EROFS || err == EACCES) {
         return Status::Refused(path + ": cannot be opened for writing (" + strerror(err) + ")");
       }
+      if (err == ELOOP && opts.no_symlinks) {
+        return Status::Refused(path +
+                               ": a symbolic link or a replaced directory is now on the "
+                               "path; check what the path names and try again");
+      }
       return Status::FromErrno(path + ": cannot open target", err);
     }
     // What was opened decides, not what was stat'ed a moment before: a path swapped for a
@@ -273,8 +401,9 @@ class PosixEnv final : public Env {
         (blk ? opened.st_rdev != st.st_rdev
              : (opened.st_dev != st.st_dev || opened.st_ino != st.st_ino))) {
       ::close(fd);
-      return Status::Refused(path + ": changed while it was being opened; check what the path "
-                                    "names and try again");
+      return Status::Refused(path +
+                             ": changed while it was being opened; check what the path "
+                             "names and try again");
     }
     uint64_t size = static_cast<uint64_t>(opened.st_size);
     uint32_t lbs = 512, pbs = 4096;
@@ -329,6 +458,11 @@ class PosixEnv final : public Env {
   }
   bool SysPathExists(const std::string& path) override {
     return ::access((root_ + path).c_str(), F_OK) == 0;
+  }
+
+  Result<LoopStatus> QueryLoop(const std::string& name) override {
+    if (!root_.empty()) return Env::QueryLoop(name);  // a captured tree: no devices to ask
+    return QueryLoopDevice(name);
   }
 
   Result<std::string> ReadFile(const std::string& path) override { return ReadWhole(path); }
@@ -394,21 +528,7 @@ class PosixEnv final : public Env {
   static Result<FileInfo> StatPath(const std::string& path) {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(path, errno);
-    FileInfo fi;
-    if (S_ISREG(st.st_mode))
-      fi.type = FileInfo::Type::kRegular;
-    else if (S_ISBLK(st.st_mode))
-      fi.type = FileInfo::Type::kBlockDevice;
-    else if (S_ISDIR(st.st_mode))
-      fi.type = FileInfo::Type::kDirectory;
-    fi.size = static_cast<uint64_t>(st.st_size);
-    fi.rdev_major = major(st.st_rdev);
-    fi.rdev_minor = minor(st.st_rdev);
-    fi.dev_major = major(st.st_dev);
-    fi.dev_minor = minor(st.st_dev);
-    fi.ino = static_cast<uint64_t>(st.st_ino);
-    fi.mode = st.st_mode;
-    return fi;
+    return InfoOf(st);
   }
   static Result<std::string> ReadWhole(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -449,6 +569,49 @@ class PosixEnv final : public Env {
     ::close(fd);
     if (rc != 0) return Status::IoError(dir + ": fsync", err);
     return Status::Ok();
+  }
+
+  // LOOP_GET_STATUS64 on /dev/NAME, opened read-only without O_EXCL (so it never disturbs a
+  // holder), after checking that the node is the block device /sys/block/NAME/dev names.
+  Result<LoopStatus> QueryLoopDevice(const std::string& name) {
+    const std::string node = "/dev/" + name;
+    auto fail = [&](const std::string& what, int err) {
+      return Status::IoError(node + ": " + what, err);
+    };
+    auto dev = ReadWhole("/sys/block/" + name + "/dev");
+    unsigned maj = 0, min = 0;
+    if (!dev.ok() || std::sscanf(dev->c_str(), "%u:%u", &maj, &min) != 2) {
+      return fail("cannot read /sys/block/" + name + "/dev", dev.ok() ? EINVAL : 0);
+    }
+    int fd = ::open(node.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) return fail("cannot open to ask what it is bound to", errno);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode) || major(st.st_rdev) != maj ||
+        minor(st.st_rdev) != min) {
+      ::close(fd);
+      return fail("is not the block device " + std::to_string(maj) + ":" + std::to_string(min) +
+                      " that /sys/block/" + name + "/dev names",
+                  0);
+    }
+    struct loop_info64 info {};
+    int rc = ::ioctl(fd, LOOP_GET_STATUS64, &info);
+    int err = errno;
+    ::close(fd);
+    LoopStatus ls;
+    if (rc != 0 && err == ENXIO) return ls;  // no file bound
+    if (rc != 0) return fail("LOOP_GET_STATUS64", err);
+    // The kernel fills lo_device and lo_rdevice with huge_encode_dev(), the same split of
+    // major and minor bits as glibc's makedev(), so major()/minor() decode them.
+    ls.bound = true;
+    ls.dev_major = major(static_cast<dev_t>(info.lo_device));
+    ls.dev_minor = minor(static_cast<dev_t>(info.lo_device));
+    ls.ino = info.lo_inode;
+    ls.backing_is_block = info.lo_rdevice != 0;
+    ls.rdev_major = major(static_cast<dev_t>(info.lo_rdevice));
+    ls.rdev_minor = minor(static_cast<dev_t>(info.lo_rdevice));
+    const char* fname = reinterpret_cast<const char*>(info.lo_file_name);
+    ls.file_name.assign(fname, strnlen(fname, sizeof info.lo_file_name));
+    return ls;
   }
 
   std::string root_;

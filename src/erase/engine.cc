@@ -687,6 +687,42 @@ std::pair<NistCategory, std::string> NistFor(const Method& method, MediaType med
   return {c, reason};
 }
 
+namespace {
+
+// OK when `a` and `b` are open on the same file (fstat: the same st_rdev for block devices,
+// the same st_dev and st_ino for regular files); an error naming the path otherwise, or when
+// either cannot be examined.
+Status SameOpenFile(BlockFile* a, BlockFile* b) {
+  auto x = a->Stat();
+  auto y = b->Stat();
+  if (!x.ok()) return x.status();
+  if (!y.ok()) return y.status();
+  const bool same =
+      x->type == y->type &&
+      (x->type == FileInfo::Type::kBlockDevice
+           ? x->rdev_major == y->rdev_major && x->rdev_minor == y->rdev_minor
+           : x->dev_major == y->dev_major && x->dev_minor == y->dev_minor && x->ino == y->ino);
+  if (same) return Status::Ok();
+  return Status::IoError(a->path() +
+                         ": the path now names another file than the one being "
+                         "erased; stopped");
+}
+
+// OK when `file`'s capacity, read again now (BlockFile::CurrentSize), is still `size`.
+Status CheckSizeUnchanged(BlockFile* file, uint64_t size) {
+  auto now = file->CurrentSize();
+  if (!now.ok()) {
+    return Status::IoError(file->path() + ": cannot read the size again at the end (" +
+                           now.status().message() + "); the erasure cannot be confirmed");
+  }
+  if (*now == size) return Status::Ok();
+  return Status::IoError(
+      file->path() + ": the target's size changed during the erasure: " + std::to_string(size) +
+      " bytes at the start, " + std::to_string(*now) + " bytes at the end; erase it again");
+}
+
+}  // namespace
+
 int ExitCodeFor(const std::vector<ErasureResult>& results) {
   for (const auto& r : results) {
     if (r.outcome != Outcome::kSuccess) return kExitFailed;
@@ -754,9 +790,17 @@ ErasureResult RunErasure(Env* env, BlockFile* file, const DeviceInfo& dev, const
   std::unique_ptr<BlockFile> tail_holder;
   BlockFile* tail_file = file;
   if (file->direct() && size % file->logical_block_size() != 0) {
-    auto t = env->OpenBlock(file->path(), {.write = true, .direct = false, .exclusive = false});
+    auto t = env->OpenBlock(file->path(), {.write = true,
+                                           .direct = false,
+                                           .exclusive = false,
+                                           .no_symlinks = !file->is_block_device()});
     if (!t.ok()) {
       r.errors.push_back(t.status().message());
+      return finish(Outcome::kFailed);
+    }
+    // The second handle must be the file the gate judged, not whatever the path names now.
+    if (Status same = SameOpenFile(file, t->get()); !same.ok()) {
+      r.errors.push_back(same.message());
       return finish(Outcome::kFailed);
     }
     tail_holder = std::move(*t);
@@ -829,6 +873,13 @@ ErasureResult RunErasure(Env* env, BlockFile* file, const DeviceInfo& dev, const
     }
   }
 
+  // The size at the end, read again through the open file: a target that grew or shrank
+  // while it was written (a loop device resized with LOOP_SET_CAPACITY, an image file
+  // extended) was not erased as described, so it cannot be certified.
+  if (Status sz = CheckSizeUnchanged(file, size); !sz.ok()) {
+    failed = true;
+    r.errors.push_back(sz.message());
+  }
   const bool all_passes = r.passes.size() == passes.size();
   if (failed) return finish(Outcome::kFailed);
   if (interrupted) return finish(Outcome::kInterrupted);

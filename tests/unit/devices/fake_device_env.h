@@ -26,8 +26,9 @@ using IoctlHandler = std::function<Status(const std::string& path, unsigned long
 // A BlockFile that forwards I/O to an in-memory file and ioctls to a handler.
 class ScriptedFile final : public BlockFile {
  public:
-  ScriptedFile(std::unique_ptr<BlockFile> inner, IoctlHandler* handler)
-      : inner_(std::move(inner)), handler_(handler) {}
+  ScriptedFile(std::unique_ptr<BlockFile> inner, IoctlHandler* handler,
+               std::function<Result<FileInfo>()> stat)
+      : inner_(std::move(inner)), handler_(handler), stat_(std::move(stat)) {}
   const std::string& path() const override { return inner_->path(); }
   uint64_t size() const override { return inner_->size(); }
   uint32_t logical_block_size() const override { return inner_->logical_block_size(); }
@@ -47,10 +48,14 @@ class ScriptedFile final : public BlockFile {
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
     return inner_->NewQueue(depth);
   }
+  // What was opened: the TreeEnv's StatTarget of the path as resolved at open time.
+  Result<FileInfo> Stat() override { return stat_(); }
+  Result<uint64_t> CurrentSize() override { return inner_->CurrentSize(); }
 
  private:
   std::unique_ptr<BlockFile> inner_;
   IoctlHandler* handler_;
+  std::function<Result<FileInfo>()> stat_;
 };
 
 // Env over a captured tree: sysfs/proc from the tree, targets from MemEnv. Targets may be
@@ -75,8 +80,16 @@ class TreeEnv final : public Env {
   }
 
   MemEnv& mem() { return mem_; }
+  // Gives `path` a new inode number, as if another file had been put in its place.
+  void Renumber(const std::string& path) { inodes_[path] = 100000 + ++renumbered_; }
   IoctlHandler ioctl_handler;
   std::vector<std::string> opened;  // every path OpenBlock was asked for
+  // Called with the path at the start of every OpenBlock (to change the world in between).
+  std::function<void(const std::string&)> open_hook;
+  // Loop devices whose query answers this instead of the tree's backing_file: a status, or
+  // an error (kIoError with this message; takes precedence).
+  std::map<std::string, LoopStatus> loop_status;
+  std::map<std::string, std::string> loop_error;
 
   // Adds an in-memory target for /dev/NAME so the gate's exclusive open succeeds.
   std::shared_ptr<MemDevice> AddDisk(const std::string& name, uint64_t size = 4096) {
@@ -86,8 +99,16 @@ class TreeEnv final : public Env {
   Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& path,
                                                const OpenOptions& opts) override {
     opened.push_back(path);
-    KESU_ASSIGN_OR_RETURN(auto f, mem_.OpenBlock(Resolve(path), opts));
-    return std::unique_ptr<BlockFile>(std::make_unique<ScriptedFile>(std::move(f), &ioctl_handler));
+    if (open_hook) open_hook(path);
+    if (opts.no_symlinks && Resolve(path) != path) {
+      return Status::Refused(path +
+                             ": a symbolic link or a replaced directory is now on the "
+                             "path; check what the path names and try again");
+    }
+    std::string real = Resolve(path);
+    KESU_ASSIGN_OR_RETURN(auto f, mem_.OpenBlock(real, opts));
+    return std::unique_ptr<BlockFile>(std::make_unique<ScriptedFile>(
+        std::move(f), &ioctl_handler, [this, real] { return StatTarget(real); }));
   }
   Result<FileInfo> StatTarget(const std::string& p) override {
     std::string real = Resolve(p);
@@ -124,6 +145,11 @@ class TreeEnv final : public Env {
   }
   Result<std::string> ReadSysLink(const std::string& p) override { return sys_->ReadSysLink(p); }
   bool SysPathExists(const std::string& p) override { return sys_->SysPathExists(p); }
+  Result<LoopStatus> QueryLoop(const std::string& name) override {
+    if (auto it = loop_error.find(name); it != loop_error.end()) return Status::IoError(it->second);
+    if (auto it = loop_status.find(name); it != loop_status.end()) return it->second;
+    return Env::QueryLoop(name);  // from the tree, through this Env's StatTarget
+  }
   Result<std::string> ReadFile(const std::string& p) override { return mem_.ReadFile(p); }
   Result<std::vector<std::string>> ListDir(const std::string& p) override {
     return mem_.ListDir(p);
@@ -164,6 +190,7 @@ class TreeEnv final : public Env {
   std::unique_ptr<Env> sys_;
   MemEnv mem_;
   std::map<std::string, uint64_t> inodes_;
+  uint64_t renumbered_ = 0;
 };
 
 // Contents keyed by path; paths not in the map have no contents.

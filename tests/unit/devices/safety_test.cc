@@ -6,8 +6,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <span>
+#include <utility>
 
 #include "devices/discovery.h"
 #include "unit/devices/fake_device_env.h"
@@ -119,7 +123,8 @@ class ImageFileTest : public ::testing::Test {
     char tmpl[] = "/tmp/kesu-safety-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    env_ = NewPosixEnv(testing::TreeRoot("loop"));
+    // A tree without loop devices: real files in a temporary directory are the targets.
+    env_ = NewPosixEnv(testing::TreeRoot("nvme"));
     opts_.prober = &prober_;
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -376,6 +381,279 @@ TEST_F(LoopStackTest, RecheckIdentityRefusesAFileThatNowOpensAsABlockDevice) {
   EXPECT_NE(s.message().find("it was an image file, now it opens as a block device"),
             std::string::npos)
       << s.message();
+}
+
+// A loop device reports its backing file by device and inode (LOOP_GET_STATUS64); the gate
+// uses those, not the sysfs text, which the kernel cannot give for a path longer than a page.
+LoopStatus BoundTo(const FileInfo& fi) {
+  LoopStatus ls;
+  ls.bound = true;
+  ls.dev_major = fi.dev_major;
+  ls.dev_minor = fi.dev_minor;
+  ls.ino = fi.ino;
+  return ls;
+}
+
+DeviceInfo DescribeImage(TreeEnv& env, const std::string& path) {
+  FakeProber prober;
+  DiscoveryOptions opts;
+  opts.prober = &prober;
+  auto d = DescribeTarget(&env, path, opts);
+  EXPECT_TRUE(d.ok()) << d.status().message();
+  return d.ok() ? *d : DeviceInfo{};
+}
+
+TEST_F(LoopStackTest, EveryLoopDeviceIsAskedAndNothingElse) {
+  // loop1 (major 7) has no loop/ directory: it is still asked, and answers unbound. vdb is
+  // no loop device.
+  Disk("loop1", "7:1", "");
+  Disk("vdb", "254:16", "");
+  auto env = MakeEnv();
+  auto st = ReadSystemState(env.get());
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  std::vector<std::string> names;
+  for (const auto& l : st->loops) names.push_back(l.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"loop0", "loop1"}));
+  const LoopEntry* l0 = st->FindLoop("loop0");
+  ASSERT_NE(l0, nullptr);
+  EXPECT_TRUE(l0->error.empty()) << l0->error;
+  EXPECT_TRUE(l0->status.bound);
+  auto m = env->StatTarget("/img/m.img");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(l0->status.ino, m->ino);
+  EXPECT_EQ(l0->Shown(), "/img/m.img");
+  EXPECT_FALSE(st->FindLoop("loop1")->status.bound);
+}
+
+TEST_F(LoopStackTest, LoopBoundToAFileWithoutBackingTextIsFoundByDeviceAndInode) {
+  // loop1 has no readable backing_file (as for a path over 4 KiB): its status names c.img.
+  Disk("loop1", "7:1", "");
+  auto env = MakeEnv();
+  auto fi = env->StatTarget("/img/c.img");
+  ASSERT_TRUE(fi.ok());
+  env->loop_status["loop1"] = BoundTo(*fi);
+  DeviceInfo d = DescribeImage(*env, "/img/c.img");
+  EXPECT_FALSE(d.erasable);
+  EXPECT_EQ(d.refusal, "backs loop device /dev/loop1; detach it first (losetup -d /dev/loop1)");
+  Status s = CheckErasable(env.get(), d);
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.ExitCode(), 3);
+}
+
+TEST_F(LoopStackTest, LoopWhoseBackingTextIsStaleIsJudgedByItsStatus) {
+  // The sysfs text says c.img, the kernel's status says m.img: the status decides.
+  Disk("loop1", "7:1", "/img/c.img");
+  auto env = MakeEnv();
+  auto m = env->StatTarget("/img/m.img");
+  ASSERT_TRUE(m.ok());
+  env->loop_status["loop1"] = BoundTo(*m);
+  EXPECT_TRUE(CheckErasable(env.get(), DescribeImage(*env, "/img/c.img")).ok());
+  // An unbound loop (ENXIO) uses nothing, whatever text is left behind.
+  env->loop_status["loop1"] = LoopStatus{};
+  EXPECT_TRUE(CheckErasable(env.get(), DescribeImage(*env, "/img/c.img")).ok());
+}
+
+TEST_F(LoopStackTest, LoopThatCannotBeExaminedRefusesEveryTarget) {
+  Disk("loop1", "7:1", "");
+  auto env = MakeEnv();
+  env->loop_error["loop1"] =
+      "/dev/loop1: cannot open to ask what it is bound to: Permission denied";
+  const std::string want =
+      "loop device /dev/loop1 cannot be examined (/dev/loop1: cannot open to ask what it is "
+      "bound to: Permission denied), so kesu cannot tell whether it writes here; detach it "
+      "(losetup -d /dev/loop1) or run kesu as root";
+  Status s = CheckErasable(env.get(), DescribeImage(*env, "/img/c.img"));
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.message(), "/img/c.img: " + want);
+  // A disk too: whether loop1 writes to it cannot be told either.
+  Disk("vdb", "254:16", "");
+  env = MakeEnv();
+  env->AddDisk("vdb");
+  env->loop_error["loop1"] = "/dev/loop1: LOOP_GET_STATUS64: Input/output error";
+  s = Check(*env, "vdb");
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_NE(s.message().find("loop device /dev/loop1 cannot be examined"), std::string::npos)
+      << s.message();
+}
+
+TEST_F(LoopStackTest, LoopBoundToADiskByNumberRefusesThatDisk) {
+  // loop1 is bound to block device 7:0 (loop0's number); no backing text at all.
+  Disk("loop1", "7:1", "");
+  Disk("vdb", "254:16", "");
+  auto env = MakeEnv();
+  env->AddDisk("vdb");
+  LoopStatus ls;
+  ls.bound = true;
+  ls.backing_is_block = true;
+  ls.rdev_major = 254;
+  ls.rdev_minor = 16;
+  env->loop_status["loop1"] = ls;
+  Status s = Check(*env, "vdb");
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.message(),
+            "/dev/vdb: backs loop device /dev/loop1; detach it first (losetup -d /dev/loop1)");
+}
+
+TEST_F(LoopStackTest, LoopOverADeletedFileSharedWithAnotherLoopIsRefused) {
+  // Both loops are bound to a file that no longer has a name: dev+ino still match.
+  Disk("loop1", "7:1", "");
+  Disk("loop2", "7:2", "");
+  auto env = MakeEnv();
+  LoopStatus gone;
+  gone.bound = true;
+  gone.dev_major = 0;
+  gone.dev_minor = 42;
+  gone.ino = 999;
+  gone.file_name = "/img/gone.img";
+  env->loop_status["loop1"] = gone;
+  env->loop_status["loop2"] = gone;
+  Status s = Check(*env, "loop1");
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.message(),
+            "/dev/loop1: backed by /img/gone.img, which backs loop device /dev/loop2; detach it "
+            "first (losetup -d /dev/loop2)");
+}
+
+// The re-gate after confirmation runs the whole gate on what the open descriptor is.
+TEST_F(LoopStackTest, RecheckBeforeWriteSeesALoopAttachedAfterOpening) {
+  Disk("loop1", "7:1", "");
+  auto env = MakeEnv();
+  DeviceInfo d = DescribeImage(*env, "/img/c.img");
+  auto f = OpenForErase(env.get(), d);
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  EXPECT_TRUE(RecheckBeforeWrite(env.get(), d, f->get()).ok());
+  auto fi = env->StatTarget("/img/c.img");
+  ASSERT_TRUE(fi.ok());
+  env->loop_status["loop1"] = BoundTo(*fi);  // `losetup` (or `mount -o loop`) at the prompt
+  Status s = RecheckBeforeWrite(env.get(), d, f->get());
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.message(),
+            "/img/c.img: backs loop device /dev/loop1; detach it first (losetup -d /dev/loop1)");
+}
+
+TEST_F(LoopStackTest, RecheckBeforeWriteSeesAMountMadeAfterOpening) {
+  Disk("vdb", "254:16", "");
+  auto env = MakeEnv();
+  env->AddDisk("vdb", 2048 * 512);
+  FakeProber prober;
+  DiscoveryOptions opts;
+  opts.prober = &prober;
+  auto d = DescribeDisk(env.get(), "vdb", opts);
+  ASSERT_TRUE(d.ok());
+  auto f = OpenForErase(env.get(), *d);
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  EXPECT_TRUE(RecheckBeforeWrite(env.get(), *d, f->get()).ok())
+      << "the descriptor's own O_EXCL is not another holder";
+  Write("proc/self/mountinfo",
+        "28 1 254:1 / / rw - ext4 /dev/vda1 rw\n"
+        "41 28 254:16 / /mnt/late rw - ext4 /dev/vdb rw\n");
+  Status s = RecheckBeforeWrite(env.get(), *d, f->get());
+  EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(s.message(), "/dev/vdb: mounted at /mnt/late; unmount it first");
+}
+
+TEST_F(LoopStackTest, ImagePathSwappedBeforeOpeningIsNotWritten) {
+  auto env = MakeEnv();
+  DeviceInfo d = DescribeImage(*env, "/img/c.img");
+  ASSERT_TRUE(d.erasable) << d.refusal;
+  // Between description and open, /img becomes a symlink to a directory holding another
+  // c.img: the open follows no symlink, so nothing is opened.
+  env->AddFile("/other/c.img");
+  env->open_hook = [&](const std::string&) { env->links["/img"] = "/other"; };
+  auto f = OpenForErase(env.get(), d);
+  EXPECT_EQ(f.status().code(), Code::kRefused);
+  EXPECT_NE(f.status().message().find("symbolic link"), std::string::npos) << f.status().message();
+  EXPECT_EQ(f.status().message().find('\n'), std::string::npos);
+}
+
+TEST_F(LoopStackTest, OpenedFileThatIsNotTheDescribedOneIsRefused) {
+  auto env = MakeEnv();
+  DeviceInfo d = DescribeImage(*env, "/img/c.img");
+  // The path now names another file (a directory renamed over /img, no symlink involved).
+  env->open_hook = [&](const std::string&) { env->Renumber("/img/c.img"); };
+  auto f = OpenForErase(env.get(), d);
+  EXPECT_EQ(f.status().code(), Code::kRefused);
+}
+
+// An Env over the real filesystem that runs `hook` at the start of every OpenBlock: the
+// world changes between the gate's description of a target and its open.
+class HookedEnv final : public EnvWrapper {
+ public:
+  explicit HookedEnv(Env* target) : EnvWrapper(target) {}
+  std::function<void()> hook;
+  Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& p,
+                                               const OpenOptions& o) override {
+    if (hook) std::exchange(hook, nullptr)();
+    return target()->OpenBlock(p, o);
+  }
+};
+
+std::string Contents(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class ImagePathRaceTest : public ImageFileTest {
+ protected:
+  void SetUp() override {
+    ImageFileTest::SetUp();
+    std::filesystem::create_directories(dir_ + "/a");
+    std::filesystem::create_directories(dir_ + "/c");
+    std::ofstream(dir_ + "/a/disk.img") << std::string(65536, 'A');
+    std::ofstream(dir_ + "/c/disk.img") << std::string(65536, 'C');
+  }
+  // Describes a/disk.img, runs `hook` just before the open, and returns what OpenForErase
+  // said; c/disk.img must be untouched whatever happened.
+  Status DescribeSwapOpen(std::function<void()> hook) {
+    HookedEnv env(env_.get());
+    auto d = DescribeTarget(&env, dir_ + "/a/disk.img", opts_);
+    EXPECT_TRUE(d.ok() && d->erasable) << (d.ok() ? d->refusal : d.status().message());
+    if (!d.ok()) return d.status();
+    env.hook = std::move(hook);
+    auto f = OpenForErase(&env, *d);
+    if (f.ok()) {
+      // What a successful open would be written with: must be the described file.
+      AlignedBuffer zeros = AllocateAligned(4096);
+      std::memset(zeros.get(), 0, 4096);
+      EXPECT_TRUE((*f)->WriteAt(0, {zeros.get(), 4096}).ok());
+    }
+    EXPECT_EQ(Contents(dir_ + "/c/disk.img"), std::string(65536, 'C'))
+        << "the write went to another file than the one described";
+    return f.status();
+  }
+};
+
+TEST_F(ImagePathRaceTest, DirectorySwappedForASymlinkIsNotFollowed) {
+  Status s = DescribeSwapOpen([&] {
+    std::filesystem::rename(dir_ + "/a", dir_ + "/b");
+    std::filesystem::create_directory_symlink(dir_ + "/c", dir_ + "/a");
+  });
+  EXPECT_EQ(s.code(), Code::kRefused) << s.message();
+  EXPECT_EQ(s.ExitCode(), 3);
+}
+
+TEST_F(ImagePathRaceTest, DirectoryRenamedOverTheOneDescribedIsNotWritten) {
+  Status s = DescribeSwapOpen([&] {
+    std::filesystem::rename(dir_ + "/a", dir_ + "/b");
+    std::filesystem::rename(dir_ + "/c", dir_ + "/a");
+    std::filesystem::create_directory_symlink(dir_ + "/a", dir_ + "/c");  // for the check
+  });
+  EXPECT_EQ(s.code(), Code::kRefused) << s.message();
+  EXPECT_NE(s.message().find("the path now names another file"), std::string::npos) << s.message();
+}
+
+TEST_F(ImagePathRaceTest, LastComponentSwappedForASymlinkIsNotFollowed) {
+  Status s = DescribeSwapOpen([&] {
+    std::filesystem::rename(dir_ + "/a/disk.img", dir_ + "/a/old.img");
+    std::filesystem::create_symlink(dir_ + "/c/disk.img", dir_ + "/a/disk.img");
+  });
+  EXPECT_EQ(s.code(), Code::kRefused) << s.message();
+  EXPECT_NE(s.message().find("symbolic link"), std::string::npos) << s.message();
+}
+
+TEST_F(ImagePathRaceTest, UnchangedPathOpensTheDescribedFile) {
+  EXPECT_TRUE(DescribeSwapOpen(nullptr).ok());
+  EXPECT_EQ(Contents(dir_ + "/a/disk.img").substr(0, 4), std::string(4, '\0'));
 }
 
 }  // namespace

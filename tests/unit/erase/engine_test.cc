@@ -542,6 +542,8 @@ class WrapFile final : public BlockFile {
     return base_->DropCache();
   }
   Status Ioctl(unsigned long r, void* a) override { return base_->Ioctl(r, a); }
+  Result<FileInfo> Stat() override { return base_->Stat(); }
+  Result<uint64_t> CurrentSize() override { return base_->CurrentSize(); }
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override;
 
  private:
@@ -727,6 +729,79 @@ TEST(EngineTest, WriteRetriedIsANoteNotAnError) {
   EXPECT_EQ(r.passes[0].notes[0].sys_errno, EIO);
   EXPECT_TRUE(r.errors.empty());
   ExpectFilled(*dev, {0x00});
+}
+
+// Grows its in-memory device by `grow` bytes (or shrinks it, negative) at its first write: a
+// loop device resized (LOOP_SET_CAPACITY) or an image file extended while it is erased.
+class ResizingFile final : public BlockFile {
+ public:
+  ResizingFile(std::unique_ptr<BlockFile> base, std::shared_ptr<MemDevice> dev, int64_t grow)
+      : base_(std::move(base)), dev_(std::move(dev)), grow_(grow) {}
+  const std::string& path() const override { return base_->path(); }
+  uint64_t size() const override { return base_->size(); }
+  uint32_t logical_block_size() const override { return base_->logical_block_size(); }
+  uint32_t physical_block_size() const override { return base_->physical_block_size(); }
+  bool is_block_device() const override { return base_->is_block_device(); }
+  bool direct() const override { return base_->direct(); }
+  Status ReadAt(uint64_t o, std::span<std::byte> b) override { return base_->ReadAt(o, b); }
+  Status WriteAt(uint64_t o, std::span<const std::byte> b) override {
+    if (!resized_.exchange(true)) {
+      std::lock_guard<std::mutex> l(dev_->mu);
+      dev_->data.resize(static_cast<size_t>(static_cast<int64_t>(dev_->data.size()) + grow_));
+    }
+    return base_->WriteAt(o, b);
+  }
+  Status Sync() override { return base_->Sync(); }
+  Status DropCache() override { return base_->DropCache(); }
+  Status Ioctl(unsigned long r, void* a) override { return base_->Ioctl(r, a); }
+  Result<uint64_t> CurrentSize() override { return base_->CurrentSize(); }
+  Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
+    return std::unique_ptr<IoQueue>(std::make_unique<WrapQueue>(this, depth, false));
+  }
+
+ private:
+  std::unique_ptr<BlockFile> base_;
+  std::shared_ptr<MemDevice> dev_;
+  int64_t grow_;
+  std::atomic<bool> resized_{false};
+};
+
+class ResizingEnv final : public EnvWrapper {
+ public:
+  ResizingEnv(MemEnv* mem, int64_t grow) : EnvWrapper(mem), mem_(mem), grow_(grow) {}
+  Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& p,
+                                               const OpenOptions& opts) override {
+    KESU_ASSIGN_OR_RETURN(auto f, target()->OpenBlock(p, opts));
+    return std::unique_ptr<BlockFile>(
+        std::make_unique<ResizingFile>(std::move(f), mem_->GetDevice(p), grow_));
+  }
+
+ private:
+  MemEnv* mem_;
+  int64_t grow_;
+};
+
+TEST(EngineTest, TargetThatGrowsDuringTheErasureFails) {
+  MemEnv mem;
+  mem.AddDevice(kDev, 4 * kMiB, std::byte{0x5A});
+  ResizingEnv env(&mem, static_cast<int64_t>(kMiB));
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  ASSERT_FALSE(r.errors.empty());
+  EXPECT_NE(r.errors.back().find("size changed during the erasure: 4194304 bytes at the start, "
+                                 "5242880 bytes at the end"),
+            std::string::npos)
+      << r.errors.back();
+  EXPECT_EQ(r.nist_category, NistCategoryName(NistCategory::kNone));
+}
+
+TEST(EngineTest, TargetThatShrinksDuringTheErasureFails) {
+  MemEnv mem;
+  mem.AddDevice(kDev, 4 * kMiB, std::byte{0x5A});
+  ResizingEnv env(&mem, -static_cast<int64_t>(kMiB));
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), SmallOptions());
+  EXPECT_NE(r.outcome, Outcome::kSuccess);
+  EXPECT_NE(r.outcome, Outcome::kPartial);
 }
 
 }  // namespace

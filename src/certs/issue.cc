@@ -69,15 +69,16 @@ Result<certs::Signer> LoadStationSigner(Env* env, const CertificateContext& base
   KESU_RETURN_IF_ERROR(CheckCertDir(env, opts.cert_dir));
   // The anchor is read first: a bad anchor path must not leave a first-use key behind.
   KESU_ASSIGN_OR_RETURN(std::vector<certs::X509Ptr> anchors, LoadAnchors(env, opts.trust_anchor));
+  if (opts.key_path.empty() && !anchors.empty()) {
+    // The first-use key is self-signed: it can never chain to a configured anchor.
+    return Status::InvalidArgument(
+        "no station key is configured, but [station] trust_anchor is: a first-use self-signed "
+        "key would not chain to it; set [station] key or pass --key KEY");
+  }
   KESU_RETURN_IF_ERROR(env->CreateDir(opts.cert_dir, 0700));
   KESU_ASSIGN_OR_RETURN(certs::Signer signer, LoadOrMakeSigner(env, base, opts));
-  std::string what = signer.key_path;
-  if (signer.first_use && !anchors.empty()) {
-    what +=
-        " (the first-use self-signed key: no station key is configured; set [station] key "
-        "or pass --key)";
-  }
-  KESU_RETURN_IF_ERROR(certs::CheckSigner(signer, env->NowUnixMillis() / 1000, anchors, what));
+  KESU_RETURN_IF_ERROR(
+      certs::CheckSigner(signer, env->NowUnixMillis() / 1000, anchors, signer.key_path));
   KESU_RETURN_IF_ERROR(certs::LedgerCheckAppendable(env, opts.cert_dir));
   return signer;
 }

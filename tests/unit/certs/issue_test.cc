@@ -224,7 +224,9 @@ TEST_F(IssueTest, StationSignerIsRefusedWhenExpiredNotYetValidOrUntrusted) {
   o.key_path.clear();
   s = LoadStationSigner(env_.get(), ctx_, o);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("first-use"), std::string::npos) << s.status().message();
+  EXPECT_NE(s.status().message().find("no station key is configured"), std::string::npos)
+      << s.status().message();
+  EXPECT_FALSE(fs::exists(o.cert_dir + "/keys")) << "no first-use key is made";
 }
 
 TEST_F(IssueTest, KeyInstallRejectsExpiredMismatchedAndUnchainedCertificates) {

@@ -18,10 +18,6 @@ std::optional<std::string> Opt(const std::string& s) {
   return s;
 }
 
-}  // namespace
-
-namespace {
-
 // The configured trust anchor's certificates; none when no anchor is configured.
 Result<std::vector<certs::X509Ptr>> LoadAnchors(Env* env, const std::string& path) {
   if (path.empty()) return std::vector<certs::X509Ptr>();

@@ -139,7 +139,10 @@ bool Unbase64(const std::string& text, std::string* out) {
                           reinterpret_cast<const unsigned char*>(text.data()),
                           static_cast<int>(text.size()));
   if (n < 0) return false;
-  size_t pad = text.size() - text.find_last_not_of('=') - 1;  // EVP_DecodeBlock keeps padding
+  const size_t last = text.find_last_not_of('=');
+  if (last == std::string::npos) return false;
+  const size_t pad = text.size() - last - 1;  // EVP_DecodeBlock counts the padding as bytes
+  if (pad > 2 || static_cast<size_t>(n) < pad) return false;
   out->resize(static_cast<size_t>(n) - pad);
   return true;
 }

@@ -363,7 +363,9 @@ void RegisterEraseCommand(CLI::App& app, Cli& cli) {
   cmd->footer(
       "Exit codes: 0 every target erased and verified; 1 any target failed, was interrupted\n"
       "or only partially erased; 2 bad usage; 3 refused for safety (nothing is written to\n"
-      "any target if one is refused, not confirmed, or changed identity).");
+      "any target if one is refused, not confirmed, or changed identity).\n"
+      "Signals: SIGINT, SIGTERM or SIGHUP stop cleanly (every target still gets its\n"
+      "certificate, outcome interrupted); SIGUSR1 prints a status line per target on stderr.");
   cmd->callback([&cli, args] { cli.exit_code = RunErase(cli, *args); });
 }
 

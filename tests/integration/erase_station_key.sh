@@ -73,6 +73,15 @@ KESU_RC=$?
 expect_rc 2 "key install of an expired certificate" out err
 grep -q "has expired" err || fail "key install: $(cat err)"
 
+# The first-use self-signed certificate is not made valid by giving it as its own --ca.
+"$KESU" --config /dev/null erase img --method zero --yes --no-pdf --cert-dir firstuse >out 2>err ||
+  fail "erase with the first-use key: $(cat err)"
+"$KESU" --config /dev/null cert verify --ca firstuse/keys/station.pem firstuse/*.json >out 2>err
+KESU_RC=$?
+expect_rc 1 "first-use certificate verified against itself as --ca" out err
+grep -q "self-signed" out || fail "first-use --ca: $(cat out)"
+fill_marker img "$SIZE" "KESU-STATION-KEY-$$"
+
 # The same station with the right anchor erases.
 printf '[station]\ntrust_anchor = "%s/org/ca.pem"\n' "$dir" >org.toml
 "$KESU" --config org.toml erase img --method zero --yes --cert-dir certs --key org/station.key \

@@ -3,7 +3,6 @@
 
 #include <spdlog/spdlog.h>
 
-
 #include "certs/crypto.h"
 #include "certs/ledger.h"
 #include "certs/pdf.h"
@@ -19,11 +18,17 @@ std::optional<std::string> Opt(const std::string& s) {
   return s;
 }
 
-}  // namespace
+// The configured trust anchor's certificates; none when no anchor is configured.
+Result<std::vector<certs::X509Ptr>> LoadAnchors(Env* env, const std::string& path) {
+  if (path.empty()) return std::vector<certs::X509Ptr>();
+  const std::string what = "[station] trust_anchor " + path;
+  auto pem = env->ReadFile(path);
+  if (!pem.ok()) return pem.status().WithContext("[station] trust_anchor");
+  return certs::ParseCertsPem(*pem, what);
+}
 
-Result<certs::Signer> LoadStationSigner(Env* env, const CertificateContext& base,
-                                        const IssueOptions& opts) {
-  KESU_RETURN_IF_ERROR(env->CreateDir(opts.cert_dir, 0700));
+Result<certs::Signer> LoadOrMakeSigner(Env* env, const CertificateContext& base,
+                                       const IssueOptions& opts) {
   if (!opts.key_path.empty()) {
     KESU_ASSIGN_OR_RETURN(std::string pass,
                           certs::ReadPassphrase(env, opts.passphrase,
@@ -40,6 +45,37 @@ Result<certs::Signer> LoadStationSigner(Env* env, const CertificateContext& base
       "certificates verify as 'signature valid but signer untrusted'. Run 'kesu key "
       "init DIR' and pass --key DIR/station.key (or set [station] key).",
       signer.key_path, created ? " (made now, unencrypted, mode 0600)" : "");
+  return signer;
+}
+
+}  // namespace
+
+Status CheckCertDir(Env* env, const std::string& cert_dir) {
+  auto st = env->StatTarget(cert_dir);
+  if (st.ok() && st->type != FileInfo::Type::kDirectory) {
+    return Status::InvalidArgument(cert_dir +
+                                   ": the certificate directory is not a directory; give "
+                                   "--cert-dir a directory (it is created when missing)");
+  }
+  return Status::Ok();
+}
+
+Result<certs::Signer> LoadStationSigner(Env* env, const CertificateContext& base,
+                                        const IssueOptions& opts) {
+  KESU_RETURN_IF_ERROR(CheckCertDir(env, opts.cert_dir));
+  // The anchor is read first: a bad anchor path must not leave a first-use key behind.
+  KESU_ASSIGN_OR_RETURN(std::vector<certs::X509Ptr> anchors, LoadAnchors(env, opts.trust_anchor));
+  if (opts.key_path.empty() && !anchors.empty()) {
+    // The first-use key is self-signed: it can never chain to a configured anchor.
+    return Status::InvalidArgument(
+        "no station key is configured, but [station] trust_anchor is: a first-use self-signed "
+        "key would not chain to it; set [station] key or pass --key KEY");
+  }
+  KESU_RETURN_IF_ERROR(env->CreateDir(opts.cert_dir, 0700));
+  KESU_ASSIGN_OR_RETURN(certs::Signer signer, LoadOrMakeSigner(env, base, opts));
+  KESU_RETURN_IF_ERROR(
+      certs::CheckSigner(signer, env->NowUnixMillis() / 1000, anchors, signer.key_path));
+  KESU_RETURN_IF_ERROR(certs::LedgerCheckAppendable(env, opts.cert_dir));
   return signer;
 }
 
@@ -77,7 +113,7 @@ Status IssueOne(Env* env, const CertificateContext& base, const ErasureResult& r
   KESU_RETURN_IF_ERROR(env->WriteFileAtomic(out->json_path, bytes, 0600));
   KESU_RETURN_IF_ERROR(env->WriteFileAtomic(out->p7s_path, p7s, 0600));
   KESU_ASSIGN_OR_RETURN(certs::LedgerEntry entry,
-                        certs::LedgerAppend(env, opts.cert_dir, ctx.id, stem + ".json",
+                        certs::LedgerAppend(env, opts.cert_dir, signer, ctx.id, stem + ".json",
                                             ctx.issued_ms, out->json_sha256, Sha256Hex(p7s)));
   out->ledger_seq = entry.seq;
   if (opts.render_pdf) {
@@ -180,6 +216,7 @@ Result<CertificateSetup> PrepareCertificates(
   s.options.passphrase.prompt = std::move(prompt);
   s.options.render_pdf = !o.no_pdf;
   s.trust_anchor = cfg.trust_anchor.value_or("");
+  s.options.trust_anchor = s.trust_anchor;
   return s;
 }
 

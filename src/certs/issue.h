@@ -36,6 +36,9 @@ struct IssueOptions {
   std::string key_path;
   certs::PassphraseSource passphrase;
   bool render_pdf = true;
+  // Configured trust anchor ([station] trust_anchor, PEM path; "" when none): the station
+  // certificate must chain to it (certs::CheckSigner).
+  std::string trust_anchor;
 };
 
 struct IssuedCertificate {
@@ -61,11 +64,19 @@ Status IssueCertificates(Env* env, const CertificateContext& ctx,
                          const certs::Signer& signer, std::vector<IssuedCertificate>* out);
 
 // Loads the station signer of `opts` (asking for the passphrase through opts.passphrase), or
-// makes/reuses the first-use self-signed key in CERT_DIR/keys/ with a loud warning. `kesu erase`
-// calls this BEFORE writing anything, so a missing key or a wrong passphrase stops the command
-// while the targets are still untouched. Creates the certificate directory (0700).
+// makes/reuses the first-use self-signed key in CERT_DIR/keys/ with a loud warning, and checks
+// it with certs::CheckSigner at the Env's time against opts.trust_anchor. `kesu erase` calls
+// this BEFORE writing anything, so a missing key, a wrong passphrase, or an expired,
+// mismatched or untrusted station certificate stops the command (kInvalidArgument, exit 2)
+// while the targets are still untouched; so does a ledger that cannot be extended
+// (certs::LedgerCheckAppendable, kCorruption). Creates the certificate directory (0700);
+// kInvalidArgument when CERT_DIR exists and is not a directory.
 Result<certs::Signer> LoadStationSigner(Env* env, const CertificateContext& ctx,
                                         const IssueOptions& opts);
+
+// kInvalidArgument (exit 2) when `cert_dir` exists and is not a directory; OK when it is a
+// directory or does not exist yet.
+Status CheckCertDir(Env* env, const std::string& cert_dir);
 
 // The command-line options for certificates that `kesu erase` takes.
 struct CertificateCliOptions {

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "certs/sign.h"
+
 namespace kesu::certs {
 
 namespace {
@@ -169,10 +171,20 @@ Result<PkeyPtr> PrivateKeyFromPem(const std::string& pem, const std::string& pas
   return PkeyPtr(k);
 }
 
-Status KeyInit(Env* env, const KeyInitOptions& o, const std::string& passphrase) {
+Status CheckKeyInitOptions(const KeyInitOptions& o) {
   if (o.dir.empty()) return Status::InvalidArgument("key init: no directory given");
-  if (o.days <= 0 || o.ca_days <= 0)
-    return Status::InvalidArgument("key init: --days must be positive");
+  if (o.days < kMinCertDays || o.days > kMaxCertDays || o.ca_days < kMinCertDays ||
+      o.ca_days > kMaxCertDays || o.days > o.ca_days) {
+    return Status::InvalidArgument("key init: --days " + std::to_string(o.days) +
+                                   " is out of range; give " + std::to_string(kMinCertDays) +
+                                   " to " + std::to_string(kMaxCertDays) +
+                                   " days (the station certificate cannot outlive its CA)");
+  }
+  return Status::Ok();
+}
+
+Status KeyInit(Env* env, const KeyInitOptions& o, const std::string& passphrase) {
+  KESU_RETURN_IF_ERROR(CheckKeyInitOptions(o));
   if (passphrase.empty()) return Status::InvalidArgument("key init: empty passphrase refused");
   const std::string station_key = JoinPath(o.dir, "station.key");
   const std::string ca_key = JoinPath(o.dir, "ca.key");
@@ -230,7 +242,7 @@ Status KeyInit(Env* env, const KeyInitOptions& o, const std::string& passphrase)
 }
 
 Status KeyInstall(Env* env, const std::string& dir, const std::string& cert_pem,
-                  const std::string& passphrase) {
+                  const std::string& passphrase, const std::string& trust_anchor_pem) {
   const std::string key_path = JoinPath(dir, "station.key");
   KESU_ASSIGN_OR_RETURN(std::string key_pem, env->ReadFile(key_path));
   KESU_ASSIGN_OR_RETURN(PkeyPtr key, PrivateKeyFromPem(key_pem, passphrase, key_path));
@@ -240,12 +252,20 @@ Status KeyInstall(Env* env, const std::string& dir, const std::string& cert_pem,
         "station certificate '" + NameToString(X509_get_subject_name(certs[0].get())) +
         "' does not match " + key_path + " (signed for another request?)");
   }
-  uint32_t ku = X509_get_key_usage(certs[0].get());
-  if ((ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
-    return Status::InvalidArgument(
-        "station certificate lacks keyUsage digitalSignature/nonRepudiation; "
-        "ask the CA to sign with those key usages");
+  std::vector<X509Ptr> anchors;
+  if (!trust_anchor_pem.empty()) {
+    KESU_ASSIGN_OR_RETURN(anchors, ParseCertsPem(trust_anchor_pem, "[station] trust_anchor"));
   }
+  Signer s;
+  s.key = std::move(key);
+  s.cert = std::move(certs[0]);
+  for (size_t i = 1; i < certs.size(); ++i) s.chain.push_back(std::move(certs[i]));
+  if (anchors.empty() && s.chain.empty()) {
+    return Status::InvalidArgument(
+        "the station certificate comes without its CA certificate and no trust anchor is "
+        "configured; give the certificate followed by its chain, or set [station] trust_anchor");
+  }
+  KESU_RETURN_IF_ERROR(CheckSigner(s, env->NowUnixMillis() / 1000, anchors, "key install"));
   return env->WriteFileAtomic(JoinPath(dir, "station.pem"), cert_pem, kPublicMode);
 }
 

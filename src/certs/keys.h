@@ -47,14 +47,25 @@ struct KeyInitOptions {
   int ca_days = 3650;  // CA certificate validity
   bool csr = false;    // write station.key + station.csr only
 };
+// kInvalidArgument when `opts` cannot make a key (no directory, --days out of range); KeyInit
+// checks it too, but the CLI calls it first so that no passphrase is asked for in vain.
+Status CheckKeyInitOptions(const KeyInitOptions& opts);
 // Makes the files listed above; fails with kRefused (exit 3) rather than overwrite an existing
 // station.key or ca.key. `now_ms` (Env clock) starts the validity.
 Status KeyInit(Env* env, const KeyInitOptions& opts, const std::string& passphrase);
 // Stores `cert_pem` (station certificate, optionally followed by its chain) as DIR/station.pem
-// after checking that its public key matches DIR/station.key and that it is a signing
-// certificate; kInvalidArgument naming the mismatch otherwise.
+// after the checks certs::CheckSigner makes at the Env's time: it matches DIR/station.key, is
+// a signing certificate, is valid now, and chains to `trust_anchor_pem` (the configured trust
+// anchor) or, when that is empty, to a self-signed CA certificate in its own chain, which must
+// then be given. kInvalidArgument naming the problem otherwise; nothing is written then.
 Status KeyInstall(Env* env, const std::string& dir, const std::string& cert_pem,
-                  const std::string& passphrase);
+                  const std::string& passphrase, const std::string& trust_anchor_pem = "");
+
+// Station certificate validity `kesu key init --days` accepts: at least a day, and at most
+// ten years — the CA's own default lifetime (KeyInitOptions::ca_days), which a station
+// certificate cannot outlive in a chain that verifies.
+inline constexpr int kMinCertDays = 1;
+inline constexpr int kMaxCertDays = 3650;
 
 // A loaded signing identity: key, its certificate and the chain above it.
 struct Signer {

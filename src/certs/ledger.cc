@@ -2,6 +2,7 @@
 #include "certs/ledger.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <openssl/ts.h>
@@ -10,6 +11,7 @@
 #include <set>
 
 #include "certs/crypto.h"
+#include "certs/sign.h"
 
 namespace kesu::certs {
 
@@ -52,6 +54,10 @@ void Fail(LedgerReport* r, uint64_t seq, std::string msg) {
   r->first_bad_seq = seq;
   r->message = "ledger: first bad sequence number " + std::to_string(seq) + ": " + std::move(msg);
 }
+
+// The timestamp response beside `tsq_path` (default CERT_DIR/ledger-head.tsq), when present.
+void CheckTimestamp(Env* env, const std::string& cert_dir, const std::string& tsq_path,
+                    const std::string& tsa_ca_pem, LedgerReport* r);
 
 }  // namespace
 
@@ -107,32 +113,127 @@ LedgerReport CheckLedgerText(const std::string& text) {
   return r;
 }
 
-Result<LedgerEntry> LedgerAppend(Env* env, const std::string& cert_dir, const std::string& cert_id,
-                                 const std::string& file, int64_t issued_ms,
-                                 const std::string& json_sha256, const std::string& p7s_sha256) {
-  const std::string path = JoinPath(cert_dir, kLedgerFile);
-  LedgerEntry e;
-  e.seq = 1;
-  e.prev_sha256 = kGenesisHash;
-  if (env->FileExists(path)) {
-    KESU_ASSIGN_OR_RETURN(std::string text, env->ReadFile(path));
-    std::vector<std::string> lines = SplitLines(text);
-    if (!lines.empty()) {
-      if (text.back() != '\n') {
-        return Status::Corruption(path +
-                                  ": the last line is incomplete (interrupted append); "
-                                  "run 'kesu ledger verify' and repair the ledger");
-      }
-      LedgerEntry last;
-      if (!ParseEntry(lines.back(), &last)) {
-        return Status::Corruption(path +
-                                  ": the last line is not a ledger entry; run 'kesu ledger "
-                                  "verify' and repair the ledger before issuing more");
-      }
-      e.seq = last.seq + 1;
-      e.prev_sha256 = Sha256Hex(lines.back());
-    }
+namespace {
+
+// CERT_DIR/ledger.head: line 1 the head, {"seq":N,"sha256":<SHA-256 of line N>,"updated_ms":T};
+// line 2 the base64 of a detached CMS signature (SignDetached) over line 1's bytes.
+struct Head {
+  uint64_t seq = 0;
+  std::string sha256;
+  std::string body, sig_der;
+};
+
+std::string Base64(const std::string& bin) {
+  std::string out(4 * ((bin.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bin.data()),
+                          static_cast<int>(bin.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+bool Unbase64(const std::string& text, std::string* out) {
+  if (text.empty() || text.size() % 4 != 0) return false;
+  out->assign(text.size() / 4 * 3 + 1, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out->data()),
+                          reinterpret_cast<const unsigned char*>(text.data()),
+                          static_cast<int>(text.size()));
+  if (n < 0) return false;
+  const size_t last = text.find_last_not_of('=');
+  if (last == std::string::npos) return false;
+  const size_t pad = text.size() - last - 1;  // EVP_DecodeBlock counts the padding as bytes
+  if (pad > 2 || static_cast<size_t>(n) < pad) return false;
+  out->resize(static_cast<size_t>(n) - pad);
+  return true;
+}
+
+// The head, or nullopt when there is none; kCorruption when it is not a head.
+Result<std::optional<Head>> ReadHead(Env* env, const std::string& cert_dir) {
+  const std::string path = JoinPath(cert_dir, kLedgerHeadFile);
+  if (!env->FileExists(path)) return std::optional<Head>();
+  KESU_ASSIGN_OR_RETURN(std::string text, env->ReadFile(path));
+  std::vector<std::string> lines = SplitLines(text);
+  Head h;
+  try {
+    if (lines.size() != 2 || !Unbase64(lines[1], &h.sig_der)) throw std::invalid_argument("");
+    json j = json::parse(lines[0]);
+    h.seq = j.at("seq").get<uint64_t>();
+    h.sha256 = j.at("sha256").get<std::string>();
+    h.body = lines[0];
+  } catch (const std::exception&) {
+    return Status::Corruption(path + ": not a ledger head (edited or damaged)");
   }
+  return std::optional<Head>(std::move(h));
+}
+
+Status WriteHead(Env* env, const std::string& cert_dir, const Signer& signer,
+                 const LedgerEntry& e) {
+  const int64_t now = env->NowUnixMillis();
+  json j = {{"seq", e.seq}, {"sha256", Sha256Hex(e.line)}, {"updated_ms", now}};
+  const std::string body = j.dump();
+  KESU_ASSIGN_OR_RETURN(std::string sig, SignDetached(signer, body, now));
+  return env->WriteFileAtomic(JoinPath(cert_dir, kLedgerHeadFile), body + "\n" + Base64(sig) + "\n",
+                              0600);
+}
+
+// Whether `h` names `e`.
+bool HeadNames(const Head& h, const LedgerEntry& e) {
+  return h.seq == e.seq && h.sha256 == Sha256Hex(e.line);
+}
+
+// The parsed ledger, for appending: kCorruption when it cannot be extended (see
+// LedgerCheckAppendable).
+Result<LedgerReport> ReadForAppend(Env* env, const std::string& cert_dir) {
+  const std::string path = JoinPath(cert_dir, kLedgerFile);
+  const std::string fix = "; run 'kesu ledger verify' and repair the ledger before issuing more";
+  KESU_ASSIGN_OR_RETURN(std::optional<Head> head, ReadHead(env, cert_dir));
+  LedgerReport r;
+  if (env->FileExists(path)) {
+    KESU_ASSIGN_OR_RETURN(std::string text, env->ReadFileUpTo(path, kMaxLedgerBytes));
+    if (!text.empty() && text.back() != '\n') {
+      return Status::Corruption(path + ": the last line is incomplete (interrupted append)" + fix);
+    }
+    r = CheckLedgerText(text);
+    if (!r.ok) return Status::Corruption(path + ": " + r.message + fix);
+  }
+  const size_t n = r.entries.size();
+  if (!head) {
+    if (n == 0) return r;
+    return Status::Corruption(path + " has " + std::to_string(n) + " lines but " +
+                              JoinPath(cert_dir, kLedgerHeadFile) + " is missing (deleted?)" + fix);
+  }
+  const bool names_last = n >= 1 && HeadNames(*head, r.entries[n - 1]);
+  const bool names_prev = n >= 2 && HeadNames(*head, r.entries[n - 2]);  // interrupted append
+  if (!names_last && !names_prev) {
+    return Status::Corruption(
+        JoinPath(cert_dir, kLedgerHeadFile) + " records seq " + std::to_string(head->seq) +
+        " but " + path + (n == 0 ? " is missing or empty" : " ends at seq " + std::to_string(n)) +
+        " (lines removed?)" + fix);
+  }
+  auto sig = VerifyDetached(head->body, head->sig_der, "");
+  if (!sig.ok() || !sig->signature_ok) {
+    return Status::Corruption(JoinPath(cert_dir, kLedgerHeadFile) +
+                              ": its signature does not verify (forged or damaged)" + fix);
+  }
+  return r;
+}
+
+}  // namespace
+
+Status LedgerCheckAppendable(Env* env, const std::string& cert_dir) {
+  return ReadForAppend(env, cert_dir).status();
+}
+
+Result<LedgerEntry> LedgerAppend(Env* env, const std::string& cert_dir, const Signer& signer,
+                                 const std::string& cert_id, const std::string& file,
+                                 int64_t issued_ms, const std::string& json_sha256,
+                                 const std::string& p7s_sha256) {
+  KESU_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
+                        env->LockFile(JoinPath(cert_dir, kLedgerLockFile)));
+  KESU_ASSIGN_OR_RETURN(LedgerReport current, ReadForAppend(env, cert_dir));
+  LedgerEntry e;
+  e.seq = current.entries.empty() ? 1 : current.entries.back().seq + 1;
+  e.prev_sha256 = current.entries.empty() ? kGenesisHash : Sha256Hex(current.entries.back().line);
   e.cert_id = cert_id;
   e.file = file;
   e.issued_ms = issued_ms;
@@ -146,64 +247,123 @@ Result<LedgerEntry> LedgerAppend(Env* env, const std::string& cert_dir, const st
             {"p7s_sha256", p7s_sha256},
             {"prev_sha256", e.prev_sha256}};
   e.line = j.dump();
-  KESU_RETURN_IF_ERROR(env->AppendFileDurable(path, e.line + "\n", 0600));
+  KESU_RETURN_IF_ERROR(
+      env->AppendFileDurable(JoinPath(cert_dir, kLedgerFile), e.line + "\n", 0600));
+  KESU_RETURN_IF_ERROR(WriteHead(env, cert_dir, signer, e));
   return e;
 }
 
+namespace {
+
+// The .json and .json.p7s of one line: present, hashing to the recorded digests, signed.
+// Returns the signer's fingerprint ("" when the report failed).
+std::string CheckEntryFiles(Env* env, const std::string& cert_dir, const LedgerEntry& e,
+                            const std::string& trust_pem, LedgerReport* r) {
+  const std::string json_path = JoinPath(cert_dir, e.file);
+  const std::string p7s_path = json_path + ".p7s";
+  for (const std::string& p : {json_path, p7s_path}) {
+    if (!env->FileExists(p)) {
+      Fail(r, e.seq, p + " is missing (the certificate was deleted or moved)");
+      return "";
+    }
+  }
+  auto bytes = env->ReadFile(json_path);
+  auto p7s = env->ReadFile(p7s_path);
+  if (!bytes.ok() || !p7s.ok()) {
+    Fail(r, e.seq, (!bytes.ok() ? bytes.status() : p7s.status()).message());
+    return "";
+  }
+  if (Sha256Hex(*bytes) != e.json_sha256) {
+    Fail(r, e.seq,
+         e.file +
+             " no longer hashes to the json_sha256 recorded in the ledger (the "
+             "certificate or this line was edited)");
+    return "";
+  }
+  if (Sha256Hex(*p7s) != e.p7s_sha256) {
+    Fail(r, e.seq, e.file + ".p7s no longer hashes to the p7s_sha256 recorded in the ledger");
+    return "";
+  }
+  auto sig = VerifyDetached(*bytes, *p7s, trust_pem);
+  if (!sig.ok() || !sig->signature_ok || (!trust_pem.empty() && !sig->ok())) {
+    Fail(r, e.seq,
+         e.file + ": " + (sig.ok() ? sig->message : sig.status().message()) +
+             " (see 'kesu cert verify')");
+    return "";
+  }
+  return sig->signer.sha256_fingerprint;
+}
+
+// The signed head against the verified lines; `last_signer` is the fingerprint of the last
+// certificate's signer.
+void CheckHead(Env* env, const std::string& cert_dir, const std::string& last_signer,
+               LedgerReport* r) {
+  const std::string head_path = JoinPath(cert_dir, kLedgerHeadFile);
+  auto head = ReadHead(env, cert_dir);
+  const uint64_t last = r->entries.empty() ? 0 : r->entries.back().seq;
+  if (!head.ok()) return Fail(r, last, head.status().message());
+  if (!*head) {
+    if (last > 0)
+      Fail(r, last, head_path + " is missing (deleted?); the end of the ledger cannot be checked");
+    return;
+  }
+  const Head& h = **head;
+  if (h.seq > last) {
+    return Fail(r, last + 1,
+                "the signed head records seq " + std::to_string(h.seq) +
+                    " but the ledger ends at seq " + std::to_string(last) +
+                    ": lines were removed (or the ledger deleted)");
+  }
+  if (h.seq < last) {
+    return Fail(r, h.seq + 1,
+                "the ledger goes on after the signed head (seq " + std::to_string(h.seq) +
+                    "): lines were added without the station key, or an append was interrupted");
+  }
+  if (h.sha256 != Sha256Hex(r->entries.back().line)) {
+    return Fail(r, last, "the last line differs from the one the signed head records (edited)");
+  }
+  auto sig = VerifyDetached(h.body, h.sig_der, "");
+  if (!sig.ok() || !sig->signature_ok) {
+    return Fail(r, last, head_path + ": its signature does not verify (forged or damaged)");
+  }
+  if (sig->signer.sha256_fingerprint != last_signer) {
+    return Fail(r, last,
+                head_path + " is signed by '" + sig->signer.subject +
+                    "', not by the signer of the last certificate (forged)");
+  }
+}
+
+}  // namespace
+
 Result<LedgerReport> LedgerVerify(Env* env, const std::string& cert_dir,
-                                  const std::string& tsq_path, const std::string& tsa_ca_pem) {
+                                  const std::string& tsq_path, const std::string& tsa_ca_pem,
+                                  const std::string& trust_pem) {
   const std::string path = JoinPath(cert_dir, kLedgerFile);
-  if (!env->FileExists(path)) {
+  const bool have_ledger = env->FileExists(path);
+  if (!have_ledger && !env->FileExists(JoinPath(cert_dir, kLedgerHeadFile))) {
     return Status::NotFound(path +
                             ": no ledger (pass --cert-dir DIR naming the certificate directory)");
   }
-  KESU_ASSIGN_OR_RETURN(std::string text, env->ReadFile(path));
+  std::string text;
+  if (have_ledger) {
+    KESU_ASSIGN_OR_RETURN(text, env->ReadFileUpTo(path, kMaxLedgerBytes));
+  }
   LedgerReport r = CheckLedgerText(text);
-  // The certificate files themselves, when they are here.
+  if (!have_ledger) r.notes.push_back(path + " is missing");
+  std::string last_signer;
   for (const auto& e : r.entries) {
     if (!r.ok) break;
-    const std::string json_path = JoinPath(cert_dir, e.file);
-    if (!env->FileExists(json_path)) continue;
-    KESU_ASSIGN_OR_RETURN(std::string bytes, env->ReadFile(json_path));
-    if (Sha256Hex(bytes) != e.json_sha256) {
-      Fail(&r, e.seq,
-           e.file +
-               " no longer hashes to the json_sha256 recorded in the ledger (the "
-               "certificate or this line was edited)");
-      break;
-    }
-    if (env->FileExists(json_path + ".p7s")) {
-      KESU_ASSIGN_OR_RETURN(std::string p7s, env->ReadFile(json_path + ".p7s"));
-      if (Sha256Hex(p7s) != e.p7s_sha256) {
-        Fail(&r, e.seq, e.file + ".p7s no longer hashes to the p7s_sha256 recorded in the ledger");
-        break;
-      }
-    }
+    last_signer = CheckEntryFiles(env, cert_dir, e, trust_pem, &r);
   }
-  const std::string tsq = tsq_path.empty() ? JoinPath(cert_dir, "ledger-head.tsq") : tsq_path;
-  const std::string tsr = std::filesystem::path(tsq).replace_extension(".tsr").string();
-  if (env->FileExists(tsq) && env->FileExists(tsr)) {
-    KESU_ASSIGN_OR_RETURN(std::string q, env->ReadFile(tsq));
-    KESU_ASSIGN_OR_RETURN(std::string a, env->ReadFile(tsr));
-    auto v = VerifyTimestamp(q, a, r.entries, tsa_ca_pem);
-    if (!v.ok()) {
-      if (r.ok) {
-        r.ok = false;
-        r.message = "ledger: timestamp " + tsr + ": " + v.status().message();
-      }
-    } else {
-      r.notes.push_back("timestamp " + tsr + ": " + *v);
-    }
-  } else if (env->FileExists(tsq)) {
-    r.notes.push_back("timestamp query " + tsq + " has no response (" + tsr + ") yet");
-  }
+  if (r.ok) CheckHead(env, cert_dir, last_signer, &r);
+  CheckTimestamp(env, cert_dir, tsq_path, tsa_ca_pem, &r);
   return r;
 }
 
 Result<std::string> LedgerTimestampQuery(Env* env, const std::string& cert_dir,
                                          uint64_t* head_seq) {
   const std::string path = JoinPath(cert_dir, kLedgerFile);
-  KESU_ASSIGN_OR_RETURN(std::string text, env->ReadFile(path));
+  KESU_ASSIGN_OR_RETURN(std::string text, env->ReadFileUpTo(path, kMaxLedgerBytes));
   LedgerReport r = CheckLedgerText(text);
   if (!r.ok)
     return Status::Corruption(path + ": " + r.message + "; not timestamping a broken ledger");
@@ -293,4 +453,33 @@ Result<std::string> VerifyTimestamp(const std::string& tsq_der, const std::strin
          when + note;
 }
 
+}  // namespace kesu::certs
+
+namespace kesu::certs {
+namespace {
+
+void CheckTimestamp(Env* env, const std::string& cert_dir, const std::string& tsq_path,
+                    const std::string& tsa_ca_pem, LedgerReport* r) {
+  const std::string tsq = tsq_path.empty() ? JoinPath(cert_dir, "ledger-head.tsq") : tsq_path;
+  const std::string tsr = std::filesystem::path(tsq).replace_extension(".tsr").string();
+  if (env->FileExists(tsq) && env->FileExists(tsr)) {
+    auto q = env->ReadFile(tsq);
+    auto a = env->ReadFile(tsr);
+    Result<std::string> v = !q.ok()   ? q.status()
+                            : !a.ok() ? a.status()
+                                      : VerifyTimestamp(*q, *a, r->entries, tsa_ca_pem);
+    if (!v.ok()) {
+      if (r->ok) {
+        r->ok = false;
+        r->message = "ledger: timestamp " + tsr + ": " + v.status().message();
+      }
+    } else {
+      r->notes.push_back("timestamp " + tsr + ": " + *v);
+    }
+  } else if (env->FileExists(tsq)) {
+    r->notes.push_back("timestamp query " + tsq + " has no response (" + tsr + ") yet");
+  }
+}
+
+}  // namespace
 }  // namespace kesu::certs

@@ -35,6 +35,108 @@ Result<std::string> SignDetached(const Signer& signer, std::string_view content,
 
 namespace {
 
+// The anchor that ends a verified chain must be a CA other than the leaf.
+int CheckAnchor(X509_STORE_CTX* ctx, X509* leaf) {
+  STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx);
+  const int n = chain != nullptr ? sk_X509_num(chain) : 0;
+  if (n < 2 || X509_cmp(sk_X509_value(chain, n - 1), leaf) == 0) {
+    return X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT;
+  }
+  return X509_check_ca(sk_X509_value(chain, n - 1)) == 0 ? X509_V_ERR_INVALID_CA : X509_V_OK;
+}
+
+}  // namespace
+
+ChainCheck VerifyChain(X509* leaf, STACK_OF(X509) * untrusted, const std::vector<X509Ptr>& anchors,
+                       int64_t when_unix) {
+  StorePtr store(X509_STORE_new());
+  for (const auto& c : anchors) X509_STORE_add_cert(store.get(), c.get());
+  StoreCtxPtr ctx(X509_STORE_CTX_new());
+  X509_STORE_CTX_init(ctx.get(), store.get(), leaf, untrusted);
+  X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SMIME_SIGN);
+  X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()), static_cast<time_t>(when_unix));
+  ChainCheck c;
+  if (X509_verify_cert(ctx.get()) == 1) {
+    c.error = CheckAnchor(ctx.get(), leaf);
+    STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());
+    c.depth = chain != nullptr ? sk_X509_num(chain) - 1 : 0;
+  } else {
+    c.error = X509_STORE_CTX_get_error(ctx.get());
+    c.depth = X509_STORE_CTX_get_error_depth(ctx.get());
+    if (c.error == X509_V_OK) c.error = X509_V_ERR_UNSPECIFIED;
+  }
+  ERR_clear_error();
+  return c;
+}
+
+namespace {
+
+std::string ValidityText(X509* cert) {
+  CertSummary s = Summarize(cert);
+  return "valid " + s.not_before_utc + " to " + s.not_after_utc;
+}
+
+// The anchors CheckSigner uses when none are configured: self-signed CAs in the chain.
+std::vector<X509Ptr> ChainRoots(const Signer& signer) {
+  std::vector<X509Ptr> roots;
+  for (const auto& c : signer.chain) {
+    if (X509_check_issued(c.get(), c.get()) == X509_V_OK && X509_check_ca(c.get()) != 0) {
+      X509_up_ref(c.get());
+      roots.emplace_back(c.get());
+    }
+  }
+  return roots;
+}
+
+}  // namespace
+
+Status CheckSigner(const Signer& signer, int64_t now_unix, const std::vector<X509Ptr>& anchors,
+                   const std::string& what) {
+  X509* cert = signer.cert.get();
+  std::string name(1, '\'');  // built in steps: GCC 12 -Wrestrict misfires on "'" + s
+  name += NameToString(X509_get_subject_name(cert));
+  name += '\'';
+  if (X509_check_private_key(cert, signer.key.get()) != 1) {
+    ERR_clear_error();
+    return Status::InvalidArgument(what + ": station certificate " + name +
+                                   " does not match its private key (install the certificate "
+                                   "issued for this key)");
+  }
+  const uint32_t ku = X509_get_key_usage(cert);
+  if (X509_check_ca(cert) != 0 || (ku & (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION)) == 0) {
+    return Status::InvalidArgument(what + ": " + name +
+                                   " is not a signing certificate (a CA, or keyUsage without "
+                                   "digitalSignature/nonRepudiation); install a station "
+                                   "certificate");
+  }
+  const time_t now = static_cast<time_t>(now_unix);
+  if (X509_cmp_time(X509_get0_notBefore(cert), const_cast<time_t*>(&now)) >= 0) {
+    return Status::InvalidArgument(what + ": station certificate " + name + " is not valid yet (" +
+                                   ValidityText(cert) + "; now " + UtcIso(now_unix * 1000) +
+                                   "); check the clock or install a current certificate");
+  }
+  if (X509_cmp_time(X509_get0_notAfter(cert), const_cast<time_t*>(&now)) <= 0) {
+    return Status::InvalidArgument(what + ": station certificate " + name + " has expired (" +
+                                   ValidityText(cert) +
+                                   "); renew it ('kesu key init --csr', then 'kesu key install')");
+  }
+  std::vector<X509Ptr> roots = anchors.empty() ? ChainRoots(signer) : std::vector<X509Ptr>();
+  const std::vector<X509Ptr>& use = anchors.empty() ? roots : anchors;
+  if (use.empty()) return Status::Ok();
+  STACK_OF(X509)* untrusted = sk_X509_new_null();
+  for (const auto& c : signer.chain) sk_X509_push(untrusted, c.get());
+  ChainCheck chain = VerifyChain(cert, untrusted, use, now_unix);
+  sk_X509_free(untrusted);
+  if (chain.ok()) return Status::Ok();
+  return Status::InvalidArgument(
+      what + ": station certificate " + name + " does not chain to the " +
+      (anchors.empty() ? "CA certificate in its chain" : "trust anchor") + " (" +
+      X509_verify_cert_error_string(chain.error) + " at depth " + std::to_string(chain.depth) +
+      "); install a certificate issued by that CA, followed by its chain");
+}
+
+namespace {
+
 bool SigningTime(CMS_ContentInfo* cms, int64_t* out) {
   STACK_OF(CMS_SignerInfo)* sis = CMS_get0_SignerInfos(cms);
   if (sis == nullptr || sk_CMS_SignerInfo_num(sis) < 1) return false;
@@ -97,33 +199,22 @@ Result<SignatureReport> VerifyDetached(std::string_view content, std::string_vie
   }
 
   // Step 2: the signer's chain, at the signing time.
-  StorePtr store(X509_STORE_new());
-  int anchors = 0;
+  std::vector<X509Ptr> roots;
   if (!trust_pem.empty()) {
-    auto roots = ParseCertsPem(trust_pem, "trust anchor");
-    if (!roots.ok()) {
+    auto parsed = ParseCertsPem(trust_pem, "trust anchor");
+    if (!parsed.ok()) {
       sk_X509_free(signers);
-      return roots.status();
+      return parsed.status();
     }
-    for (auto& c : *roots) {
-      X509_STORE_add_cert(store.get(), c.get());
-      ++anchors;
-    }
+    roots = std::move(*parsed);
   }
+  const size_t anchors = roots.size();
   STACK_OF(X509)* untrusted = CMS_get1_certs(cms.get());
-  StoreCtxPtr ctx(X509_STORE_CTX_new());
-  X509_STORE_CTX_init(ctx.get(), store.get(), signer, untrusted);
-  X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SMIME_SIGN);
-  X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx.get()),
-                             static_cast<time_t>(r.signing_time_unix));
-  int ok = X509_verify_cert(ctx.get());
-  int err = X509_STORE_CTX_get_error(ctx.get());
-  int depth = X509_STORE_CTX_get_error_depth(ctx.get());
-  ctx.reset();
+  ChainCheck chain = VerifyChain(signer, untrusted, roots, r.signing_time_unix);
+  const int err = chain.error, depth = chain.depth;
   sk_X509_pop_free(untrusted, X509_free);
   sk_X509_free(signers);
-  ERR_clear_error();
-  if (ok == 1) {
+  if (chain.ok()) {
     r.trusted = true;
     return r;
   }
@@ -143,6 +234,7 @@ Result<SignatureReport> VerifyDetached(std::string_view content, std::string_vie
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
     case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
     case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_INVALID_CA:
       r.check = "chain";
       r.message =
           "signature valid but signer untrusted: '" + r.signer.subject + "' (issued by '" +

@@ -40,4 +40,31 @@ struct SignatureReport {
 Result<SignatureReport> VerifyDetached(std::string_view content, std::string_view p7s_der,
                                        std::string_view trust_pem);
 
+// What checking a certificate chain found: `error` is an X509_V_ERR_* code (X509_V_OK when
+// the chain is good) and `depth` the position of the certificate it concerns.
+struct ChainCheck {
+  int error = 0;
+  int depth = 0;
+  bool ok() const { return error == 0; }
+};
+// Checks `leaf` against the trust anchors in `anchors` at time `when_unix`: X509_verify_cert
+// (RFC 5280 §6) with the certificates in `untrusted` (may be null) as intermediates and
+// purpose S/MIME signing, then requires the anchor that ends the chain to be a CA certificate
+// (X509_check_ca: basicConstraints CA:TRUE, and keyCertSign when keyUsage is present) other
+// than `leaf` itself — so a station certificate given as its own trust anchor is reported
+// X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, and a non-CA anchor X509_V_ERR_INVALID_CA.
+// Thread-safe; clears the OpenSSL error queue.
+ChainCheck VerifyChain(X509* leaf, STACK_OF(X509) * untrusted, const std::vector<X509Ptr>& anchors,
+                       int64_t when_unix);
+
+// Checks, before anything is signed or written, that `signer` may sign at `now_unix` (the Env
+// clock): its certificate matches its key, is a signing certificate (keyUsage
+// digitalSignature or nonRepudiation, not a CA), is valid now, and chains to `anchors` at
+// `now_unix` through signer.chain. With no `anchors`, the self-signed CA certificates in
+// signer.chain are the anchors; with none there either (the first-use self-signed key) the
+// chain is not checked. `what` names the certificate file in messages. kInvalidArgument with
+// one line naming the problem and the fix. Thread-safe.
+Status CheckSigner(const Signer& signer, int64_t now_unix, const std::vector<X509Ptr>& anchors,
+                   const std::string& what);
+
 }  // namespace kesu::certs

@@ -45,6 +45,8 @@ Result<CertVerifyReport> VerifyCertificateFile(Env* env, const std::string& file
   } else {
     json_bytes = std::move(bytes);
     auto sig = env->ReadFile(file + ".p7s");
+    // A .p7s that is no regular file, or too large, is bad input (exit 2), not a bad signature.
+    if (!sig.ok() && sig.status().code() == Code::kInvalidArgument) return sig.status();
     if (!sig.ok()) {
       r.check = "signature";
       r.message = file + ".p7s: no detached signature beside the certificate";

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "env/env.h"
@@ -22,6 +23,15 @@ struct Cli {
 
 // Prints "kesu: <message>" on stderr and returns status.ExitCode().
 int ReportError(const Status& status);
+
+// The candidate nearest to `word` by edit distance (Levenshtein), when it is close enough to be
+// a typo (at most 2 edits, and fewer than half of `word`'s letters); "" otherwise.
+std::string NearestName(const std::string& word, const std::vector<std::string>& candidates);
+
+// After CLI11 failed to parse: " (did you mean 'X'?)" for the first unexpected argument that
+// is close to a subcommand or option of the deepest subcommand parsed (options of its parents
+// count too: they fall through), or "" when there is nothing close.
+std::string DidYouMean(const CLI::App& app);
 
 // Asks for a secret on the controlling terminal without echo (twice when `confirm`).
 // kInvalidArgument when there is no terminal or the two entries differ.

@@ -76,6 +76,20 @@ void AddPassOptions(CLI::App* cmd, PassOpts* p) {
 // The configured certificate directory / trust anchor, unless given on the command line.
 Result<Config> Configured(Cli& cli) { return LoadConfig(cli.env, cli.config_path); }
 
+// The trust anchor's PEM: `--ca FILE` when given, else [station] trust_anchor, else "". Errors
+// name where the path came from.
+Result<std::string> TrustAnchorPem(Cli& cli, const std::string& ca_option, const Config& cfg) {
+  if (!ca_option.empty()) {
+    auto pem = cli.env->ReadFile(ca_option);
+    if (!pem.ok()) return pem.status().WithContext("--ca");
+    return pem;
+  }
+  if (!cfg.trust_anchor) return std::string();
+  auto pem = cli.env->ReadFile(*cfg.trust_anchor);
+  if (!pem.ok()) return pem.status().WithContext("[station] trust_anchor in " + cfg.source);
+  return pem;
+}
+
 void PrintVerify(const certs::CertVerifyReport& r) {
   if (r.ok()) {
     std::printf("%s: VALID — certificate %s, outcome %s\n", r.file.c_str(), r.id.c_str(),
@@ -182,6 +196,10 @@ void RegisterKeyCommands(CLI::App& app, Cli& cli) {
   ic->add_option("--days", init->days, "Station certificate validity in days");
   AddPassOptions(ic, init_pass.get());
   ic->callback([&cli, init, init_pass] {
+    if (Status s = certs::CheckKeyInitOptions(*init); !s.ok()) {
+      cli.exit_code = ReportError(s);
+      return;
+    }
     auto pass = certs::ReadPassphrase(cli.env, init_pass->Source(),
                                       "New passphrase for the private keys: ", true);
     if (!pass.ok()) {
@@ -219,6 +237,20 @@ void RegisterKeyCommands(CLI::App& app, Cli& cli) {
       ->required();
   AddPassOptions(in, inst_pass.get());
   in->callback([&cli, inst_dir, inst_cert, inst_pass] {
+    auto cfg = Configured(cli);
+    if (!cfg.ok()) {
+      cli.exit_code = ReportError(cfg.status());
+      return;
+    }
+    std::string anchor;
+    if (cfg->trust_anchor) {
+      auto a = cli.env->ReadFile(*cfg->trust_anchor);
+      if (!a.ok()) {
+        cli.exit_code = ReportError(a.status().WithContext("[station] trust_anchor"));
+        return;
+      }
+      anchor = *a;
+    }
     auto pem = cli.env->ReadFile(*inst_cert);
     if (!pem.ok()) {
       cli.exit_code = ReportError(pem.status());
@@ -230,7 +262,7 @@ void RegisterKeyCommands(CLI::App& app, Cli& cli) {
       cli.exit_code = ReportError(pass.status());
       return;
     }
-    Status s = certs::KeyInstall(cli.env, *inst_dir, *pem, *pass);
+    Status s = certs::KeyInstall(cli.env, *inst_dir, *pem, *pass, anchor);
     if (!s.ok()) {
       cli.exit_code = ReportError(s);
       return;
@@ -266,15 +298,12 @@ void RegisterCertCommands(CLI::App& app, Cli& cli) {
     }
     certs::CertVerifyOptions o;
     o.cert_dir = va->cert_dir;
-    const std::string ca = !va->ca.empty() ? va->ca : cfg->trust_anchor.value_or("");
-    if (!ca.empty()) {
-      auto pem = cli.env->ReadFile(ca);
-      if (!pem.ok()) {
-        cli.exit_code = ReportError(pem.status().WithContext("--ca"));
-        return;
-      }
-      o.trust_pem = *pem;
+    auto trust = TrustAnchorPem(cli, va->ca, *cfg);
+    if (!trust.ok()) {
+      cli.exit_code = ReportError(trust.status());
+      return;
     }
+    o.trust_pem = *trust;
     int code = kExitOk;
     for (const auto& f : va->files) {
       auto r = certs::VerifyCertificateFile(cli.env, f, o);
@@ -341,7 +370,7 @@ void RegisterLedgerCommands(CLI::App& app, Cli& cli) {
   ledger->require_subcommand(1);
 
   struct Args {
-    std::string cert_dir, tsq, tsa_ca, out;
+    std::string cert_dir, tsq, tsa_ca, out, ca;
   };
   auto va = std::make_shared<Args>();
   CLI::App* v = ledger->add_subcommand("verify",
@@ -351,6 +380,9 @@ void RegisterLedgerCommands(CLI::App& app, Cli& cli) {
   v->add_option("--tsq", va->tsq,
                 "Timestamp query whose .tsr lies beside it (default CERT_DIR/ledger-head.tsq)");
   v->add_option("--tsa-ca", va->tsa_ca, "Trust anchor (PEM) for the TSA's signature");
+  v->add_option("--ca", va->ca,
+                "Trust anchor (PEM) every certificate's signer must chain to; default [station] "
+                "trust_anchor");
   v->callback([&cli, va] {
     auto cfg = Configured(cli);
     if (!cfg.ok()) {
@@ -368,7 +400,12 @@ void RegisterLedgerCommands(CLI::App& app, Cli& cli) {
       }
       tsa = *pem;
     }
-    auto r = certs::LedgerVerify(cli.env, dir, va->tsq, tsa);
+    auto trust = TrustAnchorPem(cli, va->ca, *cfg);
+    if (!trust.ok()) {
+      cli.exit_code = ReportError(trust.status());
+      return;
+    }
+    auto r = certs::LedgerVerify(cli.env, dir, va->tsq, tsa, *trust);
     if (!r.ok()) {
       cli.exit_code = ReportError(r.status());
       return;

@@ -4,7 +4,9 @@
 // results on (HandOffResults: where certificates are issued).
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -205,6 +207,10 @@ int RunErase(Cli& cli, const EraseArgs& args) {
           "--result-dir: " + s.message() + "; give a writable directory (nothing was written)"));
     }
   }
+  if (!args.yes && !::isatty(STDIN_FILENO)) {  // before a first-use key is made
+    return ReportError(Status::InvalidArgument(
+        "confirmation needed: pass --yes (stdin is not a terminal to type the serial on)"));
+  }
   // The station key is loaded (and its passphrase asked for) before anything is written, so a
   // missing key or a wrong passphrase stops here with every target untouched.
   auto cert_setup = PrepareCertificates(env, cli.config_path, args.cert, TtyPrompt);
@@ -217,10 +223,6 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   }
 
   if (!args.yes) {
-    if (!::isatty(STDIN_FILENO)) {
-      return ReportError(Status::InvalidArgument(
-          "confirmation needed: pass --yes (stdin is not a terminal to type the serial on)"));
-    }
     for (auto& t : targets) {
       std::string token = ConfirmToken(t->dev);
       std::fprintf(stderr,
@@ -256,6 +258,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
                                 : ::isatty(STDERR_FILENO) ? ProgressReporter::Mode::kTty
                                                           : ProgressReporter::Mode::kLines;
   ProgressReporter reporter(env, progress, mode);
+  reporter.SetStatusRequest(StatusRequestFlag());
   reporter.Start();
   std::vector<std::thread> threads;
   for (auto& t : targets) {
@@ -301,7 +304,14 @@ int RunErase(Cli& cli, const EraseArgs& args) {
       PrintSummary(t);
     }
   }
-  std::fflush(stdout);
+  // A closed or broken stdout (EPIPE: SIGPIPE is ignored) loses only the summary, never a
+  // certificate: they are written by now. Say so on stderr.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr,
+                 "kesu: standard output: %s; the summary was lost (certificates and "
+                 "results are written)\n",
+                 std::strerror(errno));
+  }
   int code = ExitCodeFor(results);
   if (!handoff.ok()) {
     ReportError(handoff);
@@ -355,7 +365,9 @@ void RegisterEraseCommand(CLI::App& app, Cli& cli) {
   cmd->footer(
       "Exit codes: 0 every target erased and verified; 1 any target failed, was interrupted\n"
       "or only partially erased; 2 bad usage; 3 refused for safety (nothing is written to\n"
-      "any target if one is refused, not confirmed, or changed identity).");
+      "any target if one is refused, not confirmed, or changed identity).\n"
+      "Signals: SIGINT, SIGTERM or SIGHUP stop cleanly (every target still gets its\n"
+      "certificate, outcome interrupted); SIGUSR1 prints a status line per target on stderr.");
   cmd->callback([&cli, args] { cli.exit_code = RunErase(cli, *args); });
 }
 

@@ -1,15 +1,47 @@
 // kesu: secure data erasure and media disposal. Entry point: parses the command line with
 // CLI11 and dispatches to the subcommands registered in src/cli/cmd_*.cc.
+#include <fcntl.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <exception>
+#include <stdexcept>
 
 #include "cli/cli.h"
+#include "config/config.h"
+#include "erase/stop_signal.h"
 #include "kesu/build_info.h"
 
+namespace {
+
+// A bad --config, found before any command runs.
+struct ConfigError : std::runtime_error {
+  kesu::Status status;
+  explicit ConfigError(kesu::Status s) : std::runtime_error(s.message()), status(std::move(s)) {}
+};
+
+// Descriptors 0-2 that were closed at exec (`kesu erase ... >&-`) are opened on /dev/null, so
+// that no file kesu opens later (a target, a certificate, the ledger) becomes "stdout" and
+// receives the summary. Returns whether stdout had been closed.
+bool ReopenClosedStdFds() {
+  bool stdout_closed = false;
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    if (fd == STDOUT_FILENO) stdout_closed = true;
+    int n = ::open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);  // lowest free: fd
+    if (n >= 0 && n != fd) ::close(n);
+  }
+  return stdout_closed;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  const bool stdout_closed = ReopenClosedStdFds();
+  kesu::IgnoreBrokenPipe();  // a closed pipe on stdout must not kill an erasure
   kesu::Cli cli;
   cli.env = kesu::DefaultEnv();
 
@@ -41,10 +73,18 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("kesu: %^%l%$: %v");
   spdlog::set_level(spdlog::level::warn);
+  if (stdout_closed) {
+    spdlog::warn(
+        "standard output is closed; its output is discarded (certificates and "
+        "results are still written)");
+  }
   app.parse_complete_callback([&] {
     spdlog::set_level(cli.verbosity >= 2   ? spdlog::level::debug
                       : cli.verbosity == 1 ? spdlog::level::info
                                            : spdlog::level::warn);
+    // Every command reads and checks the configuration before it does anything.
+    auto cfg = kesu::LoadConfig(cli.env, cli.config_path);
+    if (!cfg.ok()) throw ConfigError(cfg.status());
   });
 
   try {
@@ -57,8 +97,11 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One clear line, naming the problem and where to look for the fix.
-    std::fprintf(stderr, "kesu: %s (see 'kesu --help')\n", e.what());
+    std::fprintf(stderr, "kesu: %s%s (see 'kesu --help')\n", e.what(),
+                 kesu::DidYouMean(app).c_str());
     return kesu::kExitUsage;
+  } catch (const ConfigError& e) {
+    return kesu::ReportError(e.status.WithContext("configuration"));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "kesu: internal error: %s\n", e.what());
     return kesu::kExitFailed;

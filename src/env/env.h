@@ -145,6 +145,18 @@ struct LoopStatus {
   std::string file_name;                    // lo_file_name (at most 63 bytes; for messages)
 };
 
+// The largest file Env::ReadFile reads. kesu's inputs are small — method files and the
+// configuration are a few KiB, a certificate JSON or signature tens of KiB, a certificate PDF a
+// few hundred KiB — so 16 MiB leaves a wide margin while bounding what a wrong path (a disk
+// image, a log) can make the process allocate.
+inline constexpr uint64_t kMaxInputFileBytes = uint64_t{16} << 20;
+
+// A held lock (Env::LockFile); destroying it releases the lock.
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -175,15 +187,31 @@ class Env {
   // StatTarget (a " (deleted)" suffix removed); unreadable or unstattable is an error.
   virtual Result<LoopStatus> QueryLoop(const std::string& name);
 
-  // --- Files kesu writes (certificates, ledger, keys, results) -------------------------------
+  // --- Files kesu reads and writes (config, methods, certificates, ledger, keys, results) -----
+  // Reads a whole regular file of at most kMaxInputFileBytes. Anything else — a directory, a
+  // FIFO, a socket, a device such as /dev/zero — is kInvalidArgument naming the path and what
+  // it is, without blocking (the file is opened O_NONBLOCK and fstat'ed before any read); so
+  // is a larger file. /dev/null is accepted and reads as empty ("no file", as in
+  // `--config /dev/null`). Symlinks are followed: the object they name must be a regular file.
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
-  // Durable write (STYLE lesson 9): temporary file in the same directory, write, fsync,
-  // rename over `path`, fsync the directory. `mode` is applied to the new file (e.g. 0600).
+  // The same with another size limit, for files that grow without bound by design (the
+  // ledger). The default forwards to ReadFile and then checks the size.
+  virtual Result<std::string> ReadFileUpTo(const std::string& path, uint64_t max_bytes);
+  // Durable write (STYLE lesson 9): temporary file in the same directory with an unpredictable
+  // name created O_EXCL (mkstemp(3): never opens an existing file or follows a symlink planted
+  // there), write, fsync, rename over `path`, fsync the directory. `mode` is applied to the new
+  // file (e.g. 0600).
   virtual Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode) = 0;
   // Appends `data` and fsyncs (for append-only logs such as the ledger). Creates with `mode`.
   virtual Status AppendFileDurable(const std::string& path, std::string_view data,
                                    uint32_t mode) = 0;
   virtual Status CreateDir(const std::string& path, uint32_t mode) = 0;  // mkdir -p
+  // Takes an exclusive lock named by `path` (a lock file, created 0600 when missing and never
+  // removed), blocking until it is free; released when the returned object is destroyed.
+  // PosixEnv: flock(2) LOCK_EX on the file, so it excludes other processes and other threads
+  // (each call opens its own file description). The default — for Envs without a real
+  // filesystem — excludes other threads of this process only.
+  virtual Result<std::unique_ptr<FileLock>> LockFile(const std::string& path);
   virtual bool FileExists(const std::string& path) = 0;
   // Names of the entries of a directory of kesu's own files (e.g. erase-methods/), sorted,
   // without "." and "..". Not rooted (unlike ListSysDir). kNotFound if it does not exist.
@@ -219,6 +247,12 @@ class EnvWrapper : public Env {
   bool SysPathExists(const std::string& p) override { return target_->SysPathExists(p); }
   Result<LoopStatus> QueryLoop(const std::string& n) override { return target_->QueryLoop(n); }
   Result<std::string> ReadFile(const std::string& p) override { return target_->ReadFile(p); }
+  Result<std::string> ReadFileUpTo(const std::string& p, uint64_t max) override {
+    return target_->ReadFileUpTo(p, max);
+  }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p) override {
+    return target_->LockFile(p);
+  }
   Status WriteFileAtomic(const std::string& p, std::string_view d, uint32_t m) override {
     return target_->WriteFileAtomic(p, d, m);
   }

@@ -5,6 +5,7 @@
 #include <linux/fs.h>
 #include <linux/loop.h>
 #include <linux/openat2.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -465,16 +466,25 @@ class PosixEnv final : public Env {
     return QueryLoopDevice(name);
   }
 
-  Result<std::string> ReadFile(const std::string& path) override { return ReadWhole(path); }
+  Result<std::string> ReadFile(const std::string& path) override {
+    return ReadRegular(path, kMaxInputFileBytes);
+  }
+  Result<std::string> ReadFileUpTo(const std::string& path, uint64_t max_bytes) override {
+    return ReadRegular(path, max_bytes);
+  }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& path) override;
 
   Status WriteFileAtomic(const std::string& path, std::string_view data, uint32_t mode) override {
     std::filesystem::path p(path);
     std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
-    std::string tmp = dir + "/." + p.filename().string() + ".tmp" + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) return Status::IoError(tmp + ": cannot create", errno);
-    ::fchmod(fd, mode);
-    Status s = WriteAll(fd, tmp, data);
+    // mkostemp(3) creates the file O_CREAT|O_EXCL (with O_CLOEXEC added) under a random name:
+    // it never reuses or truncates an existing file and never follows a symlink.
+    std::string tmp = dir + "/." + p.filename().string() + ".XXXXXX";
+    int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+    if (fd < 0) return Status::IoError(dir + ": cannot create a temporary file", errno);
+    Status s;
+    if (::fchmod(fd, mode) != 0) s = Status::IoError(tmp + ": fchmod", errno);
+    if (s.ok()) s = WriteAll(fd, tmp, data);
     if (s.ok() && ::fsync(fd) != 0) s = Status::IoError(tmp + ": fsync", errno);
     ::close(fd);
     if (s.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -549,6 +559,61 @@ class PosixEnv final : public Env {
     ::close(fd);
     return out;
   }
+  // See Env::ReadFile. O_NONBLOCK makes open(2) of a FIFO return at once (fifo(7)); fstat(2)
+  // of the opened descriptor then decides, so a path swapped after a check cannot slip through.
+  static Result<std::string> ReadRegular(const std::string& path, uint64_t max_bytes) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) return Status::FromErrno(path + ": cannot read", errno);
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      int err = errno;
+      ::close(fd);
+      return Status::FromErrno(path + ": cannot stat", err);
+    }
+    if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3) {
+      ::close(fd);  // /dev/null (devices.txt: char 1:3) reads as empty
+      return std::string();
+    }
+    const char* what = S_ISDIR(st.st_mode)    ? "a directory"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO (named pipe)"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISREG(st.st_mode)  ? nullptr
+                                              : "not a regular file";
+    if (what != nullptr) {
+      ::close(fd);
+      return Status::InvalidArgument(path + ": is " + std::string(what) +
+                                     ", not a regular file; give the path of a file");
+    }
+    if (static_cast<uint64_t>(st.st_size) > max_bytes) {
+      ::close(fd);
+      return TooLarge(path, max_bytes);
+    }
+    Result<std::string> out = ReadAll(fd, path, max_bytes);
+    ::close(fd);
+    return out;
+  }
+  static Status TooLarge(const std::string& path, uint64_t max_bytes) {
+    return Status::InvalidArgument(path + ": larger than " + std::to_string(max_bytes >> 20) +
+                                   " MiB, too large for this input; give the right file");
+  }
+  // Reads to the end, failing once more than `max_bytes` arrive (a file that grows meanwhile).
+  static Result<std::string> ReadAll(int fd, const std::string& path, uint64_t max_bytes) {
+    std::string out;
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return Status::IoError(path + ": read", errno);
+      }
+      if (n == 0) break;
+      out.append(buf, static_cast<size_t>(n));
+      if (out.size() > max_bytes) return TooLarge(path, max_bytes);
+    }
+    return out;
+  }
   static Status WriteAll(int fd, const std::string& path, std::string_view data) {
     size_t done = 0;
     while (done < data.size()) {
@@ -616,6 +681,28 @@ class PosixEnv final : public Env {
 
   std::string root_;
 };
+
+// Holds an flock(2) on an open lock file; closing the descriptor releases it.
+class PosixFileLock final : public FileLock {
+ public:
+  explicit PosixFileLock(int fd) : fd_(fd) {}
+  ~PosixFileLock() override { ::close(fd_); }
+
+ private:
+  int fd_;
+};
+
+Result<std::unique_ptr<FileLock>> PosixEnv::LockFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+  if (fd < 0) return Status::IoError(path + ": cannot open the lock file", errno);
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    int err = errno;
+    ::close(fd);
+    return Status::IoError(path + ": flock", err);
+  }
+  return std::unique_ptr<FileLock>(std::make_unique<PosixFileLock>(fd));
+}
 
 }  // namespace
 

@@ -1,6 +1,8 @@
 // Progress reporting: see progress.h.
 #include "erase/progress.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -104,13 +106,28 @@ void ProgressReporter::Loop() {
   const auto interval = mode_ == Mode::kTty    ? std::chrono::milliseconds(250)
                         : mode_ == Mode::kJson ? std::chrono::milliseconds(1000)
                                                : std::chrono::milliseconds(5000);
+  const auto poll = std::chrono::milliseconds(kStatusPollMs);
+  auto next = std::chrono::steady_clock::now() + interval;
   std::unique_lock<std::mutex> l(mu_);
   while (!stop_) {
-    if (cv_.wait_for(l, interval, [this] { return stop_; })) break;
+    if (cv_.wait_for(l, std::min(poll, interval), [this] { return stop_; })) break;
     l.unlock();
-    Render(false);
+    if (status_request_ != nullptr && status_request_->exchange(false)) PrintStatus();
+    if (std::chrono::steady_clock::now() >= next) {
+      Render(false);
+      next = std::chrono::steady_clock::now() + interval;
+    }
     l.lock();
   }
+}
+
+void ProgressReporter::PrintStatus() {
+  uint64_t now = env_->NowMonotonicNanos();
+  std::string out;
+  for (auto* t : targets_) out += "kesu: status: " + FormatLine(*t, now) + "\n";
+  std::fputs(out.c_str(), stderr);
+  std::fflush(stderr);
+  lines_drawn_ = 0;  // a live display starts again below the status lines
 }
 
 void ProgressReporter::Render(bool final) {

@@ -1,7 +1,8 @@
 // Progress of running targets: the engine stores plain atomics in a TargetProgress (counted
 // from completed, durable I/O — never computed from elapsed time), and a ProgressReporter
 // thread renders them: a live bar per target on a TTY, one line per target every ~5 s
-// otherwise, or JSON lines on stdout with --json. The engine never prints.
+// otherwise, or JSON lines on stdout with --json, and a status line per target on request
+// (SIGUSR1). The engine never prints.
 #pragma once
 
 #include <atomic>
@@ -37,6 +38,11 @@ class ProgressReporter {
   // `targets` must outlive Stop(). Lines go to stderr (kTty, kLines) or stdout (kJson).
   ProgressReporter(Env* env, std::vector<TargetProgress*> targets, Mode mode);
   ~ProgressReporter();
+  // While running, when `*flag` becomes true (SIGUSR1, erase/stop_signal.h) the reporter
+  // clears it and prints one status line per target to stderr ("kesu: status: " FormatLine),
+  // whatever the mode, within kStatusPollMs. Call before Start(); `flag` must outlive Stop().
+  void SetStatusRequest(std::atomic<bool>* flag) { status_request_ = flag; }
+  static constexpr int kStatusPollMs = 250;
   void Start();
   // Stops the thread and prints a final frame (kTty) so the bars end complete.
   void Stop();
@@ -49,6 +55,7 @@ class ProgressReporter {
  private:
   void Loop();
   void Render(bool final);
+  void PrintStatus();
   Env* env_;
   std::vector<TargetProgress*> targets_;
   Mode mode_;
@@ -57,6 +64,7 @@ class ProgressReporter {
   std::condition_variable cv_;
   bool stop_ = false;
   int lines_drawn_ = 0;
+  std::atomic<bool>* status_request_ = nullptr;
 };
 
 }  // namespace kesu

@@ -8,6 +8,7 @@ namespace kesu {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_status{false};
 static_assert(std::atomic<bool>::is_always_lock_free);
 
 extern "C" void OnStopSignal(int sig) {
@@ -21,22 +22,31 @@ extern "C" void OnStopSignal(int sig) {
   (void)n;
 }
 
+extern "C" void OnStatusSignal(int) { g_status.store(true); }
+
+void Install(int sig, void (*handler)(int)) {
+  struct sigaction sa {};
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(sig, &sa, nullptr);
+}
+
 }  // namespace
 
 std::atomic<bool>* StopFlag() { return &g_stop; }
+std::atomic<bool>* StatusRequestFlag() { return &g_status; }
 
 const std::atomic<bool>* InstallStopHandlers() {
   static bool installed = [] {
-    struct sigaction sa {};
-    sa.sa_handler = OnStopSignal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) Install(sig, OnStopSignal);
+    Install(SIGUSR1, OnStatusSignal);
     return true;
   }();
   (void)installed;
   return &g_stop;
 }
+
+void IgnoreBrokenPipe() { ::signal(SIGPIPE, SIG_IGN); }
 
 }  // namespace kesu

@@ -7,6 +7,7 @@ BUILD=$(cd "$1" && pwd)
 KESU=$BUILD/kesu
 command -v openssl >/dev/null || { echo "skip: openssl not installed"; exit 77; }
 command -v python3 >/dev/null || { echo "skip: python3 not installed"; exit 77; }
+command -v jq >/dev/null || { echo "skip: jq not installed"; exit 77; }
 T=$(mktemp -d /dev/shm/kesu-cert-it.XXXXXX 2>/dev/null || mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -45,20 +46,15 @@ cat signed.pem org/ca.pem > chain.pem
 "$KESU" --config /dev/null key install st2 chain.pem --passphrase-file pass || fail "key install"
 cmp -s chain.pem st2/station.pem || fail "installed station.pem differs"
 
-# --- ledger: two chained lines (as IssueCertificates writes them), tsq, a TSA, verify ------
-mkdir -m 700 certs
-python3 - certs/ledger.jsonl <<'PY' || fail "writing a ledger"
-import hashlib, json, sys
-prev = "0" * 64
-out = open(sys.argv[1], "w")
-for seq in (1, 2):
-    line = json.dumps({"cert_id": "id-%d" % seq, "file": "c%d.json" % seq, "issued_ms": 1764000000000 + seq,
-                       "json_sha256": hashlib.sha256(b"j%d" % seq).hexdigest(),
-                       "p7s_sha256": hashlib.sha256(b"p%d" % seq).hexdigest(), "prev_sha256": prev, "seq": seq},
-                      sort_keys=True, separators=(",", ":"))
-    out.write(line + "\n")
-    prev = hashlib.sha256(line.encode()).hexdigest()
-PY
+# --- ledger: two certificates issued by kesu erase on image files, tsq, a TSA, verify ------
+erase_img() {  # erase_img NAME: a 1 MiB image erased with the org's station key into certs/
+  truncate -s 1M "$1"
+  "$KESU" --config /dev/null erase "$1" --method zero --yes --no-pdf --cert-dir certs \
+    --key org/station.key --passphrase-file pass >/dev/null 2>"$1.err" || fail "kesu erase $1: $(cat "$1.err")"
+}
+erase_img img1
+erase_img img2
+[ -f certs/ledger.head ] || fail "no signed ledger head beside the ledger"
 "$KESU" --config /dev/null ledger verify --cert-dir certs || fail "ledger verify of an intact ledger"
 "$KESU" --config /dev/null ledger tsq --cert-dir certs || fail "ledger tsq"
 openssl ts -query -in certs/ledger-head.tsq -text > q.txt || fail "openssl cannot read the tsq"
@@ -96,14 +92,7 @@ out=$("$KESU" --config /dev/null ledger verify --cert-dir certs --tsa-ca tsaca.p
 echo "$out" | grep -q "covers seq 2" || fail "timestamp note: $out"
 
 # The chain still verifies after more certificates are issued; the stamp still covers seq 2.
-python3 - certs/ledger.jsonl <<'PY'
-import hashlib, json, sys
-lines = open(sys.argv[1]).read().splitlines()
-prev = hashlib.sha256(lines[-1].encode()).hexdigest()
-line = json.dumps({"cert_id": "id-3", "file": "c3.json", "issued_ms": 1764000000003, "json_sha256": "0"*64,
-                   "p7s_sha256": "0"*64, "prev_sha256": prev, "seq": 3}, sort_keys=True, separators=(",", ":"))
-open(sys.argv[1], "a").write(line + "\n")
-PY
+erase_img img3
 out=$("$KESU" --config /dev/null ledger verify --cert-dir certs --tsa-ca tsaca.pem) || fail "ledger verify after growth: $out"
 echo "$out" | grep -q "covers seq 2" || fail "timestamp after growth: $out"
 
@@ -113,8 +102,39 @@ out=$("$KESU" --config /dev/null ledger verify --cert-dir certs --tsa-ca org/ca.
 cp certs/ledger-head.tsr other.tsr
 out=$("$KESU" --config /dev/null ledger verify --cert-dir certs --tsq other.tsq --tsa-ca tsaca.pem); [ $? = 1 ] || fail "a .tsr for another query accepted: $out"
 
+# Concurrent erasures into one certificate directory never share a sequence number.
+pids=()
+for i in 4 5 6 7; do
+  truncate -s 1M "img$i"
+  "$KESU" --config /dev/null erase "img$i" --method zero --yes --no-pdf --cert-dir certs \
+    --key org/station.key --passphrase-file pass >/dev/null 2>"img$i.err" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || fail "a concurrent kesu erase failed: $(cat img*.err)"; done
+[ "$(wc -l <certs/ledger.jsonl)" = 7 ] || fail "7 certificates, $(wc -l <certs/ledger.jsonl) ledger lines"
+[ "$(jq -r .seq certs/ledger.jsonl | sort -u | wc -l)" = 7 ] || fail "duplicate seq: $(jq -r .seq certs/ledger.jsonl | tr '\n' ' ')"
+out=$("$KESU" --config /dev/null ledger verify --cert-dir certs --ca org/ca.pem) || fail "ledger after concurrent erasures: $out"
+
+# Removing the last line, the whole ledger, the signed head or a certificate file is caught.
+cp -a certs certs.bak
+sed -i '$d' certs/ledger.jsonl
+out=$("$KESU" --config /dev/null ledger verify --cert-dir certs); [ $? = 1 ] || fail "a removed last line went unnoticed: $out"
+echo "$out" | grep -q "removed" || fail "removed last line not named: $out"
+truncate -s 1M img8
+"$KESU" --config /dev/null erase img8 --method zero --yes --cert-dir certs --key org/station.key \
+  --passphrase-file pass >/dev/null 2>img8.err; [ $? = 1 ] || fail "kesu erase extended a ledger that lost lines"
+grep -q "ledger" img8.err || fail "erase refusal does not name the ledger: $(cat img8.err)"
+rm certs/ledger.jsonl
+out=$("$KESU" --config /dev/null ledger verify --cert-dir certs); [ $? = 1 ] || fail "a deleted ledger went unnoticed: $out"
+rm -rf certs && cp -a certs.bak certs && rm certs/ledger.head
+out=$("$KESU" --config /dev/null ledger verify --cert-dir certs); [ $? = 1 ] || fail "a deleted head went unnoticed: $out"
+rm -rf certs && cp -a certs.bak certs && rm "$(ls certs/*.json.p7s | head -n 1)"
+out=$("$KESU" --config /dev/null ledger verify --cert-dir certs); [ $? = 1 ] || fail "a missing .p7s went unnoticed: $out"
+echo "$out" | grep -q "p7s is missing" || fail "missing .p7s not named: $out"
+rm -rf certs && cp -a certs.bak certs
+
 # Editing a stamped line is caught (first bad seq named).
-sed -i '1s/id-1/id-9/' certs/ledger.jsonl
+sed -i '1s/"issued_ms":1/"issued_ms":2/' certs/ledger.jsonl
 out=$("$KESU" --config /dev/null ledger verify --cert-dir certs); [ $? = 1 ] || fail "edited ledger accepted"
 echo "$out" | grep -q "first bad sequence number 1" || fail "edit not named: $out"
 echo "PASS"

@@ -162,10 +162,139 @@ TEST_F(IssueTest, ExpiredStationCertificateIsRejected) {
   WriteAll(dir_ + "/expired/station.pem", certs::CertToPem(cert->get()) + ReadAll(Ca()));
   IssueOptions o = Opts();
   o.key_path = dir_ + "/expired/station.key";
-  auto issued = Issue({testing::SampleResult()}, o);
+  // kesu itself refuses to sign with it (below); the verifier must reject what was signed
+  // anyway, so sign through the overload that takes a loaded signer.
+  auto signer = certs::LoadSigner(env_.get(), o.key_path, kPassMarker);
+  ASSERT_TRUE(signer.ok()) << signer.status().message();
+  std::vector<IssuedCertificate> issued;
+  ASSERT_TRUE(
+      IssueCertificates(env_.get(), ctx_, {testing::SampleResult()}, o, *signer, &issued).ok());
   auto r = Verify(issued[0].json_path, Ca());
   EXPECT_EQ(r.check, "validity");
   EXPECT_NE(r.message.find("was not valid at the signing time"), std::string::npos) << r.message;
+}
+
+// Writes DIR/station.key (encrypted with kPassMarker) and DIR/station.pem for a station
+// certificate valid [not_before, not_after] (Unix seconds) signed by the test CA (or by
+// `other_ca_dir`'s CA), followed by that CA's certificate.
+void MakeStation(const std::string& dir, const std::string& ca_dir, int64_t not_before,
+                 int64_t not_after) {
+  auto ca_key = certs::PrivateKeyFromPem(ReadAll(ca_dir + "/ca.key"), kPassMarker, "ca.key");
+  ASSERT_TRUE(ca_key.ok());
+  auto ca = certs::ParseCertsPem(ReadAll(ca_dir + "/ca.pem"), "ca");
+  ASSERT_TRUE(ca.ok());
+  auto key = certs::GenerateP256Key();
+  certs::CertSpec spec{"station-x", "Example Org", not_before, not_after,
+                       certs::CertSpec::Kind::kStation};
+  auto cert = certs::IssueCert(spec, key->get(), ca_key->get(), (*ca)[0].get());
+  ASSERT_TRUE(cert.ok());
+  fs::create_directories(dir);
+  WriteAll(dir + "/station.key", *certs::PrivateKeyToPem(key->get(), kPassMarker));
+  WriteAll(dir + "/station.pem", certs::CertToPem(cert->get()) + ReadAll(ca_dir + "/ca.pem"));
+}
+
+TEST_F(IssueTest, StationSignerIsRefusedWhenExpiredNotYetValidOrUntrusted) {
+  const int64_t now = env_->NowUnixMillis() / 1000;
+  MakeStation(dir_ + "/expired", dir_ + "/keys", now - 400 * 86400, now - 30 * 86400);
+  MakeStation(dir_ + "/future", dir_ + "/keys", now + 86400, now + 400 * 86400);
+  IssueOptions o = Opts();
+  for (const char* sub : {"expired", "future"}) {
+    o.key_path = dir_ + "/" + sub + "/station.key";
+    auto s = LoadStationSigner(env_.get(), ctx_, o);
+    ASSERT_FALSE(s.ok()) << sub;
+    EXPECT_EQ(s.status().ExitCode(), kExitUsage) << s.status().message();
+    EXPECT_NE(
+        s.status().message().find(std::string(sub) == "expired" ? "expired" : "not valid yet"),
+        std::string::npos)
+        << s.status().message();
+  }
+  // Valid, but from another organisation's CA than the configured trust anchor.
+  certs::KeyInitOptions k;
+  k.dir = dir_ + "/other";
+  ASSERT_TRUE(certs::KeyInit(env_.get(), k, kPassMarker).ok());
+  o = Opts();
+  o.trust_anchor = dir_ + "/other/ca.pem";
+  auto s = LoadStationSigner(env_.get(), ctx_, o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("does not chain to the trust anchor"), std::string::npos)
+      << s.status().message();
+  o.trust_anchor = Ca();
+  EXPECT_TRUE(LoadStationSigner(env_.get(), ctx_, o).ok());
+  // The first-use self-signed key cannot serve a station with a configured trust anchor.
+  o.key_path.clear();
+  s = LoadStationSigner(env_.get(), ctx_, o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("no station key is configured"), std::string::npos)
+      << s.status().message();
+  EXPECT_FALSE(fs::exists(o.cert_dir + "/keys")) << "no first-use key is made";
+}
+
+TEST_F(IssueTest, KeyInstallRejectsExpiredMismatchedAndUnchainedCertificates) {
+  const int64_t now = env_->NowUnixMillis() / 1000;
+  certs::KeyInitOptions k;
+  k.dir = dir_ + "/st";
+  k.csr = true;
+  ASSERT_TRUE(certs::KeyInit(env_.get(), k, kPassMarker).ok());
+  // Sign st's request key... simulated: a certificate for st's key from the test CA.
+  auto st_key = certs::PrivateKeyFromPem(ReadAll(dir_ + "/st/station.key"), kPassMarker, "k");
+  auto ca_key = certs::PrivateKeyFromPem(ReadAll(dir_ + "/keys/ca.key"), kPassMarker, "ca.key");
+  auto ca = certs::ParseCertsPem(ReadAll(Ca()), "ca");
+  ASSERT_TRUE(st_key.ok() && ca_key.ok() && ca.ok());
+  auto make = [&](int64_t nb, int64_t na) {
+    certs::CertSpec spec{"st", "Example Org", nb, na, certs::CertSpec::Kind::kStation};
+    auto c = certs::IssueCert(spec, st_key->get(), ca_key->get(), (*ca)[0].get());
+    return certs::CertToPem(c->get());
+  };
+  const std::string chain = ReadAll(Ca());
+  Status s = certs::KeyInstall(env_.get(), k.dir, make(now - 400 * 86400, now - 86400) + chain,
+                               kPassMarker);
+  EXPECT_NE(s.message().find("expired"), std::string::npos) << s.message();
+  s = certs::KeyInstall(env_.get(), k.dir, make(now + 86400, now + 400 * 86400) + chain,
+                        kPassMarker);
+  EXPECT_NE(s.message().find("not valid yet"), std::string::npos) << s.message();
+  s = certs::KeyInstall(env_.get(), k.dir, make(now - 60, now + 86400), kPassMarker);
+  EXPECT_NE(s.message().find("without its CA certificate"), std::string::npos) << s.message();
+  certs::KeyInitOptions other;
+  other.dir = dir_ + "/other";
+  ASSERT_TRUE(certs::KeyInit(env_.get(), other, kPassMarker).ok());
+  s = certs::KeyInstall(env_.get(), k.dir, make(now - 60, now + 86400) + chain, kPassMarker,
+                        ReadAll(dir_ + "/other/ca.pem"));
+  EXPECT_NE(s.message().find("does not chain"), std::string::npos) << s.message();
+  s = certs::KeyInstall(env_.get(), k.dir, ReadAll(dir_ + "/keys/station.pem"), kPassMarker);
+  EXPECT_NE(s.message().find("does not match"), std::string::npos) << s.message();
+  EXPECT_FALSE(fs::exists(k.dir + "/station.pem")) << "nothing is installed on a failure";
+  EXPECT_TRUE(
+      certs::KeyInstall(env_.get(), k.dir, make(now - 60, now + 86400) + chain, kPassMarker).ok());
+}
+
+TEST_F(IssueTest, KeyInitDaysOutOfRangeIsRefused) {
+  certs::KeyInitOptions k;
+  k.dir = dir_ + "/d";
+  for (int days : {0, -1, 3651, 100000}) {
+    k.days = days;
+    Status s = certs::KeyInit(env_.get(), k, kPassMarker);
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << days;
+    EXPECT_NE(s.message().find("out of range"), std::string::npos) << s.message();
+  }
+  EXPECT_FALSE(fs::exists(k.dir + "/station.key"));
+  k.days = 3650;
+  EXPECT_TRUE(certs::KeyInit(env_.get(), k, kPassMarker).ok());
+}
+
+TEST_F(IssueTest, FirstUseCertificateIsNotItsOwnTrustAnchor) {
+  IssueOptions o = Opts();
+  o.key_path.clear();
+  auto issued = Issue({testing::SampleResult()}, o);
+  auto r = Verify(issued[0].json_path, o.cert_dir + "/keys/station.pem");
+  EXPECT_EQ(r.check, "chain") << r.message;
+  EXPECT_NE(r.message.find("self-signed"), std::string::npos) << r.message;
+  // Nor is a station certificate a CA for itself when it is not self-signed.
+  auto chained = Issue({testing::SampleResult()}, Opts());
+  std::string station_only = ReadAll(dir_ + "/keys/station.pem");
+  station_only.resize(station_only.find("-----END CERTIFICATE-----") + 26);
+  WriteAll(dir_ + "/station-only.pem", station_only);
+  r = Verify(chained[0].json_path, dir_ + "/station-only.pem");
+  EXPECT_EQ(r.check, "chain") << r.message;
 }
 
 TEST_F(IssueTest, FirstUseKeyIsUntrusted) {

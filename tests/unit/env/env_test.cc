@@ -1,6 +1,7 @@
 #include "env/env.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -134,6 +135,50 @@ TEST_F(PosixEnvTest, WriteFileAtomicSetsModeAndReplaces) {
   EXPECT_EQ(*r, "two");
   EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(PosixEnvTest, WriteFileAtomicDoesNotFollowASymlinkAtAPredictableTemporaryName) {
+  auto path = (dir_ / "cert.json").string();
+  auto victim = (dir_ / "victim").string();
+  { std::ofstream(victim) << "precious"; }
+  // Where a writer using "." NAME ".tmp" PID would open its temporary file.
+  std::filesystem::create_symlink(victim, dir_ / (".cert.json.tmp" + std::to_string(getpid())));
+  ASSERT_TRUE(DefaultEnv()->WriteFileAtomic(path, "new", 0600).ok());
+  std::ifstream in(victim);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "precious");
+  EXPECT_EQ(*DefaultEnv()->ReadFile(path), "new");
+  EXPECT_FALSE(std::filesystem::is_symlink(path));
+}
+
+// Each non-file input is refused with one line naming it, quickly (a FIFO without a writer
+// would block a plain open(2); /dev/zero would never end).
+TEST_F(PosixEnvTest, ReadFileRefusesFifoDeviceDirectoryAndOversizedFiles) {
+  Env* env = DefaultEnv();
+  auto fifo = (dir_ / "fifo").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto big = (dir_ / "big").string();
+  { std::ofstream(big).close(); }
+  std::filesystem::resize_file(big, kMaxInputFileBytes + 1);
+  const std::pair<std::string, std::string> cases[] = {{fifo, "FIFO"},
+                                                       {"/dev/zero", "character device"},
+                                                       {dir_.string(), "directory"},
+                                                       {big, "larger than"}};
+  for (const auto& [path, what] : cases) {
+    auto r = env->ReadFile(path);
+    ASSERT_FALSE(r.ok()) << path;
+    EXPECT_EQ(r.status().ExitCode(), kExitUsage) << r.status().message();
+    EXPECT_NE(r.status().message().find(path), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find(what), std::string::npos) << r.status().message();
+    EXPECT_EQ(r.status().message().find('\n'), std::string::npos);
+  }
+  EXPECT_EQ(env->ReadFileUpTo(big, kMaxInputFileBytes + 1)->size(), kMaxInputFileBytes + 1);
+  auto null = env->ReadFile("/dev/null");
+  ASSERT_TRUE(null.ok()) << null.status().message();
+  EXPECT_EQ(*null, "");
+  auto link = dir_ / "link";
+  std::filesystem::create_symlink(big, link);  // a symlink to a regular file is fine
+  EXPECT_TRUE(env->ReadFileUpTo(link.string(), uint64_t{1} << 30).ok());
 }
 
 TEST_F(PosixEnvTest, SysReadsAreRooted) {

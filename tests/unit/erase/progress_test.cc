@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <nlohmann/json.hpp>
 
 namespace kesu {
@@ -40,6 +41,28 @@ TEST(ProgressTest, JsonIsIntegerOnly) {
   EXPECT_EQ(j["bytes_per_second"], 500);
   EXPECT_EQ(j["eta_s"], 1);
   for (auto& [k, v] : j.items()) EXPECT_FALSE(v.is_number_float()) << k;
+}
+
+// A status request (SIGUSR1's flag) gets one "kesu: status:" line per target on stderr, in
+// every mode, and is cleared; the wait is bounded by completion, not by a clock.
+TEST(ProgressTest, StatusRequestPrintsOneLinePerTarget) {
+  TargetProgress a, b;
+  a.name = "/dev/loop3";
+  b.name = "/dev/loop4";
+  std::atomic<bool> request{false};
+  ::testing::internal::CaptureStderr();
+  {
+    ProgressReporter r(DefaultEnv(), {&a, &b}, ProgressReporter::Mode::kJson);
+    r.SetStatusRequest(&request);
+    r.Start();
+    request = true;
+    for (int i = 0; i < 2000 && request.load(); ++i) DefaultEnv()->SleepForMillis(5);
+    r.Stop();
+  }
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(request.load()) << "the reporter never took the request";
+  EXPECT_NE(err.find("kesu: status: /dev/loop3"), std::string::npos) << err;
+  EXPECT_NE(err.find("kesu: status: /dev/loop4"), std::string::npos) << err;
 }
 
 }  // namespace

@@ -20,6 +20,8 @@ EXPECTED = {
     # QEMU's usb-storage reports no rotation rate (VPD B1h 0) and takes no ATA PASS-THROUGH:
     # nothing reliable answers, so the medium is unknown and judged as USB flash.
     "USB-SER-5": {"tran": "usb", "media": "unknown", "wwn": None, "rm": True},
+    # A USB drive whose device answers VPD B1h with rotation rate 1 (usb-bot + scsi-hd): flash.
+    "USB-SER-8": {"tran": "usb", "media": "usb-flash", "wwn": None, "rm": True},
     "VBLK-SER-6": {"tran": "virtio", "media": "virtual", "wwn": None},
 }
 SIZE = 16 << 20
@@ -28,6 +30,7 @@ REASON = {
     "hdd": ["Table A-5: Magnetic Media Sanitization", "Rev. 2 (2025)"],
     "nvme": ["Table A-8: Flash Memory-Based Storage Device Sanitization", "Rev. 2 (2025)"],
     "unknown": ["media type unknown", "weaker case", "USB Removable Media"],
+    "usb-flash": ["(USB Removable Media): Clear needs at least two overwrite passes", "Rev. 2"],
     "virtual": ["logical content only"],
 }
 
@@ -92,6 +95,17 @@ def main():
             check(needle in reason, "%s: category reason lacks %r: %s" % (serial, needle, reason))
         check(d["media"] == "virtual" or "logical content only" not in reason,
               "%s: a physical drive's reason says 'logical content only'" % serial)
+        if d["tran"] == "usb":
+            z = s.get("zero-%s.json" % name)
+            if z is None:
+                errors.append("%s: no certificate for the one-pass zero erasure" % serial)
+            else:
+                zs = json.loads(z)["sanitization"]
+                check(zs["category"] == "none" and
+                      "reaches no NIST SP 800-88 category" in zs["category_reason"] and
+                      "a pattern then its complement" in zs["category_reason"],
+                      "%s: one pass of zeros certified %r: %s" %
+                      (serial, zs["category"], zs["category_reason"]))
         print("%-11s %-8s %-6s %-8s wwn=%-20s category=%s" %
               (serial, name, d["tran"], d["media"], d["wwn"], cat))
     for e in errors:

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # End to end on emulated drives: boots a Debian generic kernel and a busybox initramfs under
-# QEMU (-accel tcg) with six drives — NVMe, SATA on AHCI, a SCSI disk on virtio-scsi, a SAS disk
-# on the mptsas1068 HBA, a usb-storage stick and a virtio-blk disk — each with a serial (and a
-# WWN where QEMU takes `wwn=`), each holding a marker. In the guest, kesu runs from an installed
+# QEMU (-accel tcg) with seven drives — NVMe, SATA on AHCI, a SCSI disk on virtio-scsi, a SAS disk
+# on the mptsas1068 HBA, a usb-storage stick, a USB flash drive that reports its rotation rate
+# (usb-bot + scsi-hd rotation_rate=1) and a virtio-blk disk — each with a serial (and a WWN
+# where QEMU takes `wwn=`), each holding a marker. In the guest, kesu runs from an installed
 # layout (/usr/bin/kesu, /usr/share/kesu/erase-methods; no source tree): `kesu list --json`,
 # then one `kesu erase` per drive. What the guest prints goes to the serial console, base64
 # between markers; the host then checks every identity field against what QEMU was told, the
 # transport and media of each drive, that the marker is gone from each image, and that each
-# certificate's identity equals the listing (tests/e2e/check_qemu_drives.py). The guest has no
+# certificate's identity equals the listing (tests/e2e/check_qemu_drives.py); a one-pass `zero`
+# on each USB drive must certify category none, saying why. The guest has no
 # host name ("(none)") and no station name: the certificate's station.host must be the DMI
 # serial QEMU was given.
 #
@@ -85,7 +87,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 for m in $(cat /lib/modules/order); do insmod /lib/modules/$m 2>/dev/null; done
-want=6
+want=7
 for i in $(seq 1 120); do
   n=0
   for d in /sys/block/sd* /sys/block/vd* /sys/block/nvme*; do [ -e "$d" ] && n=$((n + 1)); done
@@ -109,6 +111,13 @@ for d in /sys/block/sd* /sys/block/vd* /sys/block/nvme*; do
   echo $? >/tmp/erase-$n.rc
   out erase-$n.rc /tmp/erase-$n.rc; out erase-$n.err /tmp/erase-$n.err
   for c in /tmp/certs-$n/*.json; do [ -f "$c" ] && out cert-$n.json "$c"; done
+  # A USB drive once more with one pass of zeros, which Clears no USB flash medium.
+  case $(readlink -f $d) in
+    */usb*)
+      kesu erase /dev/$n --method zero --yes --json --no-pdf --cert-dir /tmp/zero-$n \
+        >/tmp/zero-$n.out 2>/tmp/zero-$n.err
+      for c in /tmp/zero-$n/*.json; do [ -f "$c" ] && out zero-$n.json "$c"; done ;;
+  esac
 done
 sync
 echo KESU-E2E-DONE
@@ -121,7 +130,7 @@ chmod 755 "$root/init"
 # --- Drives: 16 MiB images on /dev/shm, each full of its marker ------------------------------
 MiB=$((1 << 20))
 declare -A marker
-for d in nvme sata vscsi sas usb vblk; do
+for d in nvme sata vscsi sas usb usbflash vblk; do
   marker[$d]="KESU-E2E-MARKER-$d-5d1c"
   python3 - "$work/$d.img" "${marker[$d]}" <<'EOF'
 import sys
@@ -149,6 +158,9 @@ qemu=(qemu-system-x86_64 -machine q35 -accel tcg -m 1024 -smp 2 -display none -n
   -device "qemu-xhci,id=xhci"
   -drive "if=none,id=us,file=$work/usb.img,format=raw"
   -device "usb-storage,bus=xhci.0,drive=us,serial=USB-SER-5,removable=on"
+  -device "usb-bot,id=bot,bus=xhci.0"
+  -drive "if=none,id=uf,file=$work/usbflash.img,format=raw"
+  -device "scsi-hd,bus=bot.0,scsi-id=0,lun=0,drive=uf,serial=USB-SER-8,rotation_rate=1,removable=on"
   -drive "if=none,id=vb,file=$work/vblk.img,format=raw"
   -device "virtio-blk-pci,drive=vb,serial=VBLK-SER-6")
 start=$(date +%s)
@@ -162,8 +174,8 @@ grep -q KESU-E2E-DONE "$work/console.log" ||
   fail "the guest did not finish (qemu exit $qrc); console tail: $(tail -c 2000 "$work/console.log")"
 
 python3 "$src/tests/e2e/check_qemu_drives.py" "$work" || fail "host checks failed"
-for d in nvme sata vscsi sas usb vblk; do
+for d in nvme sata vscsi sas usb usbflash vblk; do
   n=$(grep -c -a -F "${marker[$d]}" "$work/$d.img")
   [[ $n -eq 0 ]] || fail "$d: the marker is still on the drive ($n lines)"
 done
-echo "PASS: six emulated drives listed, erased and certified with the identity QEMU was given"
+echo "PASS: seven emulated drives listed, erased and certified with the identity QEMU was given"

@@ -106,6 +106,10 @@ void ReadStationIdentity(Env* env, CertificateContext* ctx) {
   ctx->dmi_vendor = read("/sys/class/dmi/id/sys_vendor");
   ctx->dmi_model = read("/sys/class/dmi/id/product_name");
   ctx->dmi_serial = read("/sys/class/dmi/id/product_serial");
+  // "(none)" is the kernel's nodename until something sets one (include/linux/uts.h
+  // UTS_NODENAME), as in an initramfs: it names no machine.
+  if (ctx->host == "(none)") ctx->host.reset();
+  if (!ctx->host) ctx->host = ctx->station_name ? ctx->station_name : ctx->dmi_serial;
 }
 
 Result<json> BuildCertificate(const ErasureResult& result, const CertificateContext& ctx) {

@@ -61,7 +61,9 @@ struct CertificateContext {
 
 // Fills host (/proc/sys/kernel/hostname) and DMI vendor/model/serial
 // (/sys/class/dmi/id/sys_vendor, product_name, product_serial) through Env::ReadSysFile; each
-// one that cannot be read (absent, or root-only product_serial) stays not recorded.
+// one that cannot be read (absent, or root-only product_serial) stays not recorded. A host
+// name that is absent or the kernel's unset "(none)" falls back to ctx->station_name (set it
+// first), then to the DMI serial.
 void ReadStationIdentity(Env* env, CertificateContext* ctx);
 
 // The document for one target. kInvalidArgument when the context lacks id or issue time.

@@ -105,8 +105,13 @@ CertSummary Summarize(X509* cert) {
   int64_t t = 0;
   if (AsnTimeToUnix(X509_get0_notBefore(cert), &t)) s.not_before_utc = UtcIso(t * 1000);
   if (AsnTimeToUnix(X509_get0_notAfter(cert), &t)) s.not_after_utc = UtcIso(t * 1000);
+  // Self-signed: issuer equals subject and the certificate's own public key verifies its
+  // signature (RFC 5280 §3.2, "self-signed certificates"). X509_check_issued is not used: it
+  // also demands keyCertSign when keyUsage is present, which a station certificate
+  // (digitalSignature, nonRepudiation) does not have.
+  EVP_PKEY* own = X509_get0_pubkey(cert);
   s.self_signed = X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0 &&
-                  X509_check_issued(cert, cert) == X509_V_OK;
+                  own != nullptr && X509_verify(cert, own) == 1;
   return s;
 }
 

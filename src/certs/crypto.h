@@ -72,7 +72,7 @@ std::string CertToPem(X509* cert);
 // Summary of a certificate for the certificate document's `signer` block.
 struct CertSummary {
   std::string subject, issuer, serial_hex, sha256_fingerprint, not_before_utc, not_after_utc;
-  bool self_signed = false;
+  bool self_signed = false;  // issuer == subject and signed by its own key, whatever keyUsage
 };
 CertSummary Summarize(X509* cert);
 // One-line RFC 2253 name.

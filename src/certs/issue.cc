@@ -191,11 +191,11 @@ Result<CertificateSetup> PrepareCertificates(
   KESU_ASSIGN_OR_RETURN(Config cfg, LoadConfig(env, config_path));
   CertificateSetup s;
   CertificateContext& c = s.context;
-  ReadStationIdentity(env, &c);
   c.org_name = cfg.org_name;
   c.org_address = cfg.org_address;
   c.org_contact = cfg.org_contact;
   c.station_name = cfg.station_name;
+  ReadStationIdentity(env, &c);  // after station_name, its fallback for the host
   c.operator_name = Opt(o.operator_name) ? Opt(o.operator_name) : cfg.operator_name;
   c.operator_organisation =
       Opt(o.operator_organisation) ? Opt(o.operator_organisation) : cfg.operator_organisation;

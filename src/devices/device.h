@@ -7,14 +7,20 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kesu {
 
+// How the disk is attached. kScsi is a SCSI disk on a host adapter that names no more specific
+// transport (virtio-scsi, parallel SCSI); kVirtio is a virtio-blk disk only.
 enum class Transport : uint8_t {
   kUnknown,
   kSata,
   kSas,
+  kScsi,
+  kFc,
+  kIscsi,
   kNvme,
   kUsb,
   kVirtio,
@@ -23,20 +29,33 @@ enum class Transport : uint8_t {
   kFile,
   kOther
 };
-// "sata", "sas", "nvme", "usb", "virtio", "mmc", "loop", "file", "other" (lsblk's TRAN names).
+// "sata", "sas", "scsi", "fc", "iscsi", "nvme", "usb", "virtio", "mmc", "loop", "file",
+// "other", "unknown" (lsblk's TRAN names where lsblk has one).
 const char* TransportName(Transport t);
+// The transport named `name` (as TransportName spells it); kUnknown for any other string.
+Transport TransportFromName(std::string_view name);
 
-// Media type, for the NIST SP 800-88 category a method reaches.
+// Media type: the kind of medium, split where NIST SP 800-88 Rev. 1 Appendix A gives different
+// rules (methods/nist.h): hard disks (Table A-5), SATA/SAS SSDs and NVMe SSDs (Table A-8),
+// USB removable flash and memory cards (Table A-8, two-pass Clear), external USB hard disks
+// (Table A-6), virtual disks (loop, zram, virtio-blk, image files) and unknown (a USB device
+// that reports no rotation rate).
 enum class MediaType : uint8_t {
   kUnknown,
   kHdd,
   kSsd,
   kNvme,
-  kFlash /* USB/SD/eMMC */,
-  kVirtual /* loop, zram, image file */
+  kUsbFlash,
+  kMemoryCard,
+  kExternalUsbHdd,
+  kVirtual
 };
-// "hdd", "ssd", "nvme", "flash", "virtual", "unknown".
+// "hdd", "ssd", "nvme", "usb-flash", "memory-card", "external-usb-hdd", "virtual", "unknown".
 const char* MediaTypeName(MediaType m);
+// The media type named `name` (as MediaTypeName spells it); nullopt for any other string.
+std::optional<MediaType> MediaTypeFromName(std::string_view name);
+// Every media type except kUnknown, in the order above.
+const std::vector<MediaType>& KnownMediaTypes();
 
 // A partition (or the whole disk's own filesystem) as libblkid and mountinfo see it.
 struct PartitionInfo {
@@ -60,6 +79,9 @@ struct DeviceInfo {
   Transport transport = Transport::kUnknown;
   MediaType media = MediaType::kUnknown;
   bool rotational = false, removable = false, read_only = false;
+  // Nominal rotation rate as the device reports it (SBC-4 VPD page B1h bytes 4-5, or ATA
+  // IDENTIFY DEVICE word 217): 0 not reported, 1 non-rotating (solid state), 0401h-FFFEh rpm.
+  uint16_t rotation_rate = 0;
   std::string backing_file;  // loop devices
   // Image files: the file that was described, by device and inode (stat st_dev, st_ino). The
   // gate writes only to a descriptor whose fstat names this same file.

@@ -80,10 +80,7 @@ void AddUsage(const SystemState& st, DeviceInfo* d) {
 Result<DeviceInfo> DescribeDiskWith(Env* env, const std::string& name, const DiscoveryOptions& opts,
                                     const SystemState& st, ContentsProber* prober) {
   KESU_ASSIGN_OR_RETURN(DeviceInfo d, ReadSysfsDisk(env, name));
-  bool lacks = d.serial.empty() || d.wwn.empty() ||
-               (d.transport == Transport::kNvme && (d.model.empty() || d.firmware.empty()));
-  if (opts.query_device && lacks && d.size > 0 &&
-      (d.transport == Transport::kNvme || IsScsiDisk(env, name))) {
+  if (opts.query_device && d.size > 0 && NeedsDeviceQuery(env, d)) {
     auto f = env->OpenBlock(d.path, {.write = false, .direct = false, .exclusive = false});
     if (f.ok()) {
       FillIdentityFromDevice(env, &d, f->get());

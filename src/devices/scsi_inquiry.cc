@@ -3,6 +3,7 @@
 
 #include <scsi/sg.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace kesu::scsi {
@@ -81,23 +82,29 @@ Result<std::string> ParseNaaFromDeviceIdPage(std::span<const uint8_t> page) {
   return std::string();
 }
 
-Result<std::vector<uint8_t>> InquiryVpd(BlockFile* file, uint8_t page_code) {
-  constexpr uint16_t kAlloc = 252;  // fits every serial/identification page we parse
-  std::vector<uint8_t> data(kAlloc, 0);
-  auto cdb = InquiryCdb(/*evpd=*/true, page_code, kAlloc);
+Result<uint16_t> ParseRotationRatePage(std::span<const uint8_t> page) {
+  KESU_ASSIGN_OR_RETURN(size_t len, CheckVpdHeader(page, kVpdBlockDeviceCharacteristics));
+  if (len < 2) return Status::Corruption("VPD page 0xb1 too short for MEDIUM ROTATION RATE");
+  uint16_t rate = static_cast<uint16_t>((page[4] << 8) | page[5]);
+  if (rate == 1 || (rate >= 0x0401 && rate <= 0xfffe)) return rate;
+  return uint16_t{0};  // 0000h not reported; 0002h-0400h and FFFFh reserved
+}
+
+Result<std::vector<uint8_t>> SendDataIn(BlockFile* file, std::span<const uint8_t> cdb, size_t alloc,
+                                        const std::string& what) {
+  std::vector<uint8_t> data(alloc, 0);
+  std::vector<uint8_t> cmd(cdb.begin(), cdb.end());
   uint8_t sense[32] = {};
   sg_io_hdr_t io{};
   io.interface_id = 'S';
   io.dxfer_direction = SG_DXFER_FROM_DEV;
-  io.cmd_len = static_cast<unsigned char>(cdb.size());
-  io.cmdp = cdb.data();
-  io.dxfer_len = kAlloc;
+  io.cmd_len = static_cast<unsigned char>(cmd.size());
+  io.cmdp = cmd.data();
+  io.dxfer_len = static_cast<unsigned>(alloc);
   io.dxferp = data.data();
   io.mx_sb_len = sizeof sense;
   io.sbp = sense;
   io.timeout = 10000;
-  char what[64];
-  std::snprintf(what, sizeof what, "INQUIRY VPD page 0x%02x (SG_IO)", page_code);
   Status s = file->Ioctl(SG_IO, &io);
   if (!s.ok()) {
     if (s.code() == Code::kUnsupported) return s;
@@ -112,14 +119,21 @@ Result<std::vector<uint8_t>> InquiryVpd(BlockFile* file, uint8_t page_code) {
       key = (rc == 0x72 || rc == 0x73) ? (sense[1] & 0x0f) : (sense[2] & 0x0f);
     }
     char b[160];
-    std::snprintf(b, sizeof b,
-                  ": %s rejected (status 0x%02x, host 0x%x, driver 0x%x, sense key %d)", what,
+    std::snprintf(b, sizeof b, " rejected (status 0x%02x, host 0x%x, driver 0x%x, sense key %d)",
                   io.status, io.host_status, io.driver_status, key);
-    return Status::IoError(file->path() + b);
+    return Status::IoError(file->path() + ": " + what + b);
   }
-  size_t got = kAlloc - static_cast<size_t>(io.resid > 0 ? io.resid : 0);
+  size_t got = alloc - std::min(alloc, static_cast<size_t>(io.resid > 0 ? io.resid : 0));
   data.resize(got);
   return data;
+}
+
+Result<std::vector<uint8_t>> InquiryVpd(BlockFile* file, uint8_t page_code) {
+  constexpr uint16_t kAlloc = 252;  // fits every serial/identification page we parse
+  auto cdb = InquiryCdb(/*evpd=*/true, page_code, kAlloc);
+  char what[64];
+  std::snprintf(what, sizeof what, "INQUIRY VPD page 0x%02x (SG_IO)", page_code);
+  return SendDataIn(file, cdb, kAlloc, what);
 }
 
 }  // namespace kesu::scsi

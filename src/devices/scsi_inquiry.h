@@ -12,6 +12,9 @@
 //    (7) / ASSOCIATION (5:4) / DESIGNATOR TYPE (3:0), byte 3 DESIGNATOR LENGTH, bytes 4.. the
 //    designator. DESIGNATOR TYPE 3 is an NAA name (SPC-5 §7.7.6.6); ASSOCIATION 0 means the
 //    addressed logical unit (the disk, not the port or the bridge).
+//  - Block Device Characteristics VPD page B1h (SBC-4 §6.6.2): bytes 4-5 MEDIUM ROTATION
+//    RATE (big-endian): 0000h not reported, 0001h non-rotating medium (solid state),
+//    0401h-FFFEh nominal rotation rate in rpm; other values reserved.
 // Thread-safety: free functions without shared state.
 #pragma once
 
@@ -29,6 +32,7 @@ namespace kesu::scsi {
 inline constexpr uint8_t kInquiryOpcode = 0x12;
 inline constexpr uint8_t kVpdUnitSerialNumber = 0x80;
 inline constexpr uint8_t kVpdDeviceIdentification = 0x83;
+inline constexpr uint8_t kVpdBlockDeviceCharacteristics = 0xb1;
 
 // The 6-byte INQUIRY CDB. `evpd` sets byte 1 bit 0; `page_code` goes to byte 2 (must be 0
 // when evpd is false); `allocation_length` to bytes 3-4, most significant byte first.
@@ -42,6 +46,18 @@ Result<std::string> ParseUnitSerialNumberPage(std::span<const uint8_t> page);
 // hex with a "0x" prefix, the form lsblk prints for WWN ("0x5000c500a1b2c3d4"); "" when the
 // page has no NAA designator for the logical unit. kCorruption on a malformed page.
 Result<std::string> ParseNaaFromDeviceIdPage(std::span<const uint8_t> page);
+
+// MEDIUM ROTATION RATE of a Block Device Characteristics page (B1h): 0 (not reported), 1
+// (non-rotating) or a nominal rpm in 0401h-FFFEh; reserved values are returned as 0.
+// kCorruption when the page is not page B1h or is shorter than 6 bytes.
+Result<uint16_t> ParseRotationRatePage(std::span<const uint8_t> page);
+
+// Sends the data-in command `cdb` through SG_IO (BlockFile::Ioctl, 10 s timeout) and returns
+// the bytes the device returned (at most `alloc`). `what` names the command in errors.
+// kIoError when the ioctl fails or the device reports CHECK CONDITION (the sense key is
+// named), kUnsupported when the file is not an SG_IO target.
+Result<std::vector<uint8_t>> SendDataIn(BlockFile* file, std::span<const uint8_t> cdb, size_t alloc,
+                                        const std::string& what);
 
 // Sends INQUIRY with EVPD=1 for `page_code` through SG_IO (BlockFile::Ioctl, read-only data-in
 // transfer, 10 s timeout) and returns the page bytes the device returned (header included).

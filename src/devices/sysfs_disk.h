@@ -22,18 +22,26 @@ namespace kesu {
 // Transport from the resolved sysfs device path of a disk (readlink of /sys/block/NAME, e.g.
 // "../devices/pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0/block/sdb"),
 // checked in this order: a "usbN" component → usb; an "nvme" or "nvme-subsystem" component →
-// nvme; an "ataN" component → sata; "end_device-", "port-" or "expander-" → sas; "virtioN" →
-// virtio; "mmc_host" or "mmcN:…" → mmc; `is_loop` (the disk has loop/backing_file) → loop;
-// anything else → other. Never derived from the device's name.
+// nvme; an "ataN" component → sata; "end_device-", "port-" or "expander-" → sas; "rport-" →
+// fc; "sessionN" → iscsi; "hostN" with "targetN…" (any other SCSI host, e.g. virtio-scsi) →
+// scsi; "virtioN" (virtio-blk) → virtio; "mmc_host" or "mmcN:…" → mmc; `is_loop` (the disk
+// has loop/backing_file) → loop; anything else → other. Never derived from the device's name.
 Transport ClassifyTransport(std::string_view devpath, bool is_loop);
 
-// Media type: loop/zram/virtio → virtual; nvme → nvme; rotational → hdd; usb/mmc → flash;
-// else ssd.
-MediaType ClassifyMedia(Transport t, bool rotational, bool is_zram);
+// Media type from the transport, the kernel's rotational flag and the rotation rate the
+// device reported (DeviceInfo::rotation_rate; 0 when not reported):
+//  - loop, virtio-blk, image files and zram → virtual; nvme → nvme; mmc → memory-card;
+//  - usb: rate 1 → usb-flash, an rpm → external-usb-hdd, else unknown (usb-storage reports
+//    rotational=1 for every device, so the flag is not used);
+//  - any other (sata, sas, scsi, fc, iscsi, other): rate 1 → ssd, an rpm → hdd, else the
+//    rotational flag (hdd) or its absence (ssd).
+MediaType ClassifyMedia(Transport t, bool rotational, bool is_zram, uint16_t rotation_rate);
 
 // Reads /sys/block/NAME into a DeviceInfo: path "/dev/NAME", name, maj:min, size in bytes,
-// sector sizes, flags, model/vendor/firmware/serial/wwn where sysfs has them, transport,
-// media and the loop backing file. Partitions and contents are not filled. kNotFound when
+// sector sizes, flags, model/vendor/firmware/serial where sysfs has them, the WWN (an NVMe
+// namespace's wwid; a SCSI disk's NAA name from device/wwid or device/vpd_pg83, never the T10
+// vendor identification), the rotation rate of device/vpd_pgb1, transport, media and the
+// loop backing file. Partitions and contents are not filled. kNotFound when
 // /sys/block/NAME does not exist.
 Result<DeviceInfo> ReadSysfsDisk(Env* env, const std::string& name);
 
@@ -41,10 +49,17 @@ Result<DeviceInfo> ReadSysfsDisk(Env* env, const std::string& name);
 // may be sent to it.
 bool IsScsiDisk(Env* env, const std::string& name);
 
-// Where sysfs lacked the serial or the WWN, asks the device through `file` (opened on the
-// disk, read-only is enough): SCSI disks get INQUIRY VPD 80h (serial) and 83h (NAA → wwn);
-// NVMe namespaces get Identify Controller (serial, model, firmware). Fields sysfs already
-// gave are kept. A device that does not answer leaves the fields empty: not an error.
+// True when FillIdentityFromDevice has something to ask: an NVMe namespace lacking serial,
+// model or firmware; a SCSI disk lacking serial or WWN, or a USB one whose media is unknown.
+bool NeedsDeviceQuery(Env* env, const DeviceInfo& dev);
+
+// Where sysfs lacked them, asks the device through `file` (opened on the disk, read-only is
+// enough): SCSI disks get INQUIRY VPD 80h (serial) and 83h (NAA → wwn), USB disks VPD B1h
+// (rotation rate); SATA disks and USB bridges then ATA IDENTIFY DEVICE through SAT for a WWN
+// (words 108-111) and a USB disk's rotation rate (word 217); NVMe namespaces get Identify
+// Controller (serial, model, firmware). Fields sysfs already gave are kept, and the media type
+// is classified again with what was learnt. A device that does not answer leaves the fields
+// empty: not an error.
 void FillIdentityFromDevice(Env* env, DeviceInfo* dev, BlockFile* file);
 
 }  // namespace kesu

@@ -14,6 +14,7 @@
 #include "crypto/aes_ctr.h"
 #include "erase/pattern_source.h"
 #include "kesu/build_info.h"
+#include "methods/nist.h"
 #include "verify/content_check.h"
 #include "verify/region_reader.h"
 #include "verify/sample_plan.h"
@@ -651,40 +652,6 @@ Result<VerifySpec> ResolveVerify(const Method& m, const std::optional<VerifySpec
                                    std::to_string(v.sample_percent) + " is outside 1..100");
   }
   return v;
-}
-
-std::pair<NistCategory, std::string> NistFor(const Method& method, MediaType media) {
-  NistCategory c = method.CategoryFor(media);
-  std::string where;
-  switch (media) {
-    case MediaType::kHdd:
-      where = "NIST SP 800-88 r1 Table A-5 (magnetic media, hard disk drives)";
-      break;
-    case MediaType::kSsd:
-    case MediaType::kNvme:
-    case MediaType::kFlash:
-      where =
-          "NIST SP 800-88 r1 Table A-8 (flash memory-based storage): overwriting reaches "
-          "Clear at best";
-      break;
-    case MediaType::kVirtual:
-      where =
-          "image file or virtual device: NIST SP 800-88 r1 applies to the logical content "
-          "only, not to the medium that backs it";
-      break;
-    case MediaType::kUnknown:
-      where = "media type unknown";
-      break;
-  }
-  std::string how = method.kind == MethodKind::kOverwrite ? "software overwrite of every "
-                                                            "user-addressable block"
-                                                          : "method";
-  std::string reason = how + "; " + where + ": " + NistCategoryName(c);
-  if (c == NistCategory::kNone) {
-    reason = how + " reaches no NIST SP 800-88 category on " + MediaTypeName(media) +
-             " media as declared by method " + method.id + "; " + where;
-  }
-  return {c, reason};
 }
 
 namespace {

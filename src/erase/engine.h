@@ -81,9 +81,6 @@ Result<VerifySpec> ParseVerifySpec(const std::string& text);
 ErasureResult RunErasure(Env* env, BlockFile* file, const DeviceInfo& dev, const Method& method,
                          const EngineOptions& opts);
 
-// The NIST SP 800-88 r1 category `method` reaches on `media`, and why.
-std::pair<NistCategory, std::string> NistFor(const Method& method, MediaType media);
-
 // The process exit code for a set of results: 0 when all succeeded, else 1.
 int ExitCodeFor(const std::vector<ErasureResult>& results);
 

@@ -2,12 +2,15 @@
 // from completed, durable I/O — never computed from elapsed time), and a ProgressReporter
 // thread renders them: a live bar per target on a TTY, one line per target every ~5 s
 // otherwise, or JSON lines on stdout with --json, and a status line per target on request
-// (SIGUSR1). The engine never prints.
+// (SIGUSR1). The engine never prints. The rate shown is each target's own, over a recent window of
+// its current phase (writing or verifying one pass), so it follows the device as it speeds up or
+// slows down and restarts with each phase.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -32,6 +35,29 @@ struct TargetProgress {
   std::atomic<uint64_t> start_ns{0};        // Env monotonic clock at start
 };
 
+// The recent rate of one target's current phase: bytes made durable in the pass while it is
+// written, bytes read back while it is verified. Samples older than the window are dropped
+// (one older sample is kept as the window's start), and a new pass or phase starts afresh.
+// Not thread-safe: one instance per target, used by the reporter thread only.
+class PhaseRate {
+ public:
+  static constexpr uint64_t kWindowNs = 10'000'000'000;  // 10 s
+  enum class Phase { kWrite, kVerify, kDone };
+  struct Reading {
+    Phase phase = Phase::kWrite;
+    uint64_t bytes_per_second = 0;
+    bool known = false;  // false until two samples of this phase are at least 1 ms apart
+  };
+  // Samples `t` at `now_ns` (monotonic) and returns the rate over the window.
+  Reading Observe(const TargetProgress& t, uint64_t now_ns);
+  static const char* PhaseName(Phase p);  // "write", "verify", "done"
+
+ private:
+  uint32_t pass_ = 0;
+  Phase phase_ = Phase::kDone;
+  std::deque<std::pair<uint64_t, uint64_t>> samples_;  // (ns, bytes of this phase)
+};
+
 class ProgressReporter {
  public:
   enum class Mode { kTty, kLines, kJson, kQuiet };
@@ -47,10 +73,11 @@ class ProgressReporter {
   // Stops the thread and prints a final frame (kTty) so the bars end complete.
   void Stop();
 
-  // One rendered line for a target (exposed for tests): "name pass 1/3  512.0/1024.0 MiB
-  // 50%  812 MB/s  ETA 0:01".
-  static std::string FormatLine(const TargetProgress& t, uint64_t now_ns);
-  static std::string FormatJson(const TargetProgress& t, uint64_t now_ns);
+  // One rendered line for a target (exposed for tests), sampling `rate` at `now_ns`:
+  // "name pass 1/3 write [####....] 50%  512.0/1024.0 MiB  812 MB/s ETA 0:00:01". The ETA is
+  // the current phase's: the bytes left to write in every pass, or to verify in this pass.
+  static std::string FormatLine(const TargetProgress& t, uint64_t now_ns, PhaseRate* rate);
+  static std::string FormatJson(const TargetProgress& t, uint64_t now_ns, PhaseRate* rate);
 
  private:
   void Loop();
@@ -58,6 +85,7 @@ class ProgressReporter {
   void PrintStatus();
   Env* env_;
   std::vector<TargetProgress*> targets_;
+  std::vector<PhaseRate> rates_;  // one per target
   Mode mode_;
   std::thread thread_;
   std::mutex mu_;

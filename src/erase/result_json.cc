@@ -51,21 +51,10 @@ std::vector<IoErrorRecord> ErrorsFrom(const json& a) {
   return v;
 }
 
-Transport TransportFrom(const std::string& s) {
-  for (auto t :
-       {Transport::kSata, Transport::kSas, Transport::kNvme, Transport::kUsb, Transport::kVirtio,
-        Transport::kMmc, Transport::kLoop, Transport::kFile, Transport::kOther}) {
-    if (s == TransportName(t)) return t;
-  }
-  return Transport::kUnknown;
-}
+Transport TransportFrom(const std::string& s) { return TransportFromName(s); }
 
 MediaType MediaFrom(const std::string& s) {
-  for (auto m : {MediaType::kHdd, MediaType::kSsd, MediaType::kNvme, MediaType::kFlash,
-                 MediaType::kVirtual}) {
-    if (s == MediaTypeName(m)) return m;
-  }
-  return MediaType::kUnknown;
+  return MediaTypeFromName(s).value_or(MediaType::kUnknown);
 }
 
 }  // namespace

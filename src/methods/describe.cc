@@ -7,8 +7,17 @@
 namespace kesu {
 namespace {
 
-const MediaType kMediaOrder[] = {MediaType::kHdd, MediaType::kSsd, MediaType::kNvme,
-                                 MediaType::kFlash, MediaType::kVirtual};
+// The table's category columns: every known media type, with a header short enough to read.
+struct MediaColumn {
+  MediaType media;
+  const char* header;
+};
+constexpr MediaColumn kMediaColumns[] = {
+    {MediaType::kHdd, "HDD"},         {MediaType::kSsd, "SSD"},
+    {MediaType::kNvme, "NVME"},       {MediaType::kUsbFlash, "USB-FLASH"},
+    {MediaType::kMemoryCard, "CARD"}, {MediaType::kExternalUsbHdd, "USB-HDD"},
+    {MediaType::kVirtual, "VIRTUAL"}};
+constexpr size_t kColumnWidth = 10;
 
 const char* KindName(MethodKind k) {
   switch (k) {
@@ -85,7 +94,7 @@ nlohmann::json MethodToJson(const Method& m) {
                  {"allow_none", m.allow_verify_none},
                  {"allow_partial", m.allow_partial}};
   nlohmann::json nist = nlohmann::json::object();
-  for (MediaType t : kMediaOrder) nist[MediaTypeName(t)] = NistCategoryName(m.CategoryFor(t));
+  for (MediaType t : KnownMediaTypes()) nist[MediaTypeName(t)] = NistCategoryName(m.CategoryFor(t));
   j["nist"] = nist;
   if (m.firmware) {
     j["firmware"] = {{"command", m.firmware->command},
@@ -112,12 +121,15 @@ std::string MethodsTable(const MethodRegistry& reg) {
     verify_w = std::max(verify_w, DescribeVerify(m).size());
   }
   std::string out = PadRight("ID", id_w) + "  " + PadRight("PASSES", kPassesWidth) + "  " +
-                    PadRight("VERIFY", verify_w) +
-                    "  HDD      SSD      NVME     FLASH    VIRTUAL  TITLE\n";
+                    PadRight("VERIFY", verify_w) + "  ";
+  for (const auto& c : kMediaColumns) out += PadRight(c.header, kColumnWidth);
+  out += "TITLE\n";
   for (const Method& m : reg.all()) {
     out += PadRight(m.id, id_w) + "  " + PadRight(DescribePasses(m, kPassesWidth), kPassesWidth) +
            "  " + PadRight(DescribeVerify(m), verify_w) + "  ";
-    for (MediaType t : kMediaOrder) out += PadRight(NistCategoryName(m.CategoryFor(t)), 9);
+    for (const auto& c : kMediaColumns) {
+      out += PadRight(NistCategoryName(m.CategoryFor(c.media)), kColumnWidth);
+    }
     out += m.title + "\n";
   }
   out +=

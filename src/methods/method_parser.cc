@@ -32,31 +32,21 @@ const std::vector<std::string>& RecordKindNames() {
   return kNames;
 }
 
-NistCategory MaxNistCategory(const Method& m, MediaType media) {
-  switch (m.kind) {
-    case MethodKind::kOverwrite:
-      // NIST SP 800-88 r1 Appendix A: overwriting is Clear on every medium (Table A-5 for
-      // ATA/SCSI hard disks: Purge needs a firmware sanitize/secure erase or a degausser;
-      // Table A-8 for flash-based media: overwrite is Clear at best).
-      return NistCategory::kClear;
-    case MethodKind::kFirmware:
-      // A device command can Purge; only physical destruction reaches Destroy.
-      return NistCategory::kPurge;
-    case MethodKind::kRecord:
-      break;
-  }
-  if (!m.record) return NistCategory::kNone;
-  if (m.record->kind == "degauss") {
-    // Degaussing purges magnetic media only; it does nothing to flash (SP 800-88 r1 §2.5,
-    // Table A-8 "degaussing is not applicable"), and a virtual disk has no medium.
-    return media == MediaType::kHdd ? NistCategory::kPurge : NistCategory::kNone;
-  }
-  return NistCategory::kDestroy;  // crush, shred
-}
-
 namespace {
 
 constexpr size_t kMaxPatternBytes = 512;
+
+// "hdd, ssd, ..., external-usb-hdd or virtual": the media types a [nist] table may name.
+std::string MediaNames() {
+  std::vector<std::string> v;
+  for (MediaType t : KnownMediaTypes()) v.push_back(MediaTypeName(t));
+  std::string s;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) s += i + 1 == v.size() ? " or " : ", ";
+    s += v[i];
+  }
+  return s;
+}
 
 std::string Join(const std::vector<std::string>& v) {
   std::string s;
@@ -82,16 +72,6 @@ bool ValidId(const std::string& id) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
   });
 }
-
-struct MediaName {
-  const char* name;
-  MediaType type;
-};
-constexpr MediaName kMedia[] = {{"hdd", MediaType::kHdd},
-                                {"ssd", MediaType::kSsd},
-                                {"nvme", MediaType::kNvme},
-                                {"flash", MediaType::kFlash},
-                                {"virtual", MediaType::kVirtual}};
 
 // One parse of one file. Each check returns a Status naming file and line.
 class Parser {
@@ -263,13 +243,16 @@ class Parser {
 
   Status ParseNist(const toml::table& t, Method* m) const {
     for (auto&& [k, v] : t) {
-      const MediaName* media = nullptr;
-      for (const MediaName& mn : kMedia) {
-        if (k.str() == mn.name) media = &mn;
+      auto media = MediaTypeFromName(k.str());
+      if (k.str() == "flash") {
+        return Error(k.source().begin.line, "media type 'flash' is split in two",
+                     "write usb-flash = ... and memory-card = ... (NIST SP 800-88 Rev. 1 Table "
+                     "A-8 rules for USB removable media and memory cards), and external-usb-hdd "
+                     "= ... for USB hard disks");
       }
-      if (media == nullptr) {
+      if (!media || *media == MediaType::kUnknown) {
         return Error(k.source().begin.line, "unknown media type '" + std::string(k.str()) + "'",
-                     "use hdd, ssd, nvme, flash or virtual");
+                     "use " + MediaNames());
       }
       const auto* s = v.as_string();
       NistCategory c;
@@ -288,8 +271,8 @@ class Parser {
         return Error(LineOf(v), "unknown NIST category '" + s->get() + "'",
                      "use \"none\", \"clear\", \"purge\" or \"destroy\"");
       }
-      m->nist[media->type] = c;
-      lines_[media->type] = LineOf(v);
+      m->nist[*media] = c;
+      lines_[*media] = LineOf(v);
     }
     return Status::Ok();
   }
@@ -301,12 +284,23 @@ class Parser {
       NistCategory max = MaxNistCategory(m, media);
       if (claimed <= max) continue;
       std::string why;
+      const bool removable_flash = media == MediaType::kUsbFlash || media == MediaType::kMemoryCard;
       switch (m.kind) {
         case MethodKind::kOverwrite:
-          why = "a software overwrite reaches at most clear (NIST SP 800-88 r1 Table A-5/A-8)";
+          why = removable_flash
+                    ? "NIST SP 800-88 Rev. 1 Table A-8: Flash Memory-Based Storage Device "
+                      "Sanitization asks of USB removable media and memory cards at least two "
+                      "overwrite passes, a pattern then its complement, and these passes have "
+                      "no such pair"
+                    : "a software overwrite reaches at most clear (NIST SP 800-88 Rev. 1 Tables "
+                      "A-5, A-6 and A-8)";
           break;
         case MethodKind::kFirmware:
-          why = "a firmware command reaches at most purge; destroy needs physical destruction";
+          why = removable_flash
+                    ? "no standard sanitize command reaches USB removable media or memory "
+                      "cards (NIST SP 800-88 Rev. 1 Table A-8)"
+                    : "a firmware command reaches at most purge; destroy needs physical "
+                      "destruction";
           break;
         case MethodKind::kRecord:
           why =
@@ -315,10 +309,18 @@ class Parser {
           break;
       }
       const char* name = MediaTypeName(media);
+      std::string fix = std::string("set ") + name + " = \"" + NistCategoryName(max) + "\"";
+      if (m.kind == MethodKind::kOverwrite && removable_flash) {
+        fix =
+            "add a pass with the complement of a fixed pattern right after it (e.g. pattern "
+            "= \"one\" then pattern = \"zero\"), or " +
+            fix;
+      } else if (max != NistCategory::kNone) {
+        fix += " or lower";
+      }
       return Error(
           lines_.at(media),
-          std::string("claims ") + NistCategoryName(claimed) + " on " + name + ", but " + why,
-          std::string("set ") + name + " = \"" + NistCategoryName(max) + "\" or lower");
+          std::string("claims ") + NistCategoryName(claimed) + " on " + name + ", but " + why, fix);
     }
     return Status::Ok();
   }

@@ -5,8 +5,9 @@
 // What is checked: unknown keys at every level; id/title/reference present and id equal to
 // the file stem; patterns; pass lists; [verify] consistency; sections that belong to another
 // kind; firmware commands and fallbacks; record kinds and evidence; media types, categories,
-// and a claimed NIST SP 800-88 category the method cannot reach (MaxNistCategory). Checks that
-// need other files (a fallback naming an unknown method, duplicate ids) are the registry's.
+// and a claimed NIST SP 800-88 category the method cannot reach (MaxNistCategory in
+// methods/nist.h; e.g. clear on usb-flash or memory-card without a pattern/complement pair). Checks
+// that need other files (a fallback naming an unknown method, duplicate ids) are the registry's.
 // Stateless and thread-safe.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "base/status.h"
 #include "env/env.h"
 #include "methods/method.h"
+#include "methods/nist.h"  // MaxNistCategory
 
 namespace kesu {
 
@@ -27,11 +29,6 @@ Result<Method> ParseMethod(std::string_view toml_text, const std::string& file_n
 // Reads and parses a method file through `env`, filling file_path and file_sha256 (hex
 // SHA-256 of the file's exact bytes, for the certificate). kNotFound if unreadable.
 Result<Method> LoadMethodFile(Env* env, const std::string& path);
-
-// The strongest NIST SP 800-88 r1 category `m` (its kind, and for record methods its record
-// kind) can reach on `media`: overwrite → clear; firmware → purge; degauss → purge on hdd and
-// none elsewhere; crush and shred → destroy.
-NistCategory MaxNistCategory(const Method& m, MediaType media);
 
 // The firmware command names a [firmware] table may use (FirmwareSpec::command).
 const std::vector<std::string>& FirmwareCommandNames();

@@ -8,23 +8,56 @@
 
 namespace kesu {
 
-std::vector<std::string> MethodDirs(const std::string& extra) {
-  // A build tree reads the source tree's erase-methods/; an installed kesu its share/ copy.
-  std::string builtin = KESU_METHODS_DIR;
-  if (!DefaultEnv()->FileExists(builtin)) builtin = KESU_INSTALLED_METHODS_DIR;
-  std::vector<std::string> d{builtin};
+std::vector<std::string> BuiltinMethodDirCandidates(const std::string& exe_path) {
+  std::vector<std::string> c{KESU_METHODS_DIR};
+  size_t slash = exe_path.rfind('/');
+  if (slash != std::string::npos) {
+    // BIN/kesu → BIN/../share/kesu/erase-methods: an install moved as a whole (a boot image).
+    c.push_back(exe_path.substr(0, slash) + "/../share/kesu/erase-methods");
+  }
+  c.push_back(KESU_INSTALLED_METHODS_DIR);
+  return c;
+}
+
+std::vector<std::string> ChooseMethodDirs(Env* env, const std::vector<std::string>& candidates,
+                                          const std::string& extra) {
+  std::vector<std::string> d;
+  for (const std::string& c : candidates) {
+    if (env->FileExists(c)) {
+      d.push_back(c);
+      break;
+    }
+  }
   if (!extra.empty()) d.push_back(extra);
   return d;
 }
 
+std::vector<std::string> MethodDirs(const std::string& extra) {
+  Env* env = DefaultEnv();
+  auto exe = env->ReadSysLink("/proc/self/exe");
+  return ChooseMethodDirs(env, BuiltinMethodDirCandidates(exe.ok() ? *exe : ""), extra);
+}
+
 Result<MethodRegistry> MethodRegistry::Load(Env* env, const std::vector<std::string>& dirs) {
   MethodRegistry reg;
+  if (dirs.empty()) {
+    return Status::NotFound(
+        "no method directory: kesu's built-in erase-methods/ is neither in the source tree, "
+        "nor beside the binary (BIN/../share/kesu/erase-methods), nor in " +
+        std::string(KESU_INSTALLED_METHODS_DIR) +
+        "; install kesu with its methods, or name a directory of method files with "
+        "--methods-dir DIR");
+  }
+  const auto builtin = BuiltinMethodDirCandidates("");
   std::map<std::string, std::string> defined_in;  // id -> file
   for (const std::string& dir : dirs) {
     auto names = env->ListDir(dir);
     if (!names.ok()) {
-      return Status::NotFound(dir + ": cannot read the method directory (" +
-                              names.status().message() + "); check --methods-dir");
+      const bool is_builtin = std::find(builtin.begin(), builtin.end(), dir) != builtin.end() ||
+                              dir.ends_with("/share/kesu/erase-methods");
+      return Status::NotFound(
+          dir + ": cannot read the method directory (" + names.status().message() + ")" +
+          (is_builtin ? "; reinstall kesu's erase-methods" : "; check --methods-dir"));
     }
     std::string prefix = !dir.empty() && dir.back() == '/' ? dir : dir + "/";
     for (const std::string& name : *names) {

@@ -16,15 +16,27 @@
 
 namespace kesu {
 
-// The directories searched, in order: the built-in one (the source tree's erase-methods/ when
-// it exists, else the installed share/kesu/erase-methods), then `extra` if non-empty.
+// Where the built-in methods may be, in order of preference: the source tree's erase-methods/
+// (a build tree), BIN/../share/kesu/erase-methods beside the running binary `exe_path` (an
+// installed tree moved as a whole, e.g. into a boot image; skipped when `exe_path` has no
+// '/'), and the configured install prefix's share/kesu/erase-methods.
+std::vector<std::string> BuiltinMethodDirCandidates(const std::string& exe_path);
+
+// The first of `candidates` that exists (env->FileExists), then `extra` if non-empty. With no
+// candidate present the list holds `extra` alone (empty when that is empty too): a missing
+// built-in directory never hides a valid --methods-dir.
+std::vector<std::string> ChooseMethodDirs(Env* env, const std::vector<std::string>& candidates,
+                                          const std::string& extra);
+
+// ChooseMethodDirs over BuiltinMethodDirCandidates of /proc/self/exe, on the real filesystem.
 std::vector<std::string> MethodDirs(const std::string& extra);
 
 class MethodRegistry {
  public:
   // Loads every *.toml in `dirs` (through env->ListDir and ReadFile; names starting with '.'
   // are skipped). The first invalid file fails the whole load with its one-line error (file,
-  // line, fix). kNotFound if a directory does not exist.
+  // line, fix). kNotFound if a directory cannot be read (naming --methods-dir only when it is
+  // not a built-in directory), or when `dirs` is empty (no built-in directory was found).
   static Result<MethodRegistry> Load(Env* env, const std::vector<std::string>& dirs);
 
   // nullptr when unknown.

@@ -44,6 +44,12 @@ def vpd83_naa(naa_hex):
     return bytes([0x00, 0x83]) + struct.pack(">H", len(body)) + body
 
 
+def vpdb1(rate):
+    """Block Device Characteristics (SBC-4 §6.6.2): MEDIUM ROTATION RATE in bytes 4-5."""
+    body = struct.pack(">H", rate) + bytes([0x00, 0x00]) + bytes(56)
+    return bytes([0x00, 0xb1]) + struct.pack(">H", len(body)) + body
+
+
 class Tree:
     def __init__(self, name):
         self.root = os.path.join(HERE, name)
@@ -113,7 +119,7 @@ d = t.disk("sdb", usb + "/block/sdb", "8:16", 1953525168, rotational=1, pbs=4096
            device_dir=usb, device_attrs=dict(SCSI_ATTRS, **{
                "model": "WDC WD10EZEX-00B\n", "rev": "1A01\n",
                "vpd_pg80": vpd80("     WD-WCC3F1234567"),
-               "vpd_pg83": vpd83_naa("50014ee2b1c2d3e4")}))
+               "vpd_pg83": vpd83_naa("50014ee2b1c2d3e4"), "vpd_pgb1": vpdb1(7200)}))
 t.part(d, "sdb1", "8:17", 1, 1953521664)
 usb2 = "pci0000:00/0000:00:14.0/usb3/3-2/3-2:1.0/host7/target7:0:0/7:0:0:0"
 t.disk("sdc", usb2 + "/block/sdc", "8:32", 62521344, rotational=0, removable=1,
@@ -213,4 +219,58 @@ t.disk("loop4", "virtual/block/loop4", "7:4", 0)
 t.disk("ram0", "virtual/block/ram0", "1:0", 131072)
 t.disk("zram0", "virtual/block/zram0", "252:0", 8388608,
        attrs={"comp_algorithm": "lzo [lz4] zstd\n", "initstate": "1\n"})
+t.proc(BASE_MOUNTS)
+
+# (f) The drives of the QEMU end-to-end test, one per transport, as a Debian 6.1 kernel shows
+# them: sda on AHCI (libata: device/wwid is the T10 vendor identification "t10.ATA …" because
+# the drive has no WWN, and vpd_pg83 holds only that designator), sdb on AHCI with a WWN (wwid
+# "naa.…"), sdc a scsi-hd on virtio-scsi (the virtioN component is the host adapter; VPD B1
+# reports rotation rate 0, rotational=1), sdd a scsi-hd on the mptsas1068 SAS HBA, sde a
+# usb-storage stick (rotational=1 as usb-storage always reports, no VPD pages in sysfs), vda a
+# virtio-blk disk with a serial (rotational=1), nvme0n1 a QEMU NVMe namespace.
+def vpd83_t10_only(vendor_id):
+    d1 = bytes([0x02, 0x01, 0x00, len(vendor_id)]) + vendor_id
+    return bytes([0x00, 0x83]) + struct.pack(">H", len(d1)) + d1
+
+
+t = Tree("qemu_drives")
+ahci = "pci0000:00/0000:00:1f.2/ata1/host0/target0:0:0/0:0:0:0"
+t10 = b"ATA     BarDisk                                 SATA-SER-2"
+t.disk("sda", ahci + "/block/sda", "8:0", 131072, rotational=1, device_dir=ahci,
+       device_attrs={"scsi_level": "6\n", "vendor": "ATA     \n", "model": "BarDisk         \n",
+                     "rev": "2.5+\n", "wwid": t10.decode() + "\n",
+                     "vpd_pg80": vpd80("SATA-SER-2"), "vpd_pg83": vpd83_t10_only(t10),
+                     "vpd_pgb1": vpdb1(0x1c20)})
+ahci2 = "pci0000:00/0000:00:1f.2/ata2/host1/target1:0:0/1:0:0:0"
+t.disk("sdb", ahci2 + "/block/sdb", "8:16", 131072, rotational=0, device_dir=ahci2,
+       device_attrs={"scsi_level": "6\n", "vendor": "ATA     \n", "model": "FooSSD          \n",
+                     "rev": "2.5+\n", "wwid": "naa.5000c50015ea71ac\n",
+                     "vpd_pg80": vpd80("SATA-SER-3"), "vpd_pg83": vpd83_naa("5000c50015ea71ac"),
+                     "vpd_pgb1": vpdb1(1)})
+vscsi = "pci0000:00/0000:00:04.0/virtio2/host2/target2:0:0/2:0:0:0"
+t.disk("sdc", vscsi + "/block/sdc", "8:32", 131072, rotational=1, device_dir=vscsi,
+       device_attrs={"scsi_level": "6\n", "vendor": "QEMU    \n", "model": "QEMU HARDDISK   \n",
+                     "rev": "2.5+\n", "wwid": "naa.5000c50015ea71ad\n",
+                     "vpd_pg80": vpd80("VSCSI-SER-3"), "vpd_pg83": vpd83_naa("5000c50015ea71ad"),
+                     "vpd_pgb1": vpdb1(0)})
+sas = "pci0000:00/0000:00:05.0/host3/port-3:0/end_device-3:0/target3:0:0/3:0:0:0"
+t.disk("sdd", sas + "/block/sdd", "8:48", 131072, rotational=0, device_dir=sas,
+       device_attrs={"scsi_level": "6\n", "vendor": "QEMU    \n", "model": "QEMU HARDDISK   \n",
+                     "rev": "2.5+\n", "wwid": "naa.5000c50015ea71ae\n",
+                     "vpd_pg80": vpd80("SAS-SER-4"), "vpd_pg83": vpd83_naa("5000c50015ea71ae"),
+                     "vpd_pgb1": vpdb1(1)})
+usbst = "pci0000:00/0000:00:06.0/usb2/2-1/2-1:1.0/host4/target4:0:0/4:0:0:0"
+t.disk("sde", usbst + "/block/sde", "8:64", 131072, rotational=1, removable=1,
+       device_dir=usbst,
+       device_attrs={"scsi_level": "6\n", "vendor": "QEMU    \n", "model": "QEMU HARDDISK   \n",
+                     "rev": "2.5+\n"})
+t.disk("vda", "pci0000:00/0000:00:07.0/virtio3/block/vda", "254:0", 131072, rotational=1,
+       attrs={"serial": "VBLK-SER-6\n"}, device_dir="pci0000:00/0000:00:07.0/virtio3",
+       device_attrs={"vendor": "0x1af4\n"})
+qnvme = "pci0000:00/0000:00:08.0/nvme/nvme0"
+t.disk("nvme0n1", qnvme + "/nvme0n1", "259:0", 131072,
+       attrs={"wwid": "nvme.1b36-4e564d452d5345522d31-51454d55204e564d65204374726c-00000001\n"},
+       device_dir=qnvme,
+       device_attrs={"model": "QEMU NVMe Ctrl                          \n",
+                     "serial": "NVME-SER-1          \n", "firmware_rev": "8.0.0   \n"})
 t.proc(BASE_MOUNTS)

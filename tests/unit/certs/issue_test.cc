@@ -307,7 +307,8 @@ TEST_F(IssueTest, FirstUseKeyIsUntrusted) {
   auto r = Verify(issued[0].json_path, "");
   EXPECT_EQ(r.check, "chain");
   EXPECT_NE(r.message.find("signature valid but signer untrusted"), std::string::npos) << r.message;
-  EXPECT_NE(r.message.find("self-signed"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("is a self-signed station key"), std::string::npos) << r.message;
+  EXPECT_NE(ReadAll(issued[0].json_path).find("\"self_signed\":true"), std::string::npos);
   // Second use reuses the same key.
   auto again = Issue({testing::SampleResult()}, o);
   EXPECT_EQ(ReadAll(issued[0].json_path).find("sha256_fingerprint"),

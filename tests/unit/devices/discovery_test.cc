@@ -53,7 +53,8 @@ TEST(DiscoveryTest, SataDiskBehindUsbDock) {
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->path, "/dev/sdb");
   EXPECT_EQ(d->transport, Transport::kUsb);
-  EXPECT_EQ(d->media, MediaType::kHdd);
+  EXPECT_EQ(d->media, MediaType::kExternalUsbHdd) << "device/vpd_pgb1: 7200 rpm";
+  EXPECT_EQ(d->rotation_rate, 7200);
   EXPECT_EQ(d->serial, "WD-WCC3F1234567") << "from device/vpd_pg80";
   EXPECT_EQ(d->wwn, "0x50014ee2b1c2d3e4") << "from device/vpd_pg83";
   EXPECT_EQ(d->model, "WDC WD10EZEX-00B");
@@ -83,9 +84,12 @@ TEST(DiscoveryTest, UsbBridgeWithoutVpdInSysfsIsAskedThroughSgIo) {
     std::vector<uint8_t> page;
     if (io->cmdp[2] == 0x80) {
       page = {0x00, 0x80, 0x00, 0x08, 'J', 'M', 'S', '5', '7', '8', '0', '1'};
-    } else {
+    } else if (io->cmdp[2] == 0x83) {
       page = {0x00, 0x83, 0x00, 0x0c, 0x01, 0x03, 0x00, 0x08,
               0x50, 0x00, 0x00, 0x00, 0x12, 0x34, 0x56, 0x78};
+    } else {
+      page = {0x00, 0xb1, 0x00, 0x3c, 0x00, 0x01};  // MEDIUM ROTATION RATE 1: non-rotating
+      page.resize(64, 0);
     }
     std::memcpy(io->dxferp, page.data(), page.size());
     io->resid = static_cast<int>(io->dxfer_len - page.size());
@@ -94,11 +98,11 @@ TEST(DiscoveryTest, UsbBridgeWithoutVpdInSysfsIsAskedThroughSgIo) {
   auto devs = f.Discover();
   const DeviceInfo* d = Find(devs, "sdc");
   ASSERT_NE(d, nullptr);
-  EXPECT_EQ(pages_asked, (std::vector<uint8_t>{0x80, 0x83}));
+  EXPECT_EQ(pages_asked, (std::vector<uint8_t>{0x80, 0x83, 0xb1}));
   EXPECT_EQ(d->serial, "JMS57801");
   EXPECT_EQ(d->wwn, "0x5000000012345678");
   EXPECT_EQ(d->transport, Transport::kUsb);
-  EXPECT_EQ(d->media, MediaType::kFlash) << "usb, not rotational";
+  EXPECT_EQ(d->media, MediaType::kUsbFlash) << "usb, VPD B1h rotation rate 1";
   EXPECT_TRUE(d->removable);
 }
 

@@ -37,17 +37,57 @@ TEST(TransportTest, FromResolvedSysfsPaths) {
   }
 }
 
+TEST(TransportTest, ScsiHostAdaptersNameTheirTransport) {
+  struct Case {
+    const char* path;
+    Transport want;
+  } cases[] = {
+      // scsi-hd on virtio-scsi: the virtio component is the host adapter, not a virtio disk.
+      {"../devices/pci0000:00/0000:00:04.0/virtio2/host2/target2:0:0/2:0:0:0/block/sdc",
+       Transport::kScsi},
+      // mptsas1068: the SAS transport class's port and end device.
+      {"../devices/pci0000:00/0000:00:05.0/host3/port-3:0/end_device-3:0/target3:0:0/"
+       "3:0:0:0/block/sdd",
+       Transport::kSas},
+      {"../devices/pci0000:00/0000:00:02.0/0000:05:00.0/host5/rport-5:0-2/target5:0:1/"
+       "5:0:1:0/block/sdf",
+       Transport::kFc},
+      {"../devices/platform/host7/session1/target7:0:0/7:0:0:1/block/sdg", Transport::kIscsi},
+      // virtio-blk stays virtio.
+      {"../devices/pci0000:00/0000:00:07.0/virtio3/block/vda", Transport::kVirtio},
+  };
+  for (const auto& c : cases) EXPECT_EQ(ClassifyTransport(c.path, false), c.want) << c.path;
+  EXPECT_STREQ(TransportName(Transport::kScsi), "scsi");
+}
+
 TEST(MediaTest, Rules) {
-  EXPECT_EQ(ClassifyMedia(Transport::kNvme, false, false), MediaType::kNvme);
-  EXPECT_EQ(ClassifyMedia(Transport::kSata, true, false), MediaType::kHdd);
-  EXPECT_EQ(ClassifyMedia(Transport::kSata, false, false), MediaType::kSsd);
-  EXPECT_EQ(ClassifyMedia(Transport::kUsb, true, false), MediaType::kHdd);
-  EXPECT_EQ(ClassifyMedia(Transport::kUsb, false, false), MediaType::kFlash);
-  EXPECT_EQ(ClassifyMedia(Transport::kMmc, false, false), MediaType::kFlash);
-  EXPECT_EQ(ClassifyMedia(Transport::kVirtio, true, false), MediaType::kVirtual);
-  EXPECT_EQ(ClassifyMedia(Transport::kLoop, false, false), MediaType::kVirtual);
-  EXPECT_EQ(ClassifyMedia(Transport::kOther, false, true), MediaType::kVirtual);
-  EXPECT_EQ(ClassifyMedia(Transport::kFile, false, false), MediaType::kVirtual);
+  EXPECT_EQ(ClassifyMedia(Transport::kNvme, false, false, 0), MediaType::kNvme);
+  EXPECT_EQ(ClassifyMedia(Transport::kSata, true, false, 0), MediaType::kHdd);
+  EXPECT_EQ(ClassifyMedia(Transport::kSata, false, false, 0), MediaType::kSsd);
+  EXPECT_EQ(ClassifyMedia(Transport::kMmc, false, false, 0), MediaType::kMemoryCard);
+  EXPECT_EQ(ClassifyMedia(Transport::kVirtio, true, false, 0), MediaType::kVirtual);
+  EXPECT_EQ(ClassifyMedia(Transport::kLoop, false, false, 0), MediaType::kVirtual);
+  EXPECT_EQ(ClassifyMedia(Transport::kOther, false, true, 0), MediaType::kVirtual);
+  EXPECT_EQ(ClassifyMedia(Transport::kFile, false, false, 0), MediaType::kVirtual);
+}
+
+// usb-storage reports rotational=1 for every device: only the device's rotation rate counts.
+TEST(MediaTest, UsbIgnoresTheRotationalFlag) {
+  EXPECT_EQ(ClassifyMedia(Transport::kUsb, true, false, 0), MediaType::kUnknown);
+  EXPECT_EQ(ClassifyMedia(Transport::kUsb, false, false, 0), MediaType::kUnknown);
+  EXPECT_EQ(ClassifyMedia(Transport::kUsb, true, false, 1), MediaType::kUsbFlash);
+  EXPECT_EQ(ClassifyMedia(Transport::kUsb, true, false, 5400), MediaType::kExternalUsbHdd);
+  EXPECT_EQ(ClassifyMedia(Transport::kUsb, true, false, 0xffff), MediaType::kUnknown);
+}
+
+// A SCSI disk on any adapter: VPD B1h first, then the kernel's rotational flag.
+TEST(MediaTest, ScsiRotationRateBeforeTheFlag) {
+  for (Transport t : {Transport::kScsi, Transport::kSas, Transport::kFc, Transport::kIscsi}) {
+    EXPECT_EQ(ClassifyMedia(t, true, false, 1), MediaType::kSsd) << TransportName(t);
+    EXPECT_EQ(ClassifyMedia(t, false, false, 10000), MediaType::kHdd) << TransportName(t);
+    EXPECT_EQ(ClassifyMedia(t, true, false, 0), MediaType::kHdd) << TransportName(t);
+    EXPECT_EQ(ClassifyMedia(t, false, false, 0), MediaType::kSsd) << TransportName(t);
+  }
 }
 
 }  // namespace

@@ -457,8 +457,8 @@ namespace {
 TEST(CachePolicyTest, DisksKeepTheDistanceVirtualTargetsFollowEachFlush) {
   EngineOptions o;
   DeviceInfo d;
-  for (MediaType m : {MediaType::kHdd, MediaType::kSsd, MediaType::kNvme, MediaType::kFlash,
-                      MediaType::kUnknown}) {
+  for (MediaType m : {MediaType::kHdd, MediaType::kSsd, MediaType::kNvme, MediaType::kUsbFlash,
+                      MediaType::kMemoryCard, MediaType::kExternalUsbHdd, MediaType::kUnknown}) {
     d.media = m;
     o.verify_distance = 0;
     ApplyCachePolicy(d, &o);

@@ -51,7 +51,8 @@ TEST(MethodsJson, HasEveryDocumentedField) {
                           "nist", "file", "sha256"}) {
       EXPECT_TRUE(m.contains(k)) << m["id"] << " lacks " << k;
     }
-    for (const char* media : {"hdd", "ssd", "nvme", "flash", "virtual"}) {
+    for (const char* media :
+         {"hdd", "ssd", "nvme", "usb-flash", "memory-card", "external-usb-hdd", "virtual"}) {
       EXPECT_TRUE(m["nist"][media].is_string()) << m["id"];
     }
     EXPECT_EQ(m["sha256"].get<std::string>().size(), 64u);
@@ -82,7 +83,10 @@ TEST(MethodsTable, OneRowPerMethodWithCategories) {
   EXPECT_EQ(rows, 25u);
   size_t deg = t.find("\ndegauss ");
   std::string line = t.substr(deg + 1, t.find('\n', deg + 1) - deg - 1);
-  EXPECT_NE(line.find("purge    none     none     none     none"), std::string::npos) << line;
+  // HDD, SSD, NVME, USB-FLASH, CARD, USB-HDD, VIRTUAL.
+  EXPECT_NE(line.find("purge     none      none      none      none      purge     none"),
+            std::string::npos)
+      << line;
 }
 
 TEST(MethodListForHelp, ListsEveryIdAndMarksNonOverwrite) {

@@ -58,7 +58,9 @@ std::vector<Pattern> Patterns(const Method& m) {
 TEST(ShippedMethods, OverwriteSequences) {
   EXPECT_EQ(Patterns(Shipped("zero")), (std::vector<Pattern>{kZero}));
   EXPECT_EQ(Patterns(Shipped("random")), (std::vector<Pattern>{kRandom}));
-  EXPECT_EQ(Patterns(Shipped("nist-800-88-clear")), (std::vector<Pattern>{kZero}));
+  // A pattern then its complement: NIST SP 800-88 Rev. 1 Table A-8 Clear for USB removable
+  // media and memory cards.
+  EXPECT_EQ(Patterns(Shipped("nist-800-88-clear")), (std::vector<Pattern>{kOne, kZero}));
   EXPECT_EQ(Patterns(Shipped("dod-5220.22-m")), (std::vector<Pattern>{kZero, kOne, kRandom}));
   EXPECT_EQ(Patterns(Shipped("dod-5220.22-m-ece")),
             (std::vector<Pattern>{kZero, kOne, kRandom, kRandom, kZero, kOne, kRandom}));
@@ -124,11 +126,33 @@ TEST(ShippedMethods, VerificationAndPermissions) {
     EXPECT_FALSE(m.allow_partial) << id;
     EXPECT_EQ(m.verify.mode, VerifyMode::kFull) << id;
     EXPECT_EQ(m.kind, MethodKind::kOverwrite) << id;
-    for (MediaType t : {MediaType::kHdd, MediaType::kSsd, MediaType::kNvme, MediaType::kFlash,
-                        MediaType::kVirtual}) {
+    for (MediaType t : {MediaType::kHdd, MediaType::kSsd, MediaType::kNvme,
+                        MediaType::kExternalUsbHdd, MediaType::kVirtual}) {
       EXPECT_EQ(m.CategoryFor(t), NistCategory::kClear) << id;
     }
     EXPECT_FALSE(m.reference.empty()) << id;
+  }
+}
+
+// Every shipped file states every media type, and what it claims on USB removable media and
+// memory cards follows Rev. 1 Table A-8: Clear only with a pattern/complement pair.
+TEST(ShippedMethods, UsbFlashAndMemoryCardsNeedAPatternAndItsComplement) {
+  for (const char* id : {"nist-800-88-clear", "dod-5220.22-m", "dod-5220.22-m-ece", "gutmann",
+                         "rcmp-tssit-ops-ii", "bsi-vsitr", "hmg-is5-enhanced", "schneier"}) {
+    Method m = Shipped(id);
+    EXPECT_EQ(m.CategoryFor(MediaType::kUsbFlash), NistCategory::kClear) << id;
+    EXPECT_EQ(m.CategoryFor(MediaType::kMemoryCard), NistCategory::kClear) << id;
+  }
+  for (const char* id : {"zero", "random", "hmg-is5-baseline"}) {
+    Method m = Shipped(id);
+    EXPECT_EQ(m.CategoryFor(MediaType::kUsbFlash), NistCategory::kNone) << id;
+    EXPECT_EQ(m.CategoryFor(MediaType::kMemoryCard), NistCategory::kNone) << id;
+    EXPECT_EQ(m.CategoryFor(MediaType::kExternalUsbHdd), NistCategory::kClear) << id;
+  }
+  auto reg_dir = std::string(KESU_METHODS_DIR);
+  for (const char* id : {"zero", "nist-800-88-clear", "ata-secure-erase", "nvme-format-crypto",
+                         "degauss", "crush", "document-shred", "gutmann"}) {
+    EXPECT_EQ(Shipped(id).nist.size(), KnownMediaTypes().size()) << id;
   }
 }
 
@@ -160,7 +184,8 @@ TEST(ShippedMethods, FirmwareAndRecord) {
   EXPECT_EQ(d.record->kind, "degauss");
   EXPECT_EQ(d.CategoryFor(MediaType::kHdd), NistCategory::kPurge);
   EXPECT_EQ(d.CategoryFor(MediaType::kSsd), NistCategory::kNone);
-  EXPECT_EQ(d.CategoryFor(MediaType::kFlash), NistCategory::kNone);
+  EXPECT_EQ(d.CategoryFor(MediaType::kUsbFlash), NistCategory::kNone);
+  EXPECT_EQ(d.CategoryFor(MediaType::kExternalUsbHdd), NistCategory::kPurge);
   EXPECT_EQ(Shipped("crush").CategoryFor(MediaType::kHdd), NistCategory::kDestroy);
   Method s = Shipped("document-shred");
   EXPECT_EQ(s.record->kind, "shred");
@@ -404,9 +429,46 @@ TEST(ParseReject, UnknownCategory) {
                "unknown NIST category 'cleared'");
 }
 TEST(ParseReject, OverwriteClaimingPurge) {
-  ExpectReject(
-      kHead + "[[pass]]\npattern = \"random\"\n[nist]\nhdd = \"clear\"\nflash = \"purge\"\n", 8,
-      "claims purge on flash, but a software overwrite reaches at most clear");
+  ExpectReject(kHead + "[[pass]]\npattern = \"random\"\n[nist]\nhdd = \"clear\"\nssd = \"purge\"\n",
+               8, "claims purge on ssd, but a software overwrite reaches at most clear");
+}
+TEST(ParseReject, OnePassClearOnUsbFlashOrMemoryCard) {
+  for (const char* media : {"usb-flash", "memory-card"}) {
+    ExpectReject(kHead + "[[pass]]\npattern = \"zero\"\n[nist]\nhdd = \"clear\"\n" + media +
+                     " = \"clear\"\n",
+                 8,
+                 std::string("claims clear on ") + media +
+                     ", but NIST SP 800-88 Rev. 1 Table A-8: Flash Memory-Based Storage Device "
+                     "Sanitization asks of USB removable media and memory cards at least two "
+                     "overwrite passes, a pattern then its complement");
+  }
+  // Two passes that are not complements (zero, random) do not reach it either.
+  ExpectReject(kHead +
+                   "[[pass]]\npattern = \"zero\"\n[[pass]]\npattern = \"random\"\n"
+                   "[nist]\nusb-flash = \"clear\"\n",
+               9, "claims clear on usb-flash");
+  // A pattern then its complement does, also as bytes and through the final blank pass.
+  MustParse(kHead +
+            "[[pass]]\npattern = \"one\"\n[[pass]]\npattern = \"zero\"\n"
+            "[nist]\nusb-flash = \"clear\"\nmemory-card = \"clear\"\n");
+  MustParse(kHead +
+            "[[pass]]\npattern = \"0x55\"\n[[pass]]\npattern = \"0xAA\"\n"
+            "[nist]\nusb-flash = \"clear\"\n");
+  MustParse(kHead +
+            "[[pass]]\npattern = \"one\"\n[verify]\nmode = \"full\"\nblank = true\n"
+            "[nist]\nusb-flash = \"clear\"\n");
+  // An external USB hard disk follows Table A-6: one pass is Clear.
+  MustParse(kHead + "[[pass]]\npattern = \"zero\"\n[nist]\nexternal-usb-hdd = \"clear\"\n");
+}
+TEST(ParseReject, FlashIsSplit) {
+  ExpectReject(kHead + "[[pass]]\npattern = \"zero\"\n[nist]\nflash = \"clear\"\n", 7,
+               "media type 'flash' is split in two; write usb-flash = ... and memory-card = ...");
+}
+TEST(ParseReject, FirmwareClaimingPurgeOnUsbFlash) {
+  ExpectReject(kHead +
+                   "kind = \"firmware\"\n[firmware]\ncommand = \"ata-sanitize-block\"\n"
+                   "[nist]\nusb-flash = \"purge\"\n",
+               8, "claims purge on usb-flash, but no standard sanitize command");
 }
 TEST(ParseReject, FirmwareClaimingDestroy) {
   ExpectReject(kHead +
@@ -415,7 +477,7 @@ TEST(ParseReject, FirmwareClaimingDestroy) {
                8, "claims destroy on nvme");
 }
 TEST(ParseReject, DegaussClaimingPurgeOnFlash) {
-  for (const char* media : {"ssd", "nvme", "flash", "virtual"}) {
+  for (const char* media : {"ssd", "nvme", "usb-flash", "memory-card", "virtual"}) {
     ExpectReject(kHead +
                      "kind = \"record\"\n[record]\nkind = \"degauss\"\n"
                      "evidence = [\"operator\"]\n[nist]\nhdd = \"purge\"\n" +
@@ -425,7 +487,7 @@ TEST(ParseReject, DegaussClaimingPurgeOnFlash) {
   // ... while crush may claim destroy and degauss purge on hdd.
   MustParse(kHead +
             "kind = \"record\"\n[record]\nkind = \"crush\"\nevidence = [\"operator\"]\n"
-            "[nist]\nhdd = \"destroy\"\nflash = \"destroy\"\n");
+            "[nist]\nhdd = \"destroy\"\nusb-flash = \"destroy\"\n");
 }
 
 TEST(MaxNistCategory, FollowsNist80088) {
@@ -439,8 +501,16 @@ TEST(MaxNistCategory, FollowsNist80088) {
   dg.record = RecordSpec{"degauss", {"operator"}};
   EXPECT_EQ(MaxNistCategory(dg, MediaType::kHdd), NistCategory::kPurge);
   EXPECT_EQ(MaxNistCategory(dg, MediaType::kSsd), NistCategory::kNone);
+  EXPECT_EQ(MaxNistCategory(dg, MediaType::kExternalUsbHdd), NistCategory::kPurge);
   dg.record->kind = "shred";
   EXPECT_EQ(MaxNistCategory(dg, MediaType::kSsd), NistCategory::kDestroy);
+  // Unknown media is judged as the weaker case, USB removable flash.
+  Method one;
+  one.passes = {Pass{kZero, false}};
+  EXPECT_EQ(MaxNistCategory(one, MediaType::kUnknown), NistCategory::kNone);
+  EXPECT_EQ(MaxNistCategory(one, MediaType::kUsbFlash), NistCategory::kNone);
+  one.passes.push_back(Pass{kOne, false});
+  EXPECT_EQ(MaxNistCategory(one, MediaType::kUnknown), NistCategory::kClear);
 }
 
 }  // namespace

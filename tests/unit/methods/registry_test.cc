@@ -3,6 +3,9 @@
 #include "methods/registry.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "env/mem_env.h"
 #include "methods/describe.h"
@@ -147,6 +150,54 @@ TEST(MethodDirs, BuiltInFirstThenExtra) {
   EXPECT_EQ(d[0], KESU_METHODS_DIR);
   EXPECT_EQ(d[1], "/x");
   EXPECT_EQ(MethodDirs("").size(), 1u);
+}
+
+// Outside the source tree (a boot image, an installed kesu moved elsewhere) the built-in
+// directory may be absent: a valid --methods-dir still loads, and the error without one says
+// where kesu looked instead of blaming --methods-dir.
+TEST(MethodDirs, AbsentBuiltInDirectoryLeavesTheExtraOneAlone) {
+  MemEnv env;
+  const std::string ok =
+      "id = \"a\"\ntitle = \"A\"\nreference = \"R\"\n[[pass]]\npattern = \"zero\"\n";
+  ASSERT_TRUE(env.WriteFileAtomic("/extra/a.toml", ok, 0644).ok());
+  auto cands = BuiltinMethodDirCandidates("/opt/kesu/bin/kesu");
+  auto dirs = ChooseMethodDirs(&env, cands, "/extra");
+  ASSERT_EQ(dirs, std::vector<std::string>{"/extra"});
+  auto reg = MethodRegistry::Load(&env, dirs);
+  ASSERT_TRUE(reg.ok()) << reg.status().message();
+  EXPECT_NE(reg->Find("a"), nullptr);
+
+  auto none = MethodRegistry::Load(&env, ChooseMethodDirs(&env, cands, ""));
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), Code::kNotFound);
+  EXPECT_NE(none.status().message().find("built-in erase-methods/"), std::string::npos)
+      << none.status().message();
+}
+
+TEST(MethodDirs, InstalledLayoutBesideTheBinaryIsFound) {
+  auto cands = BuiltinMethodDirCandidates("/boot/usr/bin/kesu");
+  ASSERT_EQ(cands.size(), 3u);
+  EXPECT_EQ(cands[0], KESU_METHODS_DIR);
+  EXPECT_EQ(cands[1], "/boot/usr/bin/../share/kesu/erase-methods");
+  EXPECT_EQ(cands[2], KESU_INSTALLED_METHODS_DIR);
+  // On the real filesystem, without the source tree (which this machine has): an installed
+  // tree BIN/kesu + share/kesu/erase-methods is found through BIN/..
+  std::string root = ::testing::TempDir() + "kesu-methods-layout-" + std::to_string(::getpid());
+  std::filesystem::create_directories(root + "/usr/share/kesu/erase-methods");
+  std::filesystem::create_directories(root + "/usr/bin");
+  auto real = BuiltinMethodDirCandidates(root + "/usr/bin/kesu");
+  real.erase(real.begin());
+  auto dirs = ChooseMethodDirs(DefaultEnv(), real, "/x");
+  std::filesystem::remove_all(root);
+  EXPECT_EQ(dirs, (std::vector<std::string>{root + "/usr/bin/../share/kesu/erase-methods", "/x"}));
+}
+
+TEST(MethodRegistry, UnreadableBuiltInDirectoryDoesNotBlameMethodsDir) {
+  MemEnv env;
+  auto reg = MethodRegistry::Load(&env, {"/nowhere/share/kesu/erase-methods"});
+  ASSERT_FALSE(reg.ok());
+  EXPECT_EQ(reg.status().message().find("--methods-dir"), std::string::npos)
+      << reg.status().message();
 }
 
 }  // namespace

@@ -1,0 +1,100 @@
+// The NIST SP 800-88 category table (methods/nist.h): the category follows the medium, and the
+// reason names Rev. 2 as the current guideline and the Rev. 1 table by its exact title.
+#include "methods/nist.h"
+
+#include <gtest/gtest.h>
+
+#include "methods/method_parser.h"
+
+namespace kesu {
+namespace {
+
+Method Shipped(const std::string& id) {
+  auto m = LoadMethodFile(DefaultEnv(), std::string(KESU_METHODS_DIR) + "/" + id + ".toml");
+  EXPECT_TRUE(m.ok()) << m.status().message();
+  return m.ok() ? *m : Method{};
+}
+
+bool Has(const std::string& s, const std::string& needle) {
+  return s.find(needle) != std::string::npos;
+}
+
+TEST(NistFor, EveryReasonCitesRev2AsCurrentAndARev1TableByTitle) {
+  const Method m = Shipped("nist-800-88-clear");
+  const std::pair<MediaType, const char*> want[] = {
+      {MediaType::kHdd, "Table A-5: Magnetic Media Sanitization"},
+      {MediaType::kSsd, "Table A-8: Flash Memory-Based Storage Device Sanitization"},
+      {MediaType::kNvme, "Table A-8: Flash Memory-Based Storage Device Sanitization (NVM Express"},
+      {MediaType::kUsbFlash,
+       "Table A-8: Flash Memory-Based Storage Device Sanitization (USB "
+       "Removable Media)"},
+      {MediaType::kMemoryCard, "(Memory Cards)"},
+      {MediaType::kExternalUsbHdd, "Table A-6: Peripherally Attached Storage Sanitization"},
+  };
+  for (const auto& [media, title] : want) {
+    auto [cat, reason] = NistFor(m, media);
+    EXPECT_EQ(cat, NistCategory::kClear) << MediaTypeName(media);
+    EXPECT_TRUE(Has(reason, title)) << reason;
+    EXPECT_TRUE(Has(reason, "NIST SP 800-88 Rev. 2 (2025), the current guideline")) << reason;
+    EXPECT_TRUE(Has(reason, "IEEE 2883")) << reason;
+    EXPECT_FALSE(Has(reason, "Table A-1")) << reason;
+  }
+}
+
+TEST(NistFor, OnePassOnAUsbStickReachesNoneAndSaysWhy) {
+  auto [cat, reason] = NistFor(Shipped("zero"), MediaType::kUsbFlash);
+  EXPECT_EQ(cat, NistCategory::kNone);
+  EXPECT_TRUE(Has(reason, "reaches no NIST SP 800-88 category on usb-flash")) << reason;
+  EXPECT_TRUE(Has(reason, "a pattern then its complement")) << reason;
+  // The same method on an external USB hard disk is Clear (Table A-6).
+  EXPECT_EQ(NistFor(Shipped("zero"), MediaType::kExternalUsbHdd).first, NistCategory::kClear);
+}
+
+TEST(NistFor, UnknownMediaTakesTheWeakerFlashCaseAndSaysSo) {
+  auto [one, why_one] = NistFor(Shipped("zero"), MediaType::kUnknown);
+  EXPECT_EQ(one, NistCategory::kNone);
+  EXPECT_TRUE(Has(why_one, "media type unknown")) << why_one;
+  EXPECT_TRUE(Has(why_one, "weaker case")) << why_one;
+  EXPECT_TRUE(Has(why_one, "cannot reach spare blocks")) << why_one;
+  auto [two, why_two] = NistFor(Shipped("nist-800-88-clear"), MediaType::kUnknown);
+  EXPECT_EQ(two, NistCategory::kClear) << why_two;
+  EXPECT_TRUE(Has(why_two, "USB Removable Media")) << why_two;
+}
+
+TEST(NistFor, AUsbStickIsNeverJudgedAsAHardDisk) {
+  auto [cat, reason] = NistFor(Shipped("nist-800-88-clear"), MediaType::kUsbFlash);
+  EXPECT_FALSE(Has(reason, "Table A-5")) << reason;
+  EXPECT_FALSE(Has(reason, "hard disk")) << reason;
+}
+
+TEST(NistFor, VirtualCoversTheLogicalContentOnly) {
+  auto [cat, reason] = NistFor(Shipped("zero"), MediaType::kVirtual);
+  EXPECT_EQ(cat, NistCategory::kClear);
+  EXPECT_TRUE(Has(reason, "logical content only")) << reason;
+}
+
+// A hand-made method claiming more than its passes reach is capped, not certified.
+TEST(NistFor, ClaimAboveTheCeilingIsCapped) {
+  Method m;
+  m.id = "hand-made";
+  m.passes = {Pass{Pattern{Pattern::Kind::kZero, {}}, false}};
+  m.nist[MediaType::kUsbFlash] = NistCategory::kClear;
+  EXPECT_EQ(NistFor(m, MediaType::kUsbFlash).first, NistCategory::kNone);
+}
+
+TEST(HasComplementPair, PatternsAndTheirComplements) {
+  auto P = [](Pattern::Kind k, std::vector<uint8_t> b = {}) {
+    return Pass{Pattern{k, std::move(b)}, false};
+  };
+  using K = Pattern::Kind;
+  EXPECT_TRUE(HasComplementPair({P(K::kZero), P(K::kOne)}));
+  EXPECT_TRUE(HasComplementPair({P(K::kRandom), P(K::kBytes, {0x55}), P(K::kBytes, {0xAA})}));
+  EXPECT_TRUE(HasComplementPair({P(K::kBytes, {0x92, 0x49}), P(K::kBytes, {0x6D, 0xB6})}));
+  EXPECT_FALSE(HasComplementPair({P(K::kZero), P(K::kZero)}));
+  EXPECT_FALSE(HasComplementPair({P(K::kRandom), P(K::kRandom)}));
+  EXPECT_FALSE(HasComplementPair({P(K::kZero), P(K::kRandom), P(K::kOne)}));
+  EXPECT_FALSE(HasComplementPair({P(K::kBytes, {0x92, 0x49}), P(K::kBytes, {0x6D})}));
+}
+
+}  // namespace
+}  // namespace kesu

@@ -179,7 +179,9 @@ void ProgressReporter::Loop() {
 void ProgressReporter::PrintStatus() {
   uint64_t now = env_->NowMonotonicNanos();
   std::string out;
-  for (auto* t : targets_) out += "kesu: status: " + FormatLine(*t, now) + "\n";
+  for (size_t i = 0; i < targets_.size(); ++i) {
+    out += "kesu: status: " + FormatLine(*targets_[i], now, &rates_[i]) + "\n";
+  }
   std::fputs(out.c_str(), stderr);
   std::fflush(stderr);
   lines_drawn_ = 0;  // a live display starts again below the status lines

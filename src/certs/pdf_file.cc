@@ -86,7 +86,7 @@ Result<std::pair<std::string, std::string>> FindAttachments(QPDF& q) {
     return Status::InvalidArgument("pdf: the PDF has no embedded files (no /EmbeddedFiles)");
   }
   std::optional<std::string> json, p7s;
-  size_t budget = pdf_internal::kMaxPdfBytes;
+  size_t budget = kMaxCertificateFileBytes;
   for (auto& [key, spec] : efdh.getEmbeddedFiles()) {
     std::string name = spec->getFilename();
     if (name.empty()) name = key;
@@ -135,7 +135,7 @@ Result<std::string> AddEmbeddedFiles(std::string_view page_pdf,
 }  // namespace pdf_internal
 
 Result<std::pair<std::string, std::string>> ExtractPdfAttachments(std::string_view pdf_bytes) {
-  if (pdf_bytes.size() > pdf_internal::kMaxPdfBytes) {
+  if (pdf_bytes.size() > kMaxCertificateFileBytes) {
     return Status::InvalidArgument("pdf: " + std::to_string(pdf_bytes.size()) +
                                    " bytes is larger than a certificate PDF can be (16 MiB); "
                                    "not a kesu certificate");

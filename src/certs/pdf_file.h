@@ -17,13 +17,6 @@
 
 namespace kesu::pdf_internal {
 
-// The largest PDF kesu reads (ExtractPdfAttachments and `kesu cert verify|show|pdf`). A kesu
-// certificate PDF is about 0.1-0.3 MB (one page, the IPAGothic subset, a JSON of a few kB to a
-// few hundred kB for a 35-pass method with every error listed); 16 MiB leaves room for a JSON
-// two orders of magnitude larger while bounding the memory a hostile file can make kesu hold
-// (the file, plus at most as much again of decoded attachment data).
-constexpr size_t kMaxPdfBytes = size_t{16} << 20;
-
 struct EmbeddedFile {
   std::string name;         // bare file name, ASCII, no '/'
   std::string_view data;    // stored byte for byte (Flate-compressed in the file)

@@ -11,6 +11,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <qpdf/Pl_Flate.hh>
+#include <qpdf/Pl_String.hh>
 #include <sstream>
 #include <string>
 
@@ -195,6 +197,102 @@ TEST(PdfExtractTest, DamagedFilesFailCleanly) {
     auto r = ExtractPdfAttachments(bad);
     (void)r;  // must return (ok or an error), not crash or hang
   }
+}
+
+// A classic PDF (ISO 32000-1 §7.5) from object bodies 1..n, with a correct xref table, so that
+// each case below reaches the part of the reader it attacks. Object 1 is the catalog.
+std::string BuildPdf(const std::vector<std::string>& bodies) {
+  std::string out = "%PDF-1.7\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + bodies[i] + "\nendobj\n";
+  }
+  const size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(bodies.size() + 1) + "\n0000000000 65535 f \n";
+  for (size_t off : offsets) {
+    char line[24];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
+    out += line;
+  }
+  out += "trailer\n<< /Size " + std::to_string(bodies.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
+constexpr const char* kCatalog =
+    "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>";
+constexpr const char* kPages = "<< /Type /Pages /Kids [] /Count 0 >>";
+
+std::string Deflate(const std::string& data) {
+  std::string out;
+  Pl_String sink("sink", nullptr, out);
+  Pl_Flate flate("deflate", &sink, Pl_Flate::a_deflate);
+  flate.write(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  flate.finish();
+  return out;
+}
+
+// Each crafted file is small and hostile; each must give one kInvalidArgument line, quickly,
+// without exhausting memory or the stack.
+TEST(PdfExtractTest, CraftedFilesFailCleanly) {
+  const std::string spec = "<< /Type /Filespec /F (x.json) /UF (x.json) /EF << /F 5 0 R >> >>";
+  struct Case {
+    const char* name;
+    std::string pdf;
+  };
+  std::vector<Case> cases;
+  // 1. Arrays nested 100,000 deep where the name tree's entries are.
+  std::string deep = "<< /Names [(x.json) ";
+  deep += std::string(100000, '[') + std::string(100000, ']') + "] >>";
+  cases.push_back({"deep nesting", BuildPdf({kCatalog, kPages, deep})});
+  // 2. A name tree whose node is its own kid, and a reference that points at itself.
+  cases.push_back(
+      {"name tree loop", BuildPdf({kCatalog, kPages, "<< /Kids [3 0 R 4 0 R] >>", "4 0 R"})});
+  // 3. An embedded file stream declaring a length far past the end of the file.
+  cases.push_back(
+      {"huge /Length",
+       BuildPdf({kCatalog, kPages, "<< /Names [(x.json) 4 0 R (x.json.p7s) 4 0 R] >>", spec,
+                 "<< /Type /EmbeddedFile /Length 999999999999 >>\nstream\nabc\nendstream"})});
+  // 4. A 64 KiB stream that inflates to 64 MiB of zeros (a "zip bomb").
+  const std::string bomb = Deflate(std::string(size_t{64} << 20, '\0'));
+  cases.push_back(
+      {"inflation bomb",
+       BuildPdf({kCatalog, kPages, "<< /Names [(x.json) 4 0 R (x.json.p7s) 4 0 R] >>", spec,
+                 "<< /Type /EmbeddedFile /Filter /FlateDecode /Length " +
+                     std::to_string(bomb.size()) + " >>\nstream\n" + bomb + "\nendstream"})});
+  // 5. A cross-reference table pointing at the wrong offsets (needs recovery to read).
+  std::string shifted = BuildPdf({kCatalog, kPages, "<< /Names [] >>"});
+  shifted.insert(9, "% shifted by this comment\n");
+  cases.push_back({"broken xref", shifted});
+  for (const Case& c : cases) {
+    EXPECT_LT(c.pdf.size(), size_t{300} << 10) << c.name;
+    auto r = ExtractPdfAttachments(c.pdf);
+    ASSERT_FALSE(r.ok()) << c.name;
+    EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << c.name;
+    EXPECT_EQ(r.status().message().find('\n'), std::string::npos) << c.name;
+    std::printf("  %s: %s\n", c.name, r.status().message().c_str());
+  }
+}
+
+TEST(PdfExtractTest, LargerThanSixteenMiBIsRefusedUnread) {
+  std::string big = "%PDF-1.7\n";
+  big.resize((size_t{16} << 20) + 1, ' ');
+  auto r = ExtractPdfAttachments(big);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("larger than a certificate PDF can be"), std::string::npos)
+      << r.status().message();
+}
+
+TEST(PdfTest, AttachmentsHaveBareNamesAndMimeTypes) {
+  const std::string json_bytes = ReadData("success.json");
+  auto cert = nlohmann::json::parse(json_bytes);
+  auto pdf = RenderCertificatePdfBytes(DefaultEnv(), cert, json_bytes, "sig");
+  ASSERT_TRUE(pdf.ok()) << pdf.status().message();
+  const std::string id = cert["id"];
+  EXPECT_NE(pdf->find("/F (" + id + ".json)"), std::string::npos);
+  EXPECT_NE(pdf->find("/Subtype /application#2fjson"), std::string::npos);
+  EXPECT_NE(pdf->find("/Subtype /application#2fpkcs7-signature"), std::string::npos);
 }
 
 }  // namespace

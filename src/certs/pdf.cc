@@ -617,8 +617,7 @@ Row DestinationRow(const json& cert) {
   const bool success = o != nullptr && o->is_string() && *o == "success";
   if (!success && r.value != kNotRecorded) {
     r.ja = "処置後（予定）";
-    r.en += " (planned)";
-    r.value += "  (予定 / planned; not carried out as sanitized)";
+    r.value = "予定 / planned: " + r.value + " (the erasure did not succeed)";
   }
   return r;
 }

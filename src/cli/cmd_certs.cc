@@ -207,14 +207,25 @@ void ShowCertificate(FILE* out, const nlohmann::json& c) {
   }
   const auto& v = c["verification"];
   std::fprintf(out, "\nVerification\n");
-  row("  Mode",
-      v["mode"].get<std::string>() + " (expected " + v["expected"].get<std::string>() + ")");
-  row("  Bytes read / planned", std::to_string(v["bytes_read"].get<uint64_t>()) + " / " +
-                                    std::to_string(v["bytes_planned"].get<uint64_t>()));
-  row("  Mismatched bytes", std::to_string(v["mismatched_bytes"].get<uint64_t>()));
-  row("  Unreadable ranges", std::to_string(v["unreadable"].size()));
+  if (v["mode"] == "none") {
+    row("  Verified", "no — not verified (--verify none)");
+  } else if (v["bytes_read"].get<uint64_t>() == 0) {
+    row("  Verified", "no — nothing was read back");
+  } else {
+    row("  Mode",
+        v["mode"].get<std::string>() + " (expected " + v["expected"].get<std::string>() + ")");
+    row("  Bytes read / planned", std::to_string(v["bytes_read"].get<uint64_t>()) + " / " +
+                                      std::to_string(v["bytes_planned"].get<uint64_t>()));
+    row("  Mismatched bytes", std::to_string(v["mismatched_bytes"].get<uint64_t>()));
+    row("  Unreadable ranges", std::to_string(v["unreadable"].size()));
+  }
   std::fprintf(out, "\n");
-  row("Destination", FieldText(c["post_sanitization"]["destination"]));
+  // The destination is attested before the erasure; on a failure it is only what was planned.
+  if (result == "success") {
+    row("Destination", FieldText(c["post_sanitization"]["destination"]));
+  } else {
+    row("Destination (planned)", FieldText(c["post_sanitization"]["destination"]));
+  }
   row("Validator", FieldText(c["validator"]["name"]));
   row("Signed by", c["signer"]["subject"].get<std::string>() +
                        (c["signer"]["self_signed"].get<bool>() ? "  [SELF-SIGNED]" : ""));

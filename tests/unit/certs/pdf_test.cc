@@ -284,6 +284,72 @@ TEST(PdfExtractTest, LargerThanSixteenMiBIsRefusedUnread) {
       << r.status().message();
 }
 
+// The page's text as pdftotext (poppler-utils) extracts it; "" when pdftotext is missing.
+std::string PageText(const std::string& pdf) {
+  char tmpl[] = "/tmp/kesu-pdftext-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) return "";
+  (void)!write(fd, pdf.data(), pdf.size());
+  close(fd);
+  std::string cmd = std::string("pdftotext -layout ") + tmpl + " - 2>/dev/null";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+  }
+  unlink(tmpl);
+  return out;
+}
+
+std::string RenderedText(const nlohmann::json& cert) {
+  const std::string bytes = cert.dump();
+  auto pdf = RenderCertificatePdfBytes(DefaultEnv(), cert, bytes, "sig");
+  EXPECT_TRUE(pdf.ok()) << pdf.status().message();
+  return pdf.ok() ? PageText(*pdf) : "";
+}
+
+TEST(PdfWordingTest, VerifyNoneSaysNotVerified) {
+  auto cert = nlohmann::json::parse(ReadData("success.json"));
+  cert["verification"]["mode"] = "none";
+  cert["verification"]["method"] = "none";
+  cert["verification"]["bytes_read"] = 0;
+  cert["verification"]["bytes_planned"] = 0;
+  const std::string text = RenderedText(cert);
+  if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+  EXPECT_NE(text.find("not verified (--verify none)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("verified (none)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Content SHA-256"), std::string::npos) << text;
+}
+
+TEST(PdfWordingTest, FailureThatReadNothingSaysVerifiedNoAndPlannedDestination) {
+  auto cert = nlohmann::json::parse(ReadData("failed.json"));
+  cert["verification"]["bytes_read"] = 0;
+  cert["verification"]["content_sha256"] = std::string(64, 'c');
+  const std::string text = RenderedText(cert);
+  if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+  EXPECT_NE(text.find("Verified"), std::string::npos) << text;
+  EXPECT_NE(text.find("なし / no"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Content SHA-256"), std::string::npos) << text;
+  EXPECT_EQ(text.find(std::string(64, 'c')), std::string::npos) << text;
+  EXPECT_NE(text.find("処置後（予定）"), std::string::npos) << text;
+  EXPECT_NE(text.find("予定 / planned: returned to customer"), std::string::npos) << text;
+  // A success keeps the plain label.
+  const std::string ok = RenderedText(nlohmann::json::parse(ReadData("success.json")));
+  EXPECT_EQ(ok.find("予定"), std::string::npos) << ok;
+  EXPECT_NE(ok.find("Content SHA-256"), std::string::npos) << ok;
+}
+
+TEST(PdfWordingTest, FooterSaysTheSignedJsonIsTheCertificate) {
+  const std::string text = RenderedText(nlohmann::json::parse(ReadData("failed.json")));
+  if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+  EXPECT_NE(text.find("The signed JSON attached here is the certificate; this page is a rendering"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("証明書の正本は添付の署名付き JSON"), std::string::npos) << text;
+}
+
 TEST(PdfTest, AttachmentsHaveBareNamesAndMimeTypes) {
   const std::string json_bytes = ReadData("success.json");
   auto cert = nlohmann::json::parse(json_bytes);

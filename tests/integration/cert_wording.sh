@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Wording that cannot mislead, read the way a person reads it: `kesu erase --verify none` on an
+# image file says "not verified" in the summary, in the certificate's statement and on the PDF
+# page (pdftotext), never "verified (none)"; `kesu cert show` says "Verified  no". No root.
+source "$(dirname "$0")/lib.sh"
+command -v pdftotext >/dev/null || skip "pdftotext not installed (poppler-utils)"
+
+make_tmpdir dir
+img="$dir/disk.img"
+truncate -s $((4 << 20)) "$img"
+
+run_kesu "$dir/out" "$dir/err" erase "$img" --method zero --verify none --yes
+expect_rc 0 "erase --method zero --verify none" "$dir/out" "$dir/err"
+grep -q "verification: not verified (--verify none)" "$dir/out" ||
+  fail "the summary does not say 'not verified': $(cat "$dir/out")"
+if grep -Eq "verified \(none\)|verification none" "$dir/out"; then
+  fail "the summary says it verified with 'none': $(cat "$dir/out")"
+fi
+
+json=$(ls "$dir"/certs/*.json | head -1)
+pdf=${json%.json}.pdf
+[[ -f "$json" && -f "$pdf" ]] || fail "no certificate JSON and PDF in $dir/certs"
+statement=$(jq -r .outcome.statement "$json")
+[[ "$statement" == *"not verified (--verify none)"* ]] || fail "statement: $statement"
+[[ "$statement" != *"verified (none)"* ]] || fail "statement says verified (none): $statement"
+
+text=$(pdftotext -layout "$pdf" - 2>/dev/null)
+grep -q "not verified" <<<"$text" || fail "the PDF page does not say 'not verified'"
+grep -q "verified (none)" <<<"$text" && fail "the PDF page says 'verified (none)'"
+grep -q "Content SHA-256" <<<"$text" && fail "the PDF page shows a content digest though nothing was read"
+
+run_kesu "$dir/sout" "$dir/serr" cert show --unverified "$json"
+expect_rc 0 "cert show --unverified" "$dir/sout" "$dir/serr"
+grep -q "Verified *no — not verified (--verify none)" "$dir/sout" ||
+  fail "cert show: $(cat "$dir/sout")"
+note "ok"

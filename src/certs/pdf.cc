@@ -820,8 +820,8 @@ void DrawUnverifiedBanners(Canvas& c) {
   for (float top : {12.0f, kPageH - 31.0f}) {
     c.FillRect(kMargin, top, kContentW, 19, kRed);
     c.Fit(kMargin + 8, top + 13.5f, kContentW - 16, 10, 6,
-          "UNVERIFIED 未検証 — この証明書の署名は検証されていません / this certificate's signature "
-          "was NOT verified; do not rely on it",
+          "UNVERIFIED 未検証 — 署名は検証されていません / the signature was NOT verified; do not "
+          "rely on this page",
           kWhite, true);
   }
 }
@@ -1020,10 +1020,13 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   // Footer: how to verify.
   float y = footer_top;
   c.Rule(kMargin, kMargin + kContentW, y, 0.8f, kSectionInk);
-  c.Fit(kMargin, y + 11, kContentW, 7.6f, 5.5f,
-        "証明書の正本は添付の署名付き JSON で、このページはその表示です。"
-        "The signed JSON attached here is the certificate; this page is a rendering of it.",
+  // What the page is: a rendering of the signed JSON, which is the certificate.
+  c.Fit(kMargin, y + 10, kContentW, 7.6f, 5.5f,
+        "証明書の正本は添付の署名付き JSON で、このページはその表示です。 "
+        "The signed JSON attached here is the certificate;",
         kSectionInk, true);
+  c.Fit(kMargin, y + 19, kContentW, 7.6f, 5.5f,
+        "this page is a rendering of it. How to verify / 検証方法:", kSectionInk, true);
   const std::string j = base + ".json";
   // IPAGothic draws U+005C as a yen sign, so the commands avoid backslashes: one line each,
   // with the id in a shell variable so that they stay short enough to read.
@@ -1034,7 +1037,7 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
       "-CAfile ca.pem -out /dev/null",
       "sha256sum $ID.json                # " + Sha256Hex(cert_json_bytes) + " (= QR code)",
   };
-  y += 21;
+  y += 28;
   for (const auto& cmd : cmds) {
     c.Fit(kMargin + 6, y, kContentW - 6, 7.4f, 4.5f, cmd, kInk);
     y += 9.6f;

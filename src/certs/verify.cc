@@ -95,9 +95,14 @@ LedgerView LoadLedger(Env* env, const std::string& file, const CertVerifyOptions
 }
 
 // Checks 1-3: signature, chain, validity at signing time. False when one failed.
-Result<bool> CheckSignature(const LedgerView& lv, CertVerifyReport* r, SignatureReport* sig,
-                            const CertVerifyOptions& opts) {
-  KESU_ASSIGN_OR_RETURN(*sig, VerifyDetached(r->json_bytes, r->p7s_der, opts.trust_pem));
+bool CheckSignature(const LedgerView& lv, CertVerifyReport* r, SignatureReport* sig,
+                    const CertVerifyOptions& opts) {
+  auto verified = VerifyDetached(r->json_bytes, r->p7s_der, opts.trust_pem);
+  if (!verified.ok()) {  // a .p7s that is not a CMS signature at all
+    Fail(r, "signature", "signature: " + verified.status().message());
+    return false;
+  }
+  *sig = std::move(*verified);
   if (!sig->ok()) {
     Fail(r, sig->check, sig->check + ": " + sig->message);
     // sign.cc words an untrusted (but otherwise sound) signer this way; a broken chain differs.
@@ -220,8 +225,7 @@ Result<CertVerifyReport> VerifyCertificateFile(Env* env, const std::string& file
   const LedgerView lv = LoadLedger(env, file, opts, r.id);
 
   SignatureReport sig;
-  KESU_ASSIGN_OR_RETURN(bool signed_ok, CheckSignature(lv, &r, &sig, opts));
-  if (!signed_ok || !CheckSchema(doc, sig, &r)) return r;
+  if (!CheckSignature(lv, &r, &sig, opts) || !CheckSchema(doc, sig, &r)) return r;
   if (r.pdf && !CheckPage(env, doc, file_bytes, &r)) return r;
   CheckLedger(lv, &r);
   return r;

@@ -1,4 +1,4 @@
-// kesu key init|install, kesu cert verify|show|pdf, kesu ledger verify|tsq (issue 4).
+// kesu key init|install, kesu cert verify|show|pdf, kesu ledger verify|tsq.
 // The work is in src/certs/; this file parses options, asks for passphrases on the terminal
 // and turns results into output and exit codes (0 ok, 1 invalid, 2 usage).
 #include <fcntl.h>

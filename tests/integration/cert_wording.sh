@@ -33,4 +33,26 @@ run_kesu "$dir/sout" "$dir/serr" cert show --unverified "$json"
 expect_rc 0 "cert show --unverified" "$dir/sout" "$dir/serr"
 grep -q "Verified *no — not verified (--verify none)" "$dir/sout" ||
   fail "cert show: $(cat "$dir/sout")"
+
+# A failed erasure whose verification read nothing: an image on a 1 MiB tmpfs of the test's own
+# runs out of space on the first pass. The summary says "Verified: no" with no content digest,
+# and the PDF labels the destination as planned.
+if [[ $(id -u) -eq 0 ]]; then
+  mount_at tmpfs "$dir/small" -t tmpfs -o size=1M
+  truncate -s $((8 << 20)) "$dir/small/disk.img"
+  run_kesu "$dir/fout" "$dir/ferr" erase "$dir/small/disk.img" --method random --yes \
+    --destination "returned to customer"
+  expect_rc 1 "erase of an image that cannot be written" "$dir/fout" "$dir/ferr"
+  grep -q "Verified: no — nothing was read back" "$dir/fout" ||
+    fail "failed erasure summary: $(cat "$dir/fout")"
+  grep -q "content sha256" "$dir/fout" && fail "failed erasure summary shows a content digest"
+  fpdf=$(ls -t "$dir"/certs/*.pdf | head -1)
+  ftext=$(pdftotext -layout "$fpdf" - 2>/dev/null)
+  grep -q "なし / no" <<<"$ftext" || fail "failed erasure PDF does not say Verified: no"
+  grep -q "Content SHA-256" <<<"$ftext" && fail "failed erasure PDF shows a content digest"
+  grep -q "予定 / planned: returned to customer" <<<"$ftext" ||
+    fail "failed erasure PDF does not label the destination as planned"
+else
+  note "not root: the failed-erasure part (a tmpfs of its own) is not run"
+fi
 note "ok"

@@ -115,7 +115,7 @@ Result<certs::CertVerifyOptions> VerifyOptions(Cli& cli, const TrustArgs& t) {
 
 // The verified (or, with `unverified`, merely readable) certificate that `cert show` and
 // `cert pdf` print. An authentic certificate passes whatever its outcome; anything else is
-// refused (kFailed-class status, exit 1) unless `unverified`. FILE that cannot be read at all
+// refused (kCorruption, exit 1) unless `unverified`. A FILE that cannot be read at all
 // is an input error (exit 2).
 struct Loaded {
   certs::CertVerifyReport report;

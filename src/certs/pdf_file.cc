@@ -11,8 +11,10 @@
 #include <qpdf/QPDFEmbeddedFileDocumentHelper.hh>
 #include <qpdf/QPDFFileSpecObjectHelper.hh>
 #include <qpdf/QPDFWriter.hh>
+#include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "certs/pdf.h"
 
@@ -79,21 +81,74 @@ Result<std::string> ReadEmbeddedFile(QPDFFileSpecObjectHelper& spec, const std::
   return data;
 }
 
+// Limits for walking the /EmbeddedFiles name tree (ISO 32000-1 §7.9.6). A kesu PDF has one
+// node with two entries; the limits only have to stop hostile trees early. Each node object is
+// visited once, so a tree that names one kid many times (a DAG with exponentially many paths) or
+// itself (a loop) costs at most kMaxNameTreeNodes visits.
+constexpr int kMaxNameTreeDepth = 32;
+constexpr size_t kMaxNameTreeNodes = 1000;
+constexpr size_t kMaxNameTreeEntries = 10000;
+
+struct NameTreeWalk {
+  std::set<QPDFObjGen> seen;
+  size_t nodes = 0;
+  std::vector<std::pair<std::string, QPDFObjectHandle>> entries;  // (name, file spec)
+};
+
+Status CollectNames(QPDFObjectHandle node, int depth, NameTreeWalk* w) {
+  if (depth > kMaxNameTreeDepth) {
+    return Status::InvalidArgument("pdf: the /EmbeddedFiles name tree is deeper than " +
+                                   std::to_string(kMaxNameTreeDepth) + " levels");
+  }
+  if (node.isIndirect() && !w->seen.insert(node.getObjGen()).second) return Status::Ok();
+  if (++w->nodes > kMaxNameTreeNodes) {
+    return Status::InvalidArgument("pdf: the /EmbeddedFiles name tree has more than " +
+                                   std::to_string(kMaxNameTreeNodes) + " nodes");
+  }
+  if (!node.isDictionary()) return Status::Ok();
+  if (QPDFObjectHandle names = node.getKey("/Names"); names.isArray()) {
+    const int n = names.getArrayNItems();
+    for (int i = 0; i + 1 < n; i += 2) {
+      QPDFObjectHandle key = names.getArrayItem(i);
+      if (!key.isString()) continue;
+      if (w->entries.size() >= kMaxNameTreeEntries) {
+        return Status::InvalidArgument("pdf: the /EmbeddedFiles name tree has more than " +
+                                       std::to_string(kMaxNameTreeEntries) + " entries");
+      }
+      w->entries.emplace_back(key.getUTF8Value(), names.getArrayItem(i + 1));
+    }
+  }
+  if (QPDFObjectHandle kids = node.getKey("/Kids"); kids.isArray()) {
+    const int n = kids.getArrayNItems();
+    for (int i = 0; i < n; ++i) {
+      KESU_RETURN_IF_ERROR(CollectNames(kids.getArrayItem(i), depth + 1, w));
+    }
+  }
+  return Status::Ok();
+}
+
 // The (json, p7s) attachments of a parsed PDF.
 Result<std::pair<std::string, std::string>> FindAttachments(QPDF& q) {
-  QPDFEmbeddedFileDocumentHelper efdh(q);
-  if (!efdh.hasEmbeddedFiles()) {
+  QPDFObjectHandle root = q.getRoot();
+  QPDFObjectHandle names = root.isDictionary() ? root.getKey("/Names") : QPDFObjectHandle();
+  QPDFObjectHandle tree =
+      names.isDictionary() ? names.getKey("/EmbeddedFiles") : QPDFObjectHandle::newNull();
+  if (!tree.isDictionary()) {
     return Status::InvalidArgument("pdf: the PDF has no embedded files (no /EmbeddedFiles)");
   }
+  NameTreeWalk walk;
+  KESU_RETURN_IF_ERROR(CollectNames(tree, 0, &walk));
   std::optional<std::string> json, p7s;
   size_t budget = kMaxCertificateFileBytes;
-  for (auto& [key, spec] : efdh.getEmbeddedFiles()) {
-    std::string name = spec->getFilename();
+  for (auto& [key, spec_oh] : walk.entries) {
+    if (!spec_oh.isDictionary()) continue;
+    QPDFFileSpecObjectHelper spec(spec_oh);
+    std::string name = spec.getFilename();
     if (name.empty()) name = key;
     const bool is_p7s = EndsWith(name, ".json.p7s");
     const bool is_json = !is_p7s && EndsWith(name, ".json");
     if ((!is_p7s || p7s) && (!is_json || json)) continue;
-    KESU_ASSIGN_OR_RETURN(std::string data, ReadEmbeddedFile(*spec, name, budget));
+    KESU_ASSIGN_OR_RETURN(std::string data, ReadEmbeddedFile(spec, name, budget));
     budget -= data.size();
     (is_p7s ? p7s : json) = std::move(data);
   }

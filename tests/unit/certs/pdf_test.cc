@@ -275,6 +275,28 @@ TEST(PdfExtractTest, CraftedFilesFailCleanly) {
   }
 }
 
+// A name tree whose nodes each name the next node 16 times, 8 levels deep: 16^8 paths to the
+// leaf. Each node is visited once, so this returns at once with the real attachments.
+TEST(PdfExtractTest, NameTreeWithExponentiallyManyPathsReturns) {
+  std::vector<std::string> objs = {kCatalog, kPages};
+  auto kids_of = [](int next) {
+    std::string node = "<< /Kids [";
+    for (int i = 0; i < 16; ++i) node.append(std::to_string(next)).append(" 0 R ");
+    return node.append("] >>");
+  };
+  objs.push_back(kids_of(4));  // 3: the root
+  for (int obj = 4; obj < 11; ++obj) objs.push_back(kids_of(obj + 1));
+  objs.push_back("<< /Names [(x.json) 12 0 R (x.json.p7s) 13 0 R] >>");  // 11: the leaf
+  objs.push_back("<< /Type /Filespec /F (x.json) /UF (x.json) /EF << /F 14 0 R >> >>");
+  objs.push_back("<< /Type /Filespec /F (x.json.p7s) /UF (x.json.p7s) /EF << /F 15 0 R >> >>");
+  objs.push_back("<< /Type /EmbeddedFile /Length 2 >>\nstream\n{}\nendstream");
+  objs.push_back("<< /Type /EmbeddedFile /Length 3 >>\nstream\nsig\nendstream");
+  auto r = ExtractPdfAttachments(BuildPdf(objs));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->first, "{}");
+  EXPECT_EQ(r->second, "sig");
+}
+
 TEST(PdfExtractTest, LargerThanSixteenMiBIsRefusedUnread) {
   std::string big = "%PDF-1.7\n";
   big.resize((size_t{16} << 20) + 1, ' ');

@@ -136,11 +136,15 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
   const auto& v = result.verification;
   std::string statement;
   if (ok) {
+    // "--verify none" read nothing back: the statement says "not verified", never
+    // "verified (none)".
+    const std::string checked =
+        v.mode == "none" ? "not verified (--verify none)" : "verified (" + v.mode + ")";
     statement = "SUCCESS: all " + std::to_string(d.size) + " bytes were erased (" +
                 std::to_string(result.passes.size()) +
                 (result.passes.size() == 1 ? " pass" : " passes") + ", method " + result.method_id +
-                ") and verified (" + v.mode +
-                "); NIST SP 800-88 category reached: " + result.nist_category + ".";
+                ") and " + checked + "; NIST SP 800-88 category reached: " + result.nist_category +
+                ".";
   } else {
     std::string upper = OutcomeName(outcome);
     for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -258,7 +262,8 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"mismatched_bytes", v.mismatched_bytes},
         {"first_mismatches", v.first_mismatches},
         {"unreadable", ErrorsToJson(v.unreadable)},
-        {"content_sha256", v.content_sha256},
+        // A digest describes content that was read; with nothing read there is none.
+        {"content_sha256", v.bytes_read == 0 ? std::string() : v.content_sha256},
         {"bytes_per_second", v.bytes_per_second}}},
       {"post_sanitization",
        {{"destination", Attested(ctx.destination)},

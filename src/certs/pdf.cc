@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "certs/pdf_attach.h"
+#include "certs/pdf_file.h"
 #include "crypto/sha256.h"
 
 namespace kesu {
@@ -609,6 +609,19 @@ std::vector<Row> CertRows(const json& cert) {
   };
 }
 
+// Where the medium goes after sanitization. It is attested before the erasure; when the erasure
+// did not succeed it is only what was planned, and the row says so.
+Row DestinationRow(const json& cert) {
+  Row r = Field(cert, "処置後", "Destination", "/post_sanitization/destination");
+  const json* o = Unwrap(Find(cert, {"/outcome/result"}));
+  const bool success = o != nullptr && o->is_string() && *o == "success";
+  if (!success && r.value != kNotRecorded) {
+    r.ja = "処置後（予定）";
+    r.value = "予定 / planned: " + r.value + " (the erasure did not succeed)";
+  }
+  return r;
+}
+
 std::vector<Row> WorkRows(const json& cert) {
   auto f = [&](const char* p) { return Find(cert, {p}); };
   std::string op = Show(f("/operator/name"));
@@ -627,7 +640,7 @@ std::vector<Row> WorkRows(const json& cert) {
       customer,
       {"作業指示", std::string("Work order") + (IsAttested(f("/references/work_order")) ? "*" : ""),
        wo},
-      Field(cert, "処置後", "Destination", "/post_sanitization/destination"),
+      DestinationRow(cert),
       Field(cert, "確認者", "Validator", "/validator/name"),
   };
 }
@@ -648,6 +661,18 @@ std::vector<Row> VerificationRows(const json& cert) {
   std::string mism = Show(f("/verification/mismatched_bytes"));
   if (const json* u = Unwrap(f("/verification/unreadable")); u != nullptr && u->is_array()) {
     mism += "     読めない領域 unreadable: " + std::to_string(u->size());
+  }
+  // "--verify none" and a verification that read nothing verified nothing: say so, and show no
+  // content digest (there is no content it could describe).
+  const json* m = Unwrap(f("/verification/mode"));
+  if (m != nullptr && m->is_string() && *m == "none") {
+    return {{"検証", "Verified", "なし / no — 検証していません / not verified (--verify none)"}};
+  }
+  if (Int(f("/verification/bytes_read")).value_or(0) == 0) {
+    return {
+        {"検証", "Verified", "なし / no — 何も読み取っていません / nothing was read back"},
+        {"検証方式", "Mode", mode},
+    };
   }
   return {
       {"検証方式", "Mode", mode},
@@ -789,6 +814,18 @@ float DrawPasses(Canvas& c, float top, const json& cert, float max_h) {
   return y - top;
 }
 
+// Red bands in the top and bottom margins of a page rendered from a certificate that could not
+// be verified (`kesu cert pdf --unverified`).
+void DrawUnverifiedBanners(Canvas& c) {
+  for (float top : {12.0f, kPageH - 31.0f}) {
+    c.FillRect(kMargin, top, kContentW, 19, kRed);
+    c.Fit(kMargin + 8, top + 13.5f, kContentW - 16, 10, 6,
+          "UNVERIFIED 未検証 — 署名は検証されていません / the signature was NOT verified; do not "
+          "rely on this page",
+          kWhite, true);
+  }
+}
+
 }  // namespace
 
 std::string CertificateQrPayload(const json& cert, std::string_view cert_json_bytes) {
@@ -798,6 +835,13 @@ std::string CertificateQrPayload(const json& cert, std::string_view cert_json_by
 Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
                                               std::string_view cert_json_bytes,
                                               std::string_view p7s_der) {
+  return RenderCertificatePdfBytes(env, cert, cert_json_bytes, p7s_der, PdfRenderOptions{});
+}
+
+Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
+                                              std::string_view cert_json_bytes,
+                                              std::string_view p7s_der,
+                                              const PdfRenderOptions& opts) {
   const std::string id = CertId(cert);
   if (id.empty()) {
     return Status::InvalidArgument("pdf: the certificate has no string \"id\"; cannot render it");
@@ -818,7 +862,7 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, DocDeleter> doc(HPDF_New(&OnHaruError, &err));
   if (!doc) return Status::Internal("pdf: libharu could not create a document (out of memory?)");
   HPDF_Doc pdf = doc.get();
-  // Page content and the font are compressed; the attachments are not (pdf_attach.h).
+  // Page content and the font are compressed here; qpdf adds the attachments (pdf_file.h).
   HPDF_SetCompressionMode(pdf, HPDF_COMP_ALL);
   HPDF_UseUTFEncodings(pdf);
   HPDF_SetCurrentEncoder(pdf, "UTF-8");
@@ -840,6 +884,7 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   // Document information: deterministic (the issue time, never the render time).
   const json* doc_title = Find(cert, {"/title"});
   const std::string info_title =
+      std::string(opts.unverified ? "UNVERIFIED — " : "") +
       (doc_title != nullptr && doc_title->is_string() ? doc_title->get<std::string>()
                                                       : std::string(outcome.title_en)) +
       " — " + id;
@@ -848,6 +893,7 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
 
   // A failure is framed in red all round the page.
   if (!outcome.success) c.StrokeRect(10, 10, kPageW - 20, kPageH - 20, 4.0f, kRed);
+  if (opts.unverified) DrawUnverifiedBanners(c);
 
   // Header: title, organisation, QR code.
   constexpr float kQr = 92.0f;
@@ -974,10 +1020,13 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
   // Footer: how to verify.
   float y = footer_top;
   c.Rule(kMargin, kMargin + kContentW, y, 0.8f, kSectionInk);
-  c.Fit(kMargin, y + 11, kContentW, 7.6f, 5.5f,
-        "検証方法 How to verify: この PDF に添付された JSON が証明書の正本です。"
-        "The attached JSON is the certificate; this page renders it.",
+  // What the page is: a rendering of the signed JSON, which is the certificate.
+  c.Fit(kMargin, y + 10, kContentW, 7.6f, 5.5f,
+        "証明書の正本は添付の署名付き JSON で、このページはその表示です。 "
+        "The signed JSON attached here is the certificate;",
         kSectionInk, true);
+  c.Fit(kMargin, y + 19, kContentW, 7.6f, 5.5f,
+        "this page is a rendering of it. How to verify / 検証方法:", kSectionInk, true);
   const std::string j = base + ".json";
   // IPAGothic draws U+005C as a yen sign, so the commands avoid backslashes: one line each,
   // with the id in a shell variable so that they stay short enough to read.
@@ -988,7 +1037,7 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
       "-CAfile ca.pem -out /dev/null",
       "sha256sum $ID.json                # " + Sha256Hex(cert_json_bytes) + " (= QR code)",
   };
-  y += 21;
+  y += 28;
   for (const auto& cmd : cmds) {
     c.Fit(kMargin + 6, y, kContentW - 6, 7.4f, 4.5f, cmd, kInk);
     y += 9.6f;
@@ -1004,31 +1053,34 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
 
   if (err.code != HPDF_OK) return HaruStatus(err, "drawing the page");
 
-  KESU_RETURN_IF_ERROR(pdf_internal::EmbedFile(pdf, j, cert_json_bytes, "application/json",
-                                               "kesu certificate (JSON, signed)"));
-  KESU_RETURN_IF_ERROR(pdf_internal::EmbedFile(pdf, j + ".p7s", p7s_der,
-                                               "application/pkcs7-signature",
-                                               "detached CMS signature over the JSON (DER)"));
-
   if (HPDF_SaveToStream(pdf) != HPDF_OK || err.code != HPDF_OK) {
     return HaruStatus(err, "writing the document");
   }
-  std::string out;
-  out.resize(HPDF_GetStreamSize(pdf));
-  HPDF_UINT32 got = static_cast<HPDF_UINT32>(out.size());
+  std::string page_pdf;
+  page_pdf.resize(HPDF_GetStreamSize(pdf));
+  HPDF_UINT32 got = static_cast<HPDF_UINT32>(page_pdf.size());
   HPDF_ResetStream(pdf);
-  HPDF_STATUS rc = HPDF_ReadFromStream(pdf, reinterpret_cast<HPDF_BYTE*>(out.data()), &got);
-  if ((rc != HPDF_OK && rc != HPDF_STREAM_EOF) || got != out.size()) {
+  HPDF_STATUS rc = HPDF_ReadFromStream(pdf, reinterpret_cast<HPDF_BYTE*>(page_pdf.data()), &got);
+  if ((rc != HPDF_OK && rc != HPDF_STREAM_EOF) || got != page_pdf.size()) {
     return HaruStatus(err, "reading the document back");
   }
-  out.resize(got);
-  return out;
+  page_pdf.resize(got);
+  return pdf_internal::AddEmbeddedFiles(
+      page_pdf, {{j, cert_json_bytes, "application/json", "kesu certificate (JSON, signed)"},
+                 {j + ".p7s", p7s_der, "application/pkcs7-signature",
+                  "detached CMS signature over the JSON (DER)"}});
 }
 
 Status RenderCertificatePdf(Env* env, const json& cert, std::string_view cert_json_bytes,
                             std::string_view p7s_der, const std::string& out_path) {
+  return RenderCertificatePdf(env, cert, cert_json_bytes, p7s_der, out_path, PdfRenderOptions{});
+}
+
+Status RenderCertificatePdf(Env* env, const json& cert, std::string_view cert_json_bytes,
+                            std::string_view p7s_der, const std::string& out_path,
+                            const PdfRenderOptions& opts) {
   KESU_ASSIGN_OR_RETURN(std::string bytes,
-                        RenderCertificatePdfBytes(env, cert, cert_json_bytes, p7s_der));
+                        RenderCertificatePdfBytes(env, cert, cert_json_bytes, p7s_der, opts));
   return env->WriteFileAtomic(out_path, bytes, 0600).WithContext("pdf: writing " + out_path);
 }
 

@@ -1,4 +1,4 @@
-// The one-page PDF form of an erasure certificate (issue 4 item 5, DESIGN.md "Certificates").
+// The one-page PDF form of an erasure certificate (docs/certificate-pdf.md).
 //
 // The PDF is for people; the signed JSON is what counts. So the PDF carries the JSON and its
 // detached CMS signature inside itself as embedded files ("<id>.json", "<id>.json.p7s"), shows a
@@ -8,11 +8,14 @@
 //
 // Rendering: libharu (libhpdf 2.3.0), A4, labels in Japanese and English in IPAGothic
 // (fonts-ipafont-gothic, embedded as a CID TrueType font, UTF-8), QR code from libqrencode
-// (level M, drawn as filled rectangles). docs/certificate-pdf.md describes the layout.
+// (level M, drawn as filled rectangles). The attachments are added, the file written and read
+// back with libqpdf (qpdf 11, certs/pdf_file.h).
 //
-// Thread-safety: every function here is reentrant; a render uses only its own libharu document.
+// Thread-safety: every function here is reentrant; a call uses only its own libharu and qpdf
+// documents.
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -23,29 +26,54 @@
 
 namespace kesu {
 
+// The largest certificate file (JSON or PDF) kesu reads. A kesu certificate PDF is about
+// 0.1-0.3 MB (one page, the embedded font, a JSON of a few kB up to a few hundred kB for a
+// 35-pass method with every error listed); 16 MiB leaves room for a JSON two orders of
+// magnitude larger while bounding what a hostile file can make kesu hold in memory (the file,
+// plus at most as much again of decoded attachment data).
+constexpr size_t kMaxCertificateFileBytes = size_t{16} << 20;
+
 // Renders the one-page certificate PDF for `cert` (the parsed certificate document), embedding
-// `cert_json_bytes` as attachment "<id>.json" and `p7s_der` as "<id>.json.p7s" (both stored
-// uncompressed, byte for byte), and writes it atomically with mode 0600 to `out_path` through
-// env->WriteFileAtomic. Missing fields render as "記録なし / not recorded"; long values shrink,
-// wrap or are shortened with "…" and never leave the page. The output is a function of the
-// inputs only (no current time), so rendering a certificate again gives the same bytes.
-// Errors: kInvalidArgument when `cert` has no string "id"; kNotFound when no IPAGothic font
-// file is installed (names the paths tried and the Debian package); kInternal for a libharu or
+// `cert_json_bytes` as attachment "<id>.json" and `p7s_der` as "<id>.json.p7s" (byte for byte,
+// Flate-compressed, MIME types application/json and application/pkcs7-signature), and writes it
+// atomically with mode 0600 to `out_path` through env->WriteFileAtomic. Missing fields render as
+// "記録なし / not recorded"; long values shrink, wrap or are shortened with "…" and never leave the
+// page. The output is a function of the inputs only (no current time; qpdf's deterministic /ID), so
+// rendering a certificate again gives the same bytes — `kesu cert verify` relies on that to check
+// the page. Errors: kInvalidArgument when `cert` has no string "id"; kNotFound when no IPAGothic
+// font file is installed (names the paths tried and the Debian package); kInternal for a libharu or
 // libqrencode failure (names the libharu error code); the Env's Status for the write.
 Status RenderCertificatePdf(Env* env, const nlohmann::json& cert, std::string_view cert_json_bytes,
                             std::string_view p7s_der, const std::string& out_path);
+
+// How to render. The default is a certificate whose signature the caller verified.
+struct PdfRenderOptions {
+  // The caller could not verify the certificate (`kesu cert pdf --unverified`): red
+  // "UNVERIFIED" bands run across the top and bottom of the page and the document title starts
+  // with "UNVERIFIED — ".
+  bool unverified = false;
+};
+Status RenderCertificatePdf(Env* env, const nlohmann::json& cert, std::string_view cert_json_bytes,
+                            std::string_view p7s_der, const std::string& out_path,
+                            const PdfRenderOptions& opts);
 
 // The PDF bytes RenderCertificatePdf would write (no file is written). For tests and for
 // callers that deliver the PDF elsewhere. Same errors as above, without the write.
 Result<std::string> RenderCertificatePdfBytes(Env* env, const nlohmann::json& cert,
                                               std::string_view cert_json_bytes,
                                               std::string_view p7s_der);
+Result<std::string> RenderCertificatePdfBytes(Env* env, const nlohmann::json& cert,
+                                              std::string_view cert_json_bytes,
+                                              std::string_view p7s_der,
+                                              const PdfRenderOptions& opts);
 
-// Returns the embedded (json bytes, p7s bytes) of a PDF kesu rendered: it follows the trailer's
-// /Root to the catalog's /Names /EmbeddedFiles name tree and reads the embedded-file streams
-// named "*.json" and "*.json.p7s" (uncompressed, as kesu writes them). kInvalidArgument when the
-// bytes are not such a PDF or either attachment is absent; kUnsupported when an attachment is
-// stored with a filter (compressed by another tool).
+// Returns the embedded (json bytes, p7s bytes) of a PDF kesu rendered, read with libqpdf: the
+// catalog's /Names /EmbeddedFiles name tree, the first files named "*.json" and "*.json.p7s",
+// their streams decoded (Flate and the other standard filters). Never throws. kInvalidArgument
+// (one line) when the bytes are larger than 16 MiB, are not a PDF, need qpdf's damage recovery
+// to parse (broken cross-reference table, wrong /Length, ...), make qpdf warn, lack either
+// attachment, or an attachment decodes to more than 16 MiB. Safe on hostile input: qpdf bounds
+// nesting and detects reference and name-tree loops, and decoding stops at the limit.
 Result<std::pair<std::string, std::string>> ExtractPdfAttachments(std::string_view pdf_bytes);
 
 // The text the QR code holds: "kesu-cert:v1;id=<id>;sha256=<lower-case hex SHA-256 of

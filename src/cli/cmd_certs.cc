@@ -1,4 +1,4 @@
-// kesu key init|install, kesu cert verify|show|pdf, kesu ledger verify|tsq (issue 4).
+// kesu key init|install, kesu cert verify|show|pdf, kesu ledger verify|tsq.
 // The work is in src/certs/; this file parses options, asks for passphrases on the terminal
 // and turns results into output and exit codes (0 ok, 1 invalid, 2 usage).
 #include <fcntl.h>
@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -91,15 +92,66 @@ Result<std::string> TrustAnchorPem(Cli& cli, const std::string& ca_option, const
 }
 
 void PrintVerify(const certs::CertVerifyReport& r) {
-  if (r.ok()) {
-    std::printf("%s: VALID — certificate %s, outcome %s\n", r.file.c_str(), r.id.c_str(),
-                r.outcome.c_str());
-    for (const auto& p : r.passed) std::printf("  ok  %s\n", p.c_str());
-  } else {
-    std::printf("%s: INVALID — %s\n", r.file.c_str(), r.message.c_str());
-    for (const auto& p : r.passed) std::printf("  ok  %s\n", p.c_str());
-    std::printf("  BAD %s\n", r.check.c_str());
+  std::printf("%s: %s\n", r.file.c_str(), r.VerdictLine().c_str());
+  for (const auto& p : r.passed) std::printf("  ok  %s\n", p.c_str());
+  if (!r.ok()) std::printf("  BAD %s\n", r.check.c_str());
+}
+
+// Exit status for one verdict: 0 only for an authentic certificate of a successful erasure.
+int VerdictExit(const certs::CertVerifyReport& r) {
+  return r.verdict() == certs::CertVerdict::kValid ? kExitOk : kExitFailed;
+}
+
+// What `cert verify|show|pdf` take besides the file: the trust anchor and the ledger directory.
+struct TrustArgs {
+  std::string ca, cert_dir;
+};
+void AddTrustOptions(CLI::App* cmd, TrustArgs* t) {
+  cmd->add_option(
+      "--ca", t->ca,
+      "Trust anchor: the organisation's CA certificate (PEM); default [station] trust_anchor");
+  cmd->add_option("--cert-dir", t->cert_dir,
+                  "Directory holding ledger.jsonl (default: the file's directory)");
+}
+
+Result<certs::CertVerifyOptions> VerifyOptions(Cli& cli, const TrustArgs& t) {
+  KESU_ASSIGN_OR_RETURN(Config cfg, Configured(cli));
+  certs::CertVerifyOptions o;
+  o.cert_dir = t.cert_dir;
+  KESU_ASSIGN_OR_RETURN(o.trust_pem, TrustAnchorPem(cli, t.ca, cfg));
+  return o;
+}
+
+// The verified (or, with `unverified`, merely readable) certificate that `cert show` and
+// `cert pdf` print. An authentic certificate passes whatever its outcome; anything else is
+// refused (kCorruption, exit 1) unless `unverified`. A FILE that cannot be read at all
+// is an input error (exit 2).
+struct Loaded {
+  certs::CertVerifyReport report;
+  nlohmann::json doc;
+  bool verified = false;
+};
+Result<Loaded> LoadForDisplay(Cli& cli, const std::string& file, const TrustArgs& t,
+                              bool unverified, const char* verb) {
+  KESU_ASSIGN_OR_RETURN(certs::CertVerifyOptions o, VerifyOptions(cli, t));
+  KESU_ASSIGN_OR_RETURN(certs::CertVerifyReport r, certs::VerifyCertificateFile(cli.env, file, o));
+  Loaded l;
+  l.verified =
+      r.verdict() == certs::CertVerdict::kValid || r.verdict() == certs::CertVerdict::kNotSanitized;
+  if (!l.verified && !unverified) {
+    return Status::Corruption(file + ": refusing to " + verb + " an unverified certificate (" +
+                              r.VerdictLine() + "); pass --unverified to " + verb +
+                              " it marked UNVERIFIED");
   }
+  if (r.json_bytes.empty()) {
+    return Status::InvalidArgument(file + ": no certificate to " + verb + " (" + r.message + ")");
+  }
+  l.doc = nlohmann::json::parse(r.json_bytes, nullptr, false);
+  if (l.doc.is_discarded() || !l.doc.is_object()) {
+    return Status::InvalidArgument(file + ": not a kesu certificate (not a JSON object)");
+  }
+  l.report = std::move(r);
+  return l;
 }
 
 std::string FieldText(const nlohmann::json& f) {
@@ -110,19 +162,21 @@ std::string FieldText(const nlohmann::json& f) {
   return v + (f["source"] == "attested" ? "  [attested]" : "");
 }
 
-void ShowCertificate(const nlohmann::json& c) {
+// Writes the certificate readably to `out`, outcome first and last.
+void ShowCertificate(FILE* out, const nlohmann::json& c) {
   const std::string result = c["outcome"]["result"];
   std::string upper = result;
   for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   const std::string bar(72, result == "success" ? '=' : '#');
-  std::printf("%s\n", bar.c_str());
-  std::printf("   OUTCOME: %s\n   %s\n", upper.c_str(), c["title"].get<std::string>().c_str());
-  std::printf("%s\n", bar.c_str());
-  std::printf("%s\n\n", c["outcome"]["statement"].get<std::string>().c_str());
+  std::fprintf(out, "%s\n", bar.c_str());
+  std::fprintf(out, "   OUTCOME: %s\n   %s\n", upper.c_str(),
+               c["title"].get<std::string>().c_str());
+  std::fprintf(out, "%s\n", bar.c_str());
+  std::fprintf(out, "%s\n\n", c["outcome"]["statement"].get<std::string>().c_str());
   for (const auto& e : c["outcome"]["errors"])
-    std::printf("  error: %s\n", e.get<std::string>().c_str());
-  auto row = [](const char* label, const std::string& v) {
-    std::printf("%-22s %s\n", label, v.c_str());
+    std::fprintf(out, "  error: %s\n", e.get<std::string>().c_str());
+  auto row = [out](const char* label, const std::string& v) {
+    std::fprintf(out, "%-22s %s\n", label, v.c_str());
   };
   row("Certificate id", c["id"]);
   row("Issued (UTC)", c["issued_utc"]);
@@ -133,7 +187,7 @@ void ShowCertificate(const nlohmann::json& c) {
   row("Work order", FieldText(c["references"]["work_order"]));
   row("Agreement / approval",
       FieldText(c["references"]["agreement"]) + " / " + FieldText(c["references"]["approval"]));
-  std::printf("\nMedium\n");
+  std::fprintf(out, "\nMedium\n");
   const auto& m = c["media"];
   row("  Make / model", FieldText(m["make"]) + " / " + FieldText(m["model"]));
   row("  Serial", FieldText(m["serial"]));
@@ -141,7 +195,7 @@ void ShowCertificate(const nlohmann::json& c) {
   row("  Type / transport", FieldText(m["type"]) + " / " + FieldText(m["transport"]));
   row("  Property number", FieldText(m["property_number"]));
   row("  Customer erased?", FieldText(c["before"]["customer_erasure_confirmation"]));
-  std::printf("\nSanitization\n");
+  std::fprintf(out, "\nSanitization\n");
   const auto& s = c["sanitization"];
   row("  Method",
       s["method_title"].get<std::string>() + " (" + s["method_id"].get<std::string>() + ")");
@@ -152,30 +206,75 @@ void ShowCertificate(const nlohmann::json& c) {
   row("  Agreed method",
       FieldText(s["agreed_method"]) + " (matches: " + FieldText(s["is_agreed_method"]) + ")");
   for (const auto& p : s["passes"]) {
-    std::printf("  pass %-3s %-10s %llu bytes written, %llu verified, %llu MB/s%s\n",
-                std::to_string(p["index"].get<int>()).c_str(),
-                p["pattern"].get<std::string>().c_str(),
-                static_cast<unsigned long long>(p["bytes_written"].get<uint64_t>()),
-                static_cast<unsigned long long>(p["bytes_verified"].get<uint64_t>()),
-                static_cast<unsigned long long>(p["bytes_per_second"].get<uint64_t>() / 1000000),
-                p["errors"].empty() ? "" : "  ERRORS");
+    std::fprintf(out, "  pass %-3s %-10s %llu bytes written, %llu verified, %llu MB/s%s\n",
+                 std::to_string(p["index"].get<int>()).c_str(),
+                 p["pattern"].get<std::string>().c_str(),
+                 static_cast<unsigned long long>(p["bytes_written"].get<uint64_t>()),
+                 static_cast<unsigned long long>(p["bytes_verified"].get<uint64_t>()),
+                 static_cast<unsigned long long>(p["bytes_per_second"].get<uint64_t>() / 1000000),
+                 p["errors"].empty() ? "" : "  ERRORS");
   }
   const auto& v = c["verification"];
-  std::printf("\nVerification\n");
-  row("  Mode",
-      v["mode"].get<std::string>() + " (expected " + v["expected"].get<std::string>() + ")");
-  row("  Bytes read / planned", std::to_string(v["bytes_read"].get<uint64_t>()) + " / " +
-                                    std::to_string(v["bytes_planned"].get<uint64_t>()));
-  row("  Mismatched bytes", std::to_string(v["mismatched_bytes"].get<uint64_t>()));
-  row("  Unreadable ranges", std::to_string(v["unreadable"].size()));
-  std::printf("\n");
-  row("Destination", FieldText(c["post_sanitization"]["destination"]));
+  std::fprintf(out, "\nVerification\n");
+  if (v["mode"] == "none") {
+    row("  Verified", "no — not verified (--verify none)");
+  } else if (v["bytes_read"].get<uint64_t>() == 0) {
+    row("  Verified", "no — nothing was read back");
+  } else {
+    row("  Mode",
+        v["mode"].get<std::string>() + " (expected " + v["expected"].get<std::string>() + ")");
+    row("  Bytes read / planned", std::to_string(v["bytes_read"].get<uint64_t>()) + " / " +
+                                      std::to_string(v["bytes_planned"].get<uint64_t>()));
+    row("  Mismatched bytes", std::to_string(v["mismatched_bytes"].get<uint64_t>()));
+    row("  Unreadable ranges", std::to_string(v["unreadable"].size()));
+  }
+  std::fprintf(out, "\n");
+  // The destination is attested before the erasure; on a failure it is only what was planned.
+  if (result == "success") {
+    row("Destination", FieldText(c["post_sanitization"]["destination"]));
+  } else {
+    row("Destination (planned)", FieldText(c["post_sanitization"]["destination"]));
+  }
   row("Validator", FieldText(c["validator"]["name"]));
   row("Signed by", c["signer"]["subject"].get<std::string>() +
                        (c["signer"]["self_signed"].get<bool>() ? "  [SELF-SIGNED]" : ""));
-  std::printf("%s\n", bar.c_str());
-  std::printf("   OUTCOME: %s\n", upper.c_str());
-  std::printf("%s\n", bar.c_str());
+  std::fprintf(out, "%s\n", bar.c_str());
+  std::fprintf(out, "   OUTCOME: %s\n", upper.c_str());
+  std::fprintf(out, "%s\n", bar.c_str());
+}
+
+// Prints `text` line by line; every line starts with "UNVERIFIED " when `unverified`.
+void PrintMarked(const std::string& text, bool unverified) {
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::printf("%s%s\n", unverified ? "UNVERIFIED " : "", text.substr(start, end - start).c_str());
+    start = end + 1;
+  }
+}
+
+// `kesu cert show`: the verdict, then the certificate.
+int ShowVerified(const Loaded& l) {
+  char* buf = nullptr;
+  size_t len = 0;
+  FILE* out = open_memstream(&buf, &len);
+  if (out == nullptr) return ReportError(Status::Internal("cert show: out of memory"));
+  std::fprintf(out, "%s: %s\n", l.verified ? "verified" : "NOT VERIFIED",
+               l.report.VerdictLine().c_str());
+  try {
+    ShowCertificate(out, l.doc);
+  } catch (const nlohmann::json::exception& e) {
+    std::fclose(out);
+    std::free(buf);
+    return ReportError(
+        Status::InvalidArgument(l.report.file + ": not a kesu certificate: " + e.what()));
+  }
+  std::fclose(out);
+  const std::string text(buf, len);
+  std::free(buf);
+  PrintMarked(text, !l.verified);
+  return kExitOk;
 }
 
 }  // namespace
@@ -278,89 +377,81 @@ void RegisterCertCommands(CLI::App& app, Cli& cli) {
 
   struct VerifyArgs {
     std::vector<std::string> files;
-    std::string ca, cert_dir;
+    TrustArgs trust;
   };
   auto va = std::make_shared<VerifyArgs>();
-  CLI::App* v = cert->add_subcommand("verify",
-                                     "Check certificates: signature, chain, validity at signing "
-                                     "time, schema, QR digest, ledger. Exit 0 valid, 1 invalid");
+  CLI::App* v =
+      cert->add_subcommand("verify",
+                           "Check certificates: signature, chain, validity at signing "
+                           "time, schema, the PDF page, QR digest, ledger. Exit 0 only "
+                           "for an authentic certificate of a successful erasure; 1 for "
+                           "a failed/partial/interrupted one, an untrusted or invalid one");
   v->add_option("FILE", va->files, "X.json (X.json.p7s beside it) or X.pdf")->required();
-  v->add_option(
-      "--ca", va->ca,
-      "Trust anchor: the organisation's CA certificate (PEM); default [station] trust_anchor");
-  v->add_option("--cert-dir", va->cert_dir,
-                "Directory holding ledger.jsonl (default: the file's directory)");
+  AddTrustOptions(v, &va->trust);
   v->callback([&cli, va] {
-    auto cfg = Configured(cli);
-    if (!cfg.ok()) {
-      cli.exit_code = ReportError(cfg.status());
+    auto o = VerifyOptions(cli, va->trust);
+    if (!o.ok()) {
+      cli.exit_code = ReportError(o.status());
       return;
     }
-    certs::CertVerifyOptions o;
-    o.cert_dir = va->cert_dir;
-    auto trust = TrustAnchorPem(cli, va->ca, *cfg);
-    if (!trust.ok()) {
-      cli.exit_code = ReportError(trust.status());
-      return;
-    }
-    o.trust_pem = *trust;
     int code = kExitOk;
     for (const auto& f : va->files) {
-      auto r = certs::VerifyCertificateFile(cli.env, f, o);
+      auto r = certs::VerifyCertificateFile(cli.env, f, *o);
       if (!r.ok()) {
         code = std::max(code, ReportError(r.status()));
         continue;
       }
       PrintVerify(*r);
-      if (!r->ok()) code = std::max(code, kExitFailed);
+      code = std::max(code, VerdictExit(*r));
     }
     cli.exit_code = code;
   });
 
-  auto show_file = std::make_shared<std::string>();
-  CLI::App* s = cert->add_subcommand("show", "Print a certificate readably, outcome first");
-  s->add_option("FILE", *show_file, "X.json")->required();
-  s->callback([&cli, show_file] {
-    auto text = cli.env->ReadFile(*show_file);
-    if (!text.ok()) {
-      cli.exit_code = ReportError(text.status());
-      return;
-    }
-    try {
-      ShowCertificate(nlohmann::json::parse(*text));
-      cli.exit_code = kExitOk;
-    } catch (const nlohmann::json::exception& e) {
-      cli.exit_code = ReportError(
-          Status::InvalidArgument(*show_file + ": not a kesu certificate: " + e.what()));
-    }
+  struct ShowArgs {
+    std::string file, out;
+    TrustArgs trust;
+    bool unverified = false;
+  };
+  auto sa = std::make_shared<ShowArgs>();
+  CLI::App* s = cert->add_subcommand(
+      "show",
+      "Verify a certificate, then print it readably, outcome first (refused if it does "
+      "not verify, unless --unverified)");
+  s->add_option("FILE", sa->file, "X.json (X.json.p7s beside it) or X.pdf")->required();
+  AddTrustOptions(s, &sa->trust);
+  s->add_flag("--unverified", sa->unverified,
+              "Print a certificate that does not verify, every line marked UNVERIFIED");
+  s->callback([&cli, sa] {
+    auto l = LoadForDisplay(cli, sa->file, sa->trust, sa->unverified, "show");
+    cli.exit_code = l.ok() ? ShowVerified(*l) : ReportError(l.status());
   });
 
-  auto pdf_in = std::make_shared<std::string>();
-  auto pdf_out = std::make_shared<std::string>();
-  CLI::App* p =
-      cert->add_subcommand("pdf", "Render a certificate (X.json with X.json.p7s beside it) as PDF");
-  p->add_option("FILE", *pdf_in, "X.json")->required();
-  p->add_option("-o,--output", *pdf_out, "Output PDF")->required();
-  p->callback([&cli, pdf_in, pdf_out] {
-    auto text = cli.env->ReadFile(*pdf_in);
-    if (!text.ok()) {
-      cli.exit_code = ReportError(text.status());
+  auto pa = std::make_shared<ShowArgs>();
+  CLI::App* p = cert->add_subcommand(
+      "pdf",
+      "Verify a certificate, then render it as PDF (refused if it does not verify, "
+      "unless --unverified)");
+  p->add_option("FILE", pa->file, "X.json (X.json.p7s beside it) or X.pdf")->required();
+  p->add_option("-o,--output", pa->out, "Output PDF")->required();
+  AddTrustOptions(p, &pa->trust);
+  p->add_flag("--unverified", pa->unverified,
+              "Render a certificate that does not verify, with UNVERIFIED bands on the page");
+  p->callback([&cli, pa] {
+    auto l = LoadForDisplay(cli, pa->file, pa->trust, pa->unverified, "render");
+    if (!l.ok()) {
+      cli.exit_code = ReportError(l.status());
       return;
     }
-    auto sig = cli.env->ReadFile(*pdf_in + ".p7s");
-    if (!sig.ok()) {
-      cli.exit_code = ReportError(sig.status());
+    PdfRenderOptions opts;
+    opts.unverified = !l->verified;
+    Status st = RenderCertificatePdf(cli.env, l->doc, l->report.json_bytes, l->report.p7s_der,
+                                     pa->out, opts);
+    if (!st.ok()) {
+      cli.exit_code = ReportError(st);
       return;
     }
-    nlohmann::json doc;
-    try {
-      doc = nlohmann::json::parse(*text);
-    } catch (const nlohmann::json::exception& e) {
-      cli.exit_code = ReportError(Status::InvalidArgument(*pdf_in + ": not JSON: " + e.what()));
-      return;
-    }
-    Status st = RenderCertificatePdf(cli.env, doc, *text, *sig, *pdf_out);
-    cli.exit_code = st.ok() ? kExitOk : ReportError(st);
+    if (!l->verified) std::printf("UNVERIFIED: wrote %s marked UNVERIFIED\n", pa->out.c_str());
+    cli.exit_code = kExitOk;
   });
 }
 

@@ -67,6 +67,35 @@ std::string Mbps(uint64_t bytes_per_second) {
   return std::to_string(bytes_per_second / 1000000) + " MB/s";
 }
 
+// The verification lines of the summary. "--verify none" says "not verified", and a
+// verification that read nothing says "Verified: no" and shows no content digest.
+void PrintVerification(const VerificationRecord& v) {
+  if (v.mode == "none") {
+    std::printf("  verification: not verified (--verify none)\n");
+    return;
+  }
+  if (v.bytes_read == 0) {
+    std::printf("  Verified: no — nothing was read back (verification %s, %llu bytes planned)\n",
+                v.mode.c_str(), static_cast<unsigned long long>(v.bytes_planned));
+    return;
+  }
+  std::printf(
+      "  verification %s: read %llu of %llu planned bytes, %llu mismatched, %zu "
+      "unreadable range%s, %s\n",
+      v.mode.c_str(), static_cast<unsigned long long>(v.bytes_read),
+      static_cast<unsigned long long>(v.bytes_planned),
+      static_cast<unsigned long long>(v.mismatched_bytes), v.unreadable.size(),
+      v.unreadable.size() == 1 ? "" : "s", Mbps(v.bytes_per_second).c_str());
+  if (!v.first_mismatches.empty()) {
+    std::string offs;
+    for (uint64_t o : v.first_mismatches) offs += (offs.empty() ? "" : ", ") + std::to_string(o);
+    std::printf("  first mismatches at offsets: %s\n", offs.c_str());
+  }
+  if (!v.content_sha256.empty()) {
+    std::printf("  content sha256 (%s): %s\n", v.expected.c_str(), v.content_sha256.c_str());
+  }
+}
+
 void PrintSummary(const Target& t) {
   const ErasureResult& r = t.result;
   std::printf("%s: %s — method %s (%s), %zu pass%s\n", t.dev.path.c_str(), OutcomeName(r.outcome),
@@ -83,22 +112,7 @@ void PrintSummary(const Target& t) {
                   static_cast<unsigned long long>(off));
     }
   }
-  const auto& v = r.verification;
-  std::printf(
-      "  verification %s: read %llu of %llu planned bytes, %llu mismatched, %zu "
-      "unreadable range%s, %s\n",
-      v.mode.c_str(), static_cast<unsigned long long>(v.bytes_read),
-      static_cast<unsigned long long>(v.bytes_planned),
-      static_cast<unsigned long long>(v.mismatched_bytes), v.unreadable.size(),
-      v.unreadable.size() == 1 ? "" : "s", Mbps(v.bytes_per_second).c_str());
-  if (!v.first_mismatches.empty()) {
-    std::string offs;
-    for (uint64_t o : v.first_mismatches) offs += (offs.empty() ? "" : ", ") + std::to_string(o);
-    std::printf("  first mismatches at offsets: %s\n", offs.c_str());
-  }
-  if (!v.content_sha256.empty()) {
-    std::printf("  content sha256 (%s): %s\n", v.expected.c_str(), v.content_sha256.c_str());
-  }
+  PrintVerification(r.verification);
   std::printf("  NIST SP 800-88 category: %s (%s)\n", r.nist_category.c_str(),
               r.nist_reason.c_str());
   for (const auto& e : r.errors) std::printf("  error: %s\n", e.c_str());

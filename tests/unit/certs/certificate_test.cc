@@ -98,6 +98,21 @@ TEST(BuildCertificate, SampleVerificationIsMeasuredAgainstItsPlan) {
   EXPECT_EQ((*BuildCertificate(r, Ctx()))["outcome"]["result"], "failed");
 }
 
+TEST(BuildCertificate, VerifyNoneSaysNotVerifiedAndNothingReadHasNoDigest) {
+  ErasureResult r = testing::SampleResult();
+  r.verification.mode = "none";
+  r.verification.bytes_read = 0;
+  r.verification.bytes_planned = 0;
+  r.passes[0].verified = false;
+  r.passes[0].bytes_verified = 0;
+  auto cert = BuildCertificate(r, Ctx());
+  ASSERT_TRUE(cert.ok()) << cert.status().message();
+  const std::string statement = (*cert)["outcome"]["statement"];
+  EXPECT_NE(statement.find("not verified (--verify none)"), std::string::npos) << statement;
+  EXPECT_EQ(statement.find("verified (none)"), std::string::npos) << statement;
+  EXPECT_EQ((*cert)["verification"]["content_sha256"], "");
+}
+
 TEST(BuildCertificate, SerialisationIsSortedCompactIntegerOnly) {
   auto cert = BuildCertificate(testing::SampleResult(), Ctx());
   std::string bytes = SerializeCertificate(*cert);

@@ -349,16 +349,21 @@ TEST_F(IssueTest, FailedErasureSaysFailedInJsonAndShow) {
   EXPECT_EQ(doc["outcome"]["result"], "failed");
   EXPECT_EQ(doc["title"], "ERASURE FAILED: this medium is NOT sanitized");
   std::string out;
-  ASSERT_EQ(Sh("'" + testing::KesuBinary() + "' cert show '" + issued[0].json_path + "'", &out), 0)
-      << out;
-  EXPECT_NE(out.find("OUTCOME: FAILED"), std::string::npos) << out;
-  EXPECT_LT(out.find("OUTCOME: FAILED"), out.find("Certificate id"));  // outcome first
-  // kesu cert verify through the CLI: exit 0 with --ca, 1 without a trust anchor, 2 on usage.
-  EXPECT_EQ(Sh("'" + testing::KesuBinary() + "' cert verify --ca '" + Ca() + "' '" +
+  ASSERT_EQ(Sh("'" + testing::KesuBinary() + "' cert show --ca '" + Ca() + "' '" +
                    issued[0].json_path + "'",
                &out),
             0)
       << out;
+  EXPECT_NE(out.find("OUTCOME: FAILED"), std::string::npos) << out;
+  EXPECT_LT(out.find("OUTCOME: FAILED"), out.find("Certificate id"));  // outcome first
+  // kesu cert verify through the CLI: an authentic certificate of a failed erasure exits 1 and
+  // says the medium was not sanitized; 1 without a trust anchor, 2 on usage.
+  EXPECT_EQ(Sh("'" + testing::KesuBinary() + "' cert verify --ca '" + Ca() + "' '" +
+                   issued[0].json_path + "'",
+               &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("AUTHENTIC — medium NOT sanitized (failed)"), std::string::npos) << out;
   EXPECT_EQ(Sh("'" + testing::KesuBinary() + "' --config /dev/null cert verify '" +
                    issued[0].json_path + "'",
                &out),

@@ -11,6 +11,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <qpdf/Pl_Flate.hh>
+#include <qpdf/Pl_String.hh>
 #include <sstream>
 #include <string>
 
@@ -49,10 +51,11 @@ std::string Sha256Hex(std::string_view data) {
   return s;
 }
 
-// The document information /Title, which kesu writes as UTF-16BE hex; returns its ASCII
-// characters (others as '?').
+// The document information /Title, which kesu writes as UTF-16BE hex (qpdf writes the hex
+// digits in lower case); returns its ASCII characters (others as '?').
 std::string InfoTitle(const std::string& pdf) {
   size_t at = pdf.find("/Title <FEFF");
+  if (at == std::string::npos) at = pdf.find("/Title <feff");
   if (at == std::string::npos) return "";
   at += 12;
   std::string out;
@@ -194,14 +197,190 @@ TEST(PdfExtractTest, DamagedFilesFailCleanly) {
     auto r = ExtractPdfAttachments(bad);
     (void)r;  // must return (ok or an error), not crash or hang
   }
-  // The attachment bytes are stored verbatim: changing one is seen by the reader.
-  std::string tampered = *pdf;
-  size_t at = tampered.find("\"result\":\"failed\"");
-  ASSERT_NE(at, std::string::npos);
-  tampered.replace(at, 17, "\"result\":\"passed\"");
-  auto r = ExtractPdfAttachments(tampered);
+}
+
+// A classic PDF (ISO 32000-1 §7.5) from object bodies 1..n, with a correct xref table, so that
+// each case below reaches the part of the reader it attacks. Object 1 is the catalog.
+std::string BuildPdf(const std::vector<std::string>& bodies) {
+  std::string out = "%PDF-1.7\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + bodies[i] + "\nendobj\n";
+  }
+  const size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(bodies.size() + 1) + "\n0000000000 65535 f \n";
+  for (size_t off : offsets) {
+    char line[24];
+    std::snprintf(line, sizeof line, "%010zu 00000 n \n", off);
+    out += line;
+  }
+  out += "trailer\n<< /Size " + std::to_string(bodies.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
+constexpr const char* kCatalog =
+    "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>";
+constexpr const char* kPages = "<< /Type /Pages /Kids [] /Count 0 >>";
+
+std::string Deflate(const std::string& data) {
+  std::string out;
+  Pl_String sink("sink", nullptr, out);
+  Pl_Flate flate("deflate", &sink, Pl_Flate::a_deflate);
+  flate.write(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  flate.finish();
+  return out;
+}
+
+// Each crafted file is small and hostile; each must give one kInvalidArgument line, quickly,
+// without exhausting memory or the stack.
+TEST(PdfExtractTest, CraftedFilesFailCleanly) {
+  const std::string spec = "<< /Type /Filespec /F (x.json) /UF (x.json) /EF << /F 5 0 R >> >>";
+  struct Case {
+    const char* name;
+    std::string pdf;
+  };
+  std::vector<Case> cases;
+  // 1. Arrays nested 100,000 deep where the name tree's entries are.
+  std::string deep = "<< /Names [(x.json) ";
+  deep += std::string(100000, '[') + std::string(100000, ']') + "] >>";
+  cases.push_back({"deep nesting", BuildPdf({kCatalog, kPages, deep})});
+  // 2. A name tree whose node is its own kid, and a reference that points at itself.
+  cases.push_back(
+      {"name tree loop", BuildPdf({kCatalog, kPages, "<< /Kids [3 0 R 4 0 R] >>", "4 0 R"})});
+  // 3. An embedded file stream declaring a length far past the end of the file.
+  cases.push_back(
+      {"huge /Length",
+       BuildPdf({kCatalog, kPages, "<< /Names [(x.json) 4 0 R (x.json.p7s) 4 0 R] >>", spec,
+                 "<< /Type /EmbeddedFile /Length 999999999999 >>\nstream\nabc\nendstream"})});
+  // 4. A 64 KiB stream that inflates to 64 MiB of zeros (a "zip bomb").
+  const std::string bomb = Deflate(std::string(size_t{64} << 20, '\0'));
+  cases.push_back(
+      {"inflation bomb",
+       BuildPdf({kCatalog, kPages, "<< /Names [(x.json) 4 0 R (x.json.p7s) 4 0 R] >>", spec,
+                 "<< /Type /EmbeddedFile /Filter /FlateDecode /Length " +
+                     std::to_string(bomb.size()) + " >>\nstream\n" + bomb + "\nendstream"})});
+  // 5. A cross-reference table pointing at the wrong offsets (needs recovery to read).
+  std::string shifted = BuildPdf({kCatalog, kPages, "<< /Names [] >>"});
+  shifted.insert(9, "% shifted by this comment\n");
+  cases.push_back({"broken xref", shifted});
+  for (const Case& c : cases) {
+    EXPECT_LT(c.pdf.size(), size_t{300} << 10) << c.name;
+    auto r = ExtractPdfAttachments(c.pdf);
+    ASSERT_FALSE(r.ok()) << c.name;
+    EXPECT_EQ(r.status().code(), Code::kInvalidArgument) << c.name;
+    EXPECT_EQ(r.status().message().find('\n'), std::string::npos) << c.name;
+    std::printf("  %s: %s\n", c.name, r.status().message().c_str());
+  }
+}
+
+// A name tree whose nodes each name the next node 16 times, 8 levels deep: 16^8 paths to the
+// leaf. Each node is visited once, so this returns at once with the real attachments.
+TEST(PdfExtractTest, NameTreeWithExponentiallyManyPathsReturns) {
+  std::vector<std::string> objs = {kCatalog, kPages};
+  auto kids_of = [](int next) {
+    std::string node = "<< /Kids [";
+    for (int i = 0; i < 16; ++i) node.append(std::to_string(next)).append(" 0 R ");
+    return node.append("] >>");
+  };
+  objs.push_back(kids_of(4));  // 3: the root
+  for (int obj = 4; obj < 11; ++obj) objs.push_back(kids_of(obj + 1));
+  objs.push_back("<< /Names [(x.json) 12 0 R (x.json.p7s) 13 0 R] >>");  // 11: the leaf
+  objs.push_back("<< /Type /Filespec /F (x.json) /UF (x.json) /EF << /F 14 0 R >> >>");
+  objs.push_back("<< /Type /Filespec /F (x.json.p7s) /UF (x.json.p7s) /EF << /F 15 0 R >> >>");
+  objs.push_back("<< /Type /EmbeddedFile /Length 2 >>\nstream\n{}\nendstream");
+  objs.push_back("<< /Type /EmbeddedFile /Length 3 >>\nstream\nsig\nendstream");
+  auto r = ExtractPdfAttachments(BuildPdf(objs));
   ASSERT_TRUE(r.ok()) << r.status().message();
-  EXPECT_NE(r->first, json_bytes);
+  EXPECT_EQ(r->first, "{}");
+  EXPECT_EQ(r->second, "sig");
+}
+
+TEST(PdfExtractTest, LargerThanSixteenMiBIsRefusedUnread) {
+  std::string big = "%PDF-1.7\n";
+  big.resize((size_t{16} << 20) + 1, ' ');
+  auto r = ExtractPdfAttachments(big);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("larger than a certificate PDF can be"), std::string::npos)
+      << r.status().message();
+}
+
+// The page's text as pdftotext (poppler-utils) extracts it; "" when pdftotext is missing.
+std::string PageText(const std::string& pdf) {
+  char tmpl[] = "/tmp/kesu-pdftext-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) return "";
+  (void)!write(fd, pdf.data(), pdf.size());
+  close(fd);
+  std::string cmd = std::string("pdftotext -layout ") + tmpl + " - 2>/dev/null";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+  }
+  unlink(tmpl);
+  return out;
+}
+
+std::string RenderedText(const nlohmann::json& cert) {
+  const std::string bytes = cert.dump();
+  auto pdf = RenderCertificatePdfBytes(DefaultEnv(), cert, bytes, "sig");
+  EXPECT_TRUE(pdf.ok()) << pdf.status().message();
+  return pdf.ok() ? PageText(*pdf) : "";
+}
+
+TEST(PdfWordingTest, VerifyNoneSaysNotVerified) {
+  auto cert = nlohmann::json::parse(ReadData("success.json"));
+  cert["verification"]["mode"] = "none";
+  cert["verification"]["method"] = "none";
+  cert["verification"]["bytes_read"] = 0;
+  cert["verification"]["bytes_planned"] = 0;
+  const std::string text = RenderedText(cert);
+  if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+  EXPECT_NE(text.find("not verified (--verify none)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("verified (none)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Content SHA-256"), std::string::npos) << text;
+}
+
+TEST(PdfWordingTest, FailureThatReadNothingSaysVerifiedNoAndPlannedDestination) {
+  auto cert = nlohmann::json::parse(ReadData("failed.json"));
+  cert["verification"]["bytes_read"] = 0;
+  cert["verification"]["content_sha256"] = std::string(64, 'c');
+  const std::string text = RenderedText(cert);
+  if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+  EXPECT_NE(text.find("Verified"), std::string::npos) << text;
+  EXPECT_NE(text.find("なし / no"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Content SHA-256"), std::string::npos) << text;
+  EXPECT_EQ(text.find(std::string(64, 'c')), std::string::npos) << text;
+  EXPECT_NE(text.find("処置後（予定）"), std::string::npos) << text;
+  EXPECT_NE(text.find("予定 / planned: returned to customer"), std::string::npos) << text;
+  // A success keeps the plain label.
+  const std::string ok = RenderedText(nlohmann::json::parse(ReadData("success.json")));
+  EXPECT_EQ(ok.find("予定"), std::string::npos) << ok;
+  EXPECT_NE(ok.find("Content SHA-256"), std::string::npos) << ok;
+}
+
+TEST(PdfWordingTest, FooterSaysTheSignedJsonIsTheCertificate) {
+  const std::string text = RenderedText(nlohmann::json::parse(ReadData("failed.json")));
+  if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+  EXPECT_NE(text.find("The signed JSON attached here is the certificate;"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("this page is a rendering of it."), std::string::npos) << text;
+  EXPECT_NE(text.find("証明書の正本は添付の署名付き JSON"), std::string::npos) << text;
+}
+
+TEST(PdfTest, AttachmentsHaveBareNamesAndMimeTypes) {
+  const std::string json_bytes = ReadData("success.json");
+  auto cert = nlohmann::json::parse(json_bytes);
+  auto pdf = RenderCertificatePdfBytes(DefaultEnv(), cert, json_bytes, "sig");
+  ASSERT_TRUE(pdf.ok()) << pdf.status().message();
+  const std::string id = cert["id"];
+  EXPECT_NE(pdf->find("/F (" + id + ".json)"), std::string::npos);
+  EXPECT_NE(pdf->find("/Subtype /application#2fjson"), std::string::npos);
+  EXPECT_NE(pdf->find("/Subtype /application#2fpkcs7-signature"), std::string::npos);
 }
 
 }  // namespace

@@ -95,8 +95,10 @@ namespace {
 
 // --- A minimal PDF object model and reader -----------------------------------------------------
 
-struct PdfObject;
-using PdfDict = std::vector<std::pair<std::string, PdfObject>>;
+// A dictionary is a list of entries (keys in file order). A struct rather than std::pair:
+// pair<string, PdfObject> inside PdfObject itself is a cycle that clang with libstdc++ rejects.
+struct PdfDictEntry;
+using PdfDict = std::vector<PdfDictEntry>;
 
 struct PdfObject {
   enum class Type : uint8_t { kNull, kBool, kNumber, kString, kName, kArray, kDict, kRef };
@@ -108,14 +110,21 @@ struct PdfObject {
   // A stream's data (after the dictionary), when the object is a stream.
   std::optional<std::string_view> stream;
 
-  const PdfObject* Get(std::string_view key) const {
-    if (type != Type::kDict) return nullptr;
-    for (const auto& [k, v] : dict) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
+  const PdfObject* Get(std::string_view key) const;
 };
+
+struct PdfDictEntry {
+  std::string key;
+  PdfObject value;
+};
+
+const PdfObject* PdfObject::Get(std::string_view key) const {
+  if (type != Type::kDict) return nullptr;
+  for (const auto& [k, v] : dict) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
 
 constexpr int kMaxDepth = 32;
 
@@ -282,7 +291,7 @@ class Reader {
         KESU_ASSIGN_OR_RETURN(PdfObject key, Parse(depth + 1));
         if (key.type != PdfObject::Type::kName) return Bad("dictionary key is not a name");
         KESU_ASSIGN_OR_RETURN(PdfObject value, Parse(depth + 1));
-        o.dict.emplace_back(std::move(key.text), std::move(value));
+        o.dict.push_back({std::move(key.text), std::move(value)});
       }
     }
     if (c == '[') {

@@ -325,8 +325,17 @@ class Reader {
     if (c == '(') return LiteralString();
     if (c == '<') return HexString();
     if (c == '+' || c == '-' || c == '.' || (c >= '0' && c <= '9')) {
+      const size_t start = pos_;
       std::optional<int64_t> n = Integer();
-      if (!n) n = 0;
+      if (!n) {
+        // Integer() consumed nothing: a real such as ".5" or "-.5", else a bare sign or an
+        // integer out of range, which must fail here rather than be read again forever.
+        if (pos_ < pdf_.size() && (pdf_[pos_] == '+' || pdf_[pos_] == '-')) ++pos_;
+        if (pos_ >= pdf_.size() || pdf_[pos_] != '.') {
+          return Bad("malformed number at offset " + std::to_string(start));
+        }
+        n = 0;
+      }
       // Skip a fractional part: kesu only needs integers (lengths, object numbers).
       bool real = false;
       if (pos_ < pdf_.size() && pdf_[pos_] == '.') {

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -455,9 +456,15 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 }
 
 // Collects (name, file specification) pairs from a name tree node (§7.9.6).
-Status CollectNames(Reader& r, const PdfObject& node_ref, int depth,
+// `visited` holds the object numbers of the nodes read so far: a node reached twice (a loop, or
+// kids naming the same node again and again) would make the walk exponential in the depth.
+Status CollectNames(Reader& r, const PdfObject& node_ref, int depth, std::set<int64_t>* visited,
                     std::vector<std::pair<std::string, PdfObject>>* out) {
   if (depth > 8) return Status::InvalidArgument("pdf: /EmbeddedFiles name tree too deep");
+  if (node_ref.type == PdfObject::Type::kRef && !visited->insert(node_ref.number).second) {
+    return Status::InvalidArgument("pdf: /EmbeddedFiles name tree reaches object " +
+                                   std::to_string(node_ref.number) + " twice");
+  }
   KESU_ASSIGN_OR_RETURN(PdfObject node, r.Resolve(node_ref));
   if (const PdfObject* names = node.Get("Names");
       names != nullptr && names->type == PdfObject::Type::kArray) {
@@ -468,7 +475,7 @@ Status CollectNames(Reader& r, const PdfObject& node_ref, int depth,
   if (const PdfObject* kids = node.Get("Kids");
       kids != nullptr && kids->type == PdfObject::Type::kArray) {
     for (const PdfObject& kid : kids->items) {
-      KESU_RETURN_IF_ERROR(CollectNames(r, kid, depth + 1, out));
+      KESU_RETURN_IF_ERROR(CollectNames(r, kid, depth + 1, visited, out));
     }
   }
   return Status::Ok();
@@ -493,7 +500,8 @@ Result<std::pair<std::string, std::string>> ExtractPdfAttachments(std::string_vi
     return Status::InvalidArgument("pdf: the PDF has no embedded files (no /EmbeddedFiles)");
   }
   std::vector<std::pair<std::string, PdfObject>> entries;
-  KESU_RETURN_IF_ERROR(CollectNames(r, *tree, 0, &entries));
+  std::set<int64_t> visited;
+  KESU_RETURN_IF_ERROR(CollectNames(r, *tree, 0, &visited, &entries));
 
   std::optional<std::string> json, p7s;
   for (const auto& [key, spec_ref] : entries) {

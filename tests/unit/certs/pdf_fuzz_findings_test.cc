@@ -17,9 +17,11 @@ constexpr char kJson[] = "{\"id\":\"c0ffee\"}\n";
 constexpr char kP7s[] = "0\x03\x02\x01\x01";
 
 // A classic-xref PDF whose catalog's /EmbeddedFiles name tree (object 3) is `names_tree`,
-// with filespecs 4 ("c0ffee.json") and 5 ("c0ffee.json.p7s") and their streams 6 and 7.
-std::string PdfWithNameTree(const std::string& names_tree) {
-  const std::vector<std::string> objects = {
+// with filespecs 4 ("c0ffee.json") and 5 ("c0ffee.json.p7s") and their streams 6 and 7, then
+// `more` as objects 8, 9, ...
+std::string PdfWithNameTree(const std::string& names_tree,
+                            const std::vector<std::string>& more = {}) {
+  std::vector<std::string> objects = {
       "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>",
       "<< /Type /Pages /Kids [] /Count 0 >>",
       names_tree,
@@ -28,6 +30,7 @@ std::string PdfWithNameTree(const std::string& names_tree) {
       "<< /Type /EmbeddedFile /Length 16 >>\nstream\n" + std::string(kJson) + "\nendstream",
       "<< /Type /EmbeddedFile /Length 5 >>\nstream\n" + std::string(kP7s, 5) + "\nendstream",
   };
+  objects.insert(objects.end(), more.begin(), more.end());
   std::string pdf = "%PDF-1.4\n";
   std::vector<size_t> offsets;
   for (size_t i = 0; i < objects.size(); ++i) {
@@ -65,6 +68,26 @@ TEST(PdfFuzzFindingsTest, BareSignOrHugeIntegerInArrayReturns) {
       EXPECT_EQ(r->first, kJson);
       EXPECT_EQ(r->second, std::string(kP7s, 5));
     }
+  }
+}
+
+// A name tree whose every node names the next one 16 times as /Kids (objects 3, 8, 9, ..., 14,
+// then the leaf 15 holding the names): walking every path visited the leaf 16^8 times and
+// copied its /Names as often, so the reader never returned.
+TEST(PdfFuzzFindingsTest, NameTreeNamingOneKidManyTimesReturns) {
+  auto kids_of = [](int next) {
+    // Appended piece by piece: GCC 12 -O3 warns (-Wrestrict) on "literal" + std::string.
+    std::string node = "<< /Kids [";
+    for (int i = 0; i < 16; ++i) node.append(std::to_string(next)).append(" 0 R ");
+    return node.append("] >>");
+  };
+  std::vector<std::string> more;
+  for (int obj = 8; obj < 15; ++obj) more.push_back(kids_of(obj + 1));
+  more.push_back("<< /Names [(c0ffee.json) 4 0 R (c0ffee.json.p7s) 5 0 R] >>");
+  auto r = ExtractPdfAttachments(PdfWithNameTree(kids_of(8), more));
+  if (r.ok()) {
+    EXPECT_EQ(r->first, kJson);
+    EXPECT_EQ(r->second, std::string(kP7s, 5));
   }
 }
 

@@ -34,6 +34,9 @@ std::vector<std::string> SplitLines(const std::string& text) {
 bool ParseEntry(const std::string& line, LedgerEntry* e) {
   try {
     json j = json::parse(line);
+    // Integers only: get<>() converting a float (e.g. an integer too long for 64 bits, which
+    // the JSON parser reads as a double) to an integer type is undefined behaviour.
+    if (!j.at("seq").is_number_integer() || !j.at("issued_ms").is_number_integer()) return false;
     e->seq = j.at("seq").get<uint64_t>();
     e->cert_id = j.at("cert_id").get<std::string>();
     e->file = j.at("file").get<std::string>();

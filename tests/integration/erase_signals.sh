@@ -43,15 +43,19 @@ wait_writing() {
   fail "kesu wrote nothing to $* within 15 s"
 }
 
-# expect_certs CERT_DIR OUTCOME N: N certificates, each verifying against the org CA with OUTCOME.
+# expect_certs CERT_DIR OUTCOME N: N authentic certificates (verified against the org CA), each
+# recording OUTCOME: a success is VALID (exit 0), anything else is AUTHENTIC — medium NOT
+# sanitized (OUTCOME), exit 1.
 expect_certs() {
-  local f n=0 out
+  local f n=0 out rc want_rc=1 want="AUTHENTIC — medium NOT sanitized ($2)"  # BRE: ( ) are literal
+  [[ $2 == success ]] && want_rc=0 want="VALID — .*outcome success"
   for f in "$1"/*.json; do
     [[ -e $f ]] || continue
     n=$((n + 1))
-    out=$("$KESU" --config /dev/null cert verify --ca "$dir/org/ca.pem" "$f") ||
-      fail "certificate $f does not verify: $out"
-    echo "$out" | grep -q "VALID — .*outcome $2" || fail "certificate $f: expected outcome $2: $out"
+    rc=0
+    out=$("$KESU" --config /dev/null cert verify --ca "$dir/org/ca.pem" "$f") || rc=$?
+    [[ $rc == "$want_rc" ]] || fail "certificate $f: cert verify exit $rc, expected $want_rc: $out"
+    echo "$out" | grep -q "$want" || fail "certificate $f: expected outcome $2: $out"
   done
   expect_eq "certificates in $1" "$n" "$3"
   note "$n certificate(s) in $1 verify with outcome $2"

@@ -16,7 +16,6 @@
 #include <utility>
 #include <vector>
 
-#include "certs/pdf.h"
 
 namespace kesu {
 

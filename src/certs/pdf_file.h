@@ -11,9 +11,19 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
+#include "certs/limits.h"
+
+namespace kesu {
+
+// Declared for callers in certs/pdf.h (see there); repeated here because this file and
+// pdf_file.cc are compiled as C++17 and must not include kesu's C++20 headers (CMakeLists.txt).
+Result<std::pair<std::string, std::string>> ExtractPdfAttachments(std::string_view pdf_bytes);
+
+}  // namespace kesu
 
 namespace kesu::pdf_internal {
 

@@ -11,12 +11,11 @@
 
 #include <filesystem>
 #include <fstream>
-#include <qpdf/Pl_Flate.hh>
-#include <qpdf/Pl_String.hh>
 #include <sstream>
 #include <string>
 
 #include "env/env.h"
+#include "support/qpdf_support.h"
 
 namespace kesu {
 namespace {
@@ -224,14 +223,6 @@ constexpr const char* kCatalog =
     "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>";
 constexpr const char* kPages = "<< /Type /Pages /Kids [] /Count 0 >>";
 
-std::string Deflate(const std::string& data) {
-  std::string out;
-  Pl_String sink("sink", nullptr, out);
-  Pl_Flate flate("deflate", &sink, Pl_Flate::a_deflate);
-  flate.write(reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  flate.finish();
-  return out;
-}
 
 // Each crafted file is small and hostile; each must give one kInvalidArgument line, quickly,
 // without exhausting memory or the stack.
@@ -255,7 +246,7 @@ TEST(PdfExtractTest, CraftedFilesFailCleanly) {
        BuildPdf({kCatalog, kPages, "<< /Names [(x.json) 4 0 R (x.json.p7s) 4 0 R] >>", spec,
                  "<< /Type /EmbeddedFile /Length 999999999999 >>\nstream\nabc\nendstream"})});
   // 4. A 64 KiB stream that inflates to 64 MiB of zeros (a "zip bomb").
-  const std::string bomb = Deflate(std::string(size_t{64} << 20, '\0'));
+  const std::string bomb = pdftest::Deflate(std::string(size_t{64} << 20, '\0'));
   cases.push_back(
       {"inflation bomb",
        BuildPdf({kCatalog, kPages, "<< /Names [(x.json) 4 0 R (x.json.p7s) 4 0 R] >>", spec,

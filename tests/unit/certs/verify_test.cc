@@ -11,13 +11,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <qpdf/QPDF.hh>
-#include <qpdf/QPDFObjectHandle.hh>
 
 #include "certs/issue.h"
 #include "certs/keys.h"
 #include "certs/pdf.h"
 #include "unit/certs/cert_test_util.h"
+#include "support/qpdf_support.h"
 
 namespace kesu {
 namespace {
@@ -74,62 +73,6 @@ class VerifyTest : public ::testing::Test {
   CertificateContext ctx_;
 };
 
-// Appends an incremental update (ISO 32000-1 §7.5.6) to `pdf` that paints a white box over the
-// outcome banner and writes "SUCCESS" in it: a new content stream and a Helvetica font object,
-// and the page object again with both added. The original bytes stay untouched.
-std::string OverlaySuccess(const std::string& pdf) {
-  QPDF q;
-  q.processMemoryFile("genuine.pdf", pdf.data(), pdf.size());
-  QPDFObjectHandle page = q.getAllPages().at(0);
-  const std::string content =
-      "q 1 1 1 rg 40 560 515 150 re f BT /KesuOverlay 40 Tf 0 0.4 0.2 rg 60 620 Td (SUCCESS) Tj "
-      "ET Q\n";
-  // New objects get the next free numbers; their bytes are written by hand below.
-  QPDFObjectHandle font = q.makeIndirectObject(
-      QPDFObjectHandle::parse("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"));
-  QPDFObjectHandle stream = QPDFObjectHandle::newStream(&q, content);
-  const int font_id = font.getObjectID(), stream_id = stream.getObjectID();
-  const int n = std::max(font_id, stream_id) + 1;  // the new /Size
-  QPDFObjectHandle dict = page.shallowCopy();
-  QPDFObjectHandle contents = QPDFObjectHandle::newArray();
-  if (dict.getKey("/Contents").isArray()) {
-    contents = dict.getKey("/Contents").shallowCopy();
-  } else {
-    contents.appendItem(dict.getKey("/Contents"));
-  }
-  contents.appendItem(stream);
-  dict.replaceKey("/Contents", contents);
-  QPDFObjectHandle res = dict.getKey("/Resources").shallowCopy();
-  QPDFObjectHandle fonts = res.getKey("/Font").isDictionary() ? res.getKey("/Font").shallowCopy()
-                                                              : QPDFObjectHandle::newDictionary();
-  fonts.replaceKey("/KesuOverlay", font);
-  res.replaceKey("/Font", fonts);
-  dict.replaceKey("/Resources", res);
-
-  std::string out = pdf;
-  if (out.back() != '\n') out += "\n";
-  std::vector<std::pair<int, size_t>> offsets;
-  offsets.emplace_back(page.getObjectID(), out.size());
-  out += std::to_string(page.getObjectID()) + " 0 obj\n" + dict.unparse() + "\nendobj\n";
-  offsets.emplace_back(stream_id, out.size());
-  out += std::to_string(stream_id) + " 0 obj\n<< /Length " + std::to_string(content.size()) +
-         " >>\nstream\n" + content + "endstream\nendobj\n";
-  offsets.emplace_back(font_id, out.size());
-  out += std::to_string(font_id) +
-         " 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>\nendobj\n";
-  const size_t prev = std::stoul(pdf.substr(pdf.rfind("startxref") + 9));
-  const size_t xref = out.size();
-  out += "xref\n0 1\n0000000000 65535 f \n";
-  for (const auto& [id, off] : offsets) {
-    char line[32];
-    std::snprintf(line, sizeof line, "%d 1\n%010zu 00000 n \n", id, off);
-    out += line;
-  }
-  out += "trailer\n<< /Size " + std::to_string(n) + " /Root " +
-         q.getTrailer().getKey("/Root").unparse() + " /Prev " + std::to_string(prev) +
-         " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return out;
-}
 
 TEST_F(VerifyTest, GenuineSuccessPdfIsValidWithPageCheck) {
   auto ic = IssueOne(Outcome::kSuccess);
@@ -151,7 +94,7 @@ TEST_F(VerifyTest, SuccessOverlayOnInterruptedPdfIsPageAltered) {
   EXPECT_EQ(Verify(ic.pdf_path).verdict(), certs::CertVerdict::kNotSanitized);
 
   const std::string forged_path = dir_ + "/certs/forged.pdf";
-  WriteAll(forged_path, OverlaySuccess(genuine));
+  WriteAll(forged_path, pdftest::OverlaySuccess(genuine));
   // The forgery works on a reader: the page now says SUCCESS, and the attachments still verify.
   std::string text;
   if (Sh("pdftotext '" + forged_path + "' -", &text) == 0) {
@@ -243,7 +186,7 @@ TEST_F(VerifyTest, ShowAndPdfRefuseWhatDoesNotVerify) {
     EXPECT_NE(text.find("UNVERIFIED"), std::string::npos) << text;
   }
   // A PDF whose page was altered is refused too.
-  WriteAll(dir_ + "/forged.pdf", OverlaySuccess(ReadAll(ic.pdf_path)));
+  WriteAll(dir_ + "/forged.pdf", pdftest::OverlaySuccess(ReadAll(ic.pdf_path)));
   EXPECT_EQ(Kesu("cert show --ca '" + Ca() + "' '" + dir_ + "/forged.pdf'", &out), 1) << out;
   EXPECT_NE(out.find("page altered"), std::string::npos) << out;
 }

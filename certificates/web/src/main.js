@@ -12,6 +12,15 @@ const VERDICTS = {
   untrusted: ["発行元が異なります — 信頼できません", "UNTRUSTED — signed by another CA"],
 };
 
+// Why, in Japanese, for each failed check (the English detail follows it).
+const WHY_JA = {
+  input: "ファイルを読み取れませんでした。",
+  signature: "署名が証明書の内容と一致しません。内容が変更されたか、別の証明書の署名です。",
+  chain: "この証明書は、上に表示された発行元 (トラストアンカー) の鍵で署名されていません。",
+  validity: "署名した時点で、署名者の証明書が有効期間外でした。",
+  schema: "証明書の形式が正しくありません。",
+};
+
 const RESULT_JA = { success: "成功", failed: "失敗", interrupted: "中断", partial: "一部のみ" };
 
 function b64urlDecode(s) {
@@ -74,7 +83,10 @@ function show(r, source) {
   $("verdict-detail").textContent = r.message || (r.verdict === "valid"
     ? "All checks passed. / すべての検査に合格しました。"
     : "The certificate is genuine, but it records that the medium was NOT sanitized. / 証明書は本物ですが、媒体の消去が完了していないことを記録しています。");
+  $("verdict-why").textContent = WHY_JA[r.check] || "";
   $("source").textContent = source;
+  $("details").classList.toggle("distrust", r.verdict === "invalid" || r.verdict === "untrusted");
+  $("passed-title").hidden = r.passed.length === 0;
   const ul = $("passed");
   ul.replaceChildren(...r.passed.map((p) => Object.assign(document.createElement("li"), { textContent: p })));
   showFields(r.doc, r);

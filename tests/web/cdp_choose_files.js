@@ -1,7 +1,8 @@
 // Opens URL in headless Chromium, puts FILES into the page's file chooser (input#file) through
 // the DevTools protocol (DOM.setFileInputFiles), waits for #verdict[data-verdict] and prints it.
 // Usage: node cdp_choose_files.js CHROMIUM URL FILE... (needs the `ws` package on NODE_PATH).
-// Exit 0 when a verdict appeared (printed on stdout), 1 otherwise.
+// Exit 0 when a verdict appeared (printed on stdout), 1 otherwise, and 1 when the page made any
+// request other than its own file:// URL (and data:/blob: URLs), whatever the verdict.
 "use strict";
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
@@ -44,8 +45,13 @@ async function main() {
   await new Promise((r, j) => { ws.once("open", r); ws.once("error", j); });
   let next = 0;
   const pending = new Map();
+  const requests = [];
   ws.on("message", (m) => {
     const msg = JSON.parse(m);
+    if (msg.method === "Network.requestWillBeSent") {
+      const u = msg.params.request.url;
+      if (u.split("#")[0] !== url.split("#")[0] && !/^(data|blob):/.test(u)) requests.push(u);
+    }
     if (msg.id && pending.has(msg.id)) {
       const { resolve, reject } = pending.get(msg.id);
       pending.delete(msg.id);
@@ -61,6 +67,7 @@ async function main() {
   const { sessionId } = await send("Target.attachToTarget", { targetId, flatten: true });
   const evaluate = async (expression) =>
     (await send("Runtime.evaluate", { expression, returnByValue: true }, sessionId)).result.value;
+  await send("Network.enable", {}, sessionId);
   await send("Page.navigate", { url }, sessionId);
   const loaded = `document.readyState === "complete" && !!document.getElementById("file")`;
   for (let i = 0; i < 100 && !(await evaluate(loaded)); ++i) await sleep(100);
@@ -70,6 +77,7 @@ async function main() {
   for (let i = 0; i < 400; ++i) {
     const v = await evaluate("document.getElementById('verdict').dataset.verdict || ''");
     if (v) {
+      if (requests.length) return done(1, `the page made requests: ${requests.join(" ")}`);
       const detail = await evaluate("document.getElementById('verdict-detail').textContent");
       return done(0, `${v}\t${detail}`);
     }

@@ -8,7 +8,8 @@
 #   - a genuine failed certificate (tests/data/certs/failed.json signed by the station, like
 #     SignDetached: openssl cms, ECDSA P-256, SHA-256, signingTime) → not-sanitized;
 #   - the genuine PDF, chosen in the file chooser (DevTools protocol) → valid;
-#   - the JSON + .p7s, chosen in the file chooser → valid.
+#   - the JSON + .p7s, chosen in the file chooser → valid; no file-chooser run may request
+#     anything but the page itself (DevTools Network events).
 # The first four use the #json=…&p7s=… fragment. Also: the page declares a CSP that forbids
 # every network request, carries the anchor's fingerprint, and `kesu cert page` refuses a
 # non-CA --ca. Needs no root. Usage: cert_page.sh BUILD_DIR SOURCE_DIR; exit 77 when Chromium,

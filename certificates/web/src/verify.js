@@ -8,6 +8,7 @@ import * as pkijs from "pkijs";
 const OID_SIGNED_DATA = "1.2.840.113549.1.7.2";
 const OID_SIGNING_TIME = "1.2.840.113549.1.9.5";
 const OID_BASIC_CONSTRAINTS = "2.5.29.19";
+const OID_KEY_USAGE = "2.5.29.15";
 
 export function hex(buf) {
   return [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -53,6 +54,16 @@ function isCa(cert) {
   return !!(ext && ext.parsedValue && ext.parsedValue.cA);
 }
 
+// RFC 5280 §4.2.1.3: a signing (leaf) certificate with keyUsage must allow digitalSignature or
+// nonRepudiation (bits 0 and 1, the two high bits of the first byte), as OpenSSL's S/MIME
+// signing purpose requires.
+function canSign(cert) {
+  const ext = (cert.extensions || []).find((e) => e.extnID === OID_KEY_USAGE);
+  if (!ext || !ext.parsedValue) return true;
+  const bits = ext.parsedValue.valueBlock.valueHexView;
+  return bits.length > 0 && (bits[0] & 0xc0) !== 0;
+}
+
 function validAt(cert, when) {
   return cert.notBefore.value <= when && when <= cert.notAfter.value;
 }
@@ -73,6 +84,9 @@ async function checkChain(leaf, pool, anchors, when) {
   const isAnchor = (c) => anchorDers.some((d) => sameBytes(d, certDer(c)));
   if (isAnchor(leaf) || (await signedBy(leaf, leaf))) {
     return { check: "chain", message: "the signer is a self-signed station key, not issued by the trust anchor" };
+  }
+  if (isCa(leaf) || !canSign(leaf)) {
+    return { check: "chain", message: `'${nameText(leaf.subject)}' is not a signing certificate (a CA, or keyUsage without digitalSignature/nonRepudiation)` };
   }
   let path = null;
   const walk = async (cert, seen) => {

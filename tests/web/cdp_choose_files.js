@@ -1,5 +1,6 @@
 // Opens URL in headless Chromium, puts FILES into the page's file chooser (input#file) through
 // the DevTools protocol (DOM.setFileInputFiles), waits for #verdict[data-verdict] and prints it.
+// Prints VERDICT<TAB>DETAIL<TAB>PASSED CHECKS.
 // Usage: node cdp_choose_files.js CHROMIUM URL FILE... (needs the `ws` package on NODE_PATH).
 // Exit 0 when a verdict appeared (printed on stdout), 1 otherwise, and 1 when the page made any
 // request other than its own file:// URL (and data:/blob: URLs), whatever the verdict.
@@ -21,7 +22,12 @@ const done = (code, msg) => {
   if (msg) (code ? console.error : console.log)(msg);
   browser.kill("SIGTERM");
   browser.once("exit", () => {
-    fs.rmSync(profile, { recursive: true, force: true });
+    try {
+      // Chromium's helper processes may still be writing there for a moment.
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch {
+      // left for the caller's temporary directory (the test runs this with TMPDIR in it)
+    }
     process.exit(code);
   });
 };
@@ -79,7 +85,8 @@ async function main() {
     if (v) {
       if (requests.length) return done(1, `the page made requests: ${requests.join(" ")}`);
       const detail = await evaluate("document.getElementById('verdict-detail').textContent");
-      return done(0, `${v}\t${detail}`);
+      const passed = await evaluate("[...document.querySelectorAll('#passed li')].map((li) => li.textContent).join(' | ')");
+      return done(0, `${v}\t${detail}\t${passed}`);
     }
     await sleep(100);
   }

@@ -7,9 +7,11 @@
 #   - a certificate signed by another organisation's station → untrusted, as `kesu cert verify`;
 #   - a genuine failed certificate (tests/data/certs/failed.json signed by the station, like
 #     SignDetached: openssl cms, ECDSA P-256, SHA-256, signingTime) → not-sanitized;
-#   - the genuine PDF, chosen in the file chooser (DevTools protocol) → valid;
+#   - the genuine PDF, chosen in the file chooser (DevTools protocol) → valid, its QR code read
+#     and matching the attached JSON;
 #   - the JSON + .p7s, chosen in the file chooser → valid; no file-chooser run may request
 #     anything but the page itself (DevTools Network events).
+#   - the genuine certificate with the QR text of another (qr= in the fragment) → invalid.
 # The first four use the #json=…&p7s=… fragment. Also: the page declares a CSP that forbids
 # every network request, carries the anchor's fingerprint, and `kesu cert page` refuses a
 # non-CA --ca. Needs no root. Usage: cert_page.sh BUILD_DIR SOURCE_DIR; exit 77 when Chromium,
@@ -98,9 +100,9 @@ grep -q "not a CA" bad.err || fail "cert page refusal does not say why: $(cat ba
 [[ ! -e bad.html ]] || fail "cert page wrote a page for a non-CA anchor"
 
 b64() { basenc --base64url -w0 <"$1" | tr -d '='; }
-# verdict_of JSON P7S: the page's data-verdict, loaded through the fragment.
+# verdict_of JSON P7S [EXTRA]: the page's data-verdict, loaded through the fragment (+ EXTRA).
 verdict_of() {
-  local url="file://$WORK/verify.html#json=$(b64 "$1")&p7s=$(b64 "$2")" profile dom
+  local url="file://$WORK/verify.html#json=$(b64 "$1")&p7s=$(b64 "$2")${3:-}" profile dom
   profile=$(mktemp -d "$WORK/profile.XXXXXX")
   dom=$(timeout 120 "$CHROMIUM" --headless=new --no-sandbox --disable-gpu \
     --disable-background-networking --disable-component-update --disable-sync --no-first-run \
@@ -108,9 +110,9 @@ verdict_of() {
     --user-data-dir="$profile" --virtual-time-budget=20000 --dump-dom "$url" 2>/dev/null)
   sed -n 's/.*id="verdict"[^>]*data-verdict="\([a-z-]*\)".*/\1/p' <<<"$dom" | head -1
 }
-expect_verdict() {  # NAME EXPECTED JSON P7S
+expect_verdict() {  # NAME EXPECTED JSON P7S [EXTRA]
   local got
-  got=$(verdict_of "$3" "$4")
+  got=$(verdict_of "$3" "$4" "${5:-}")
   [[ "$got" == "$2" ]] || fail "$1: data-verdict '$got', expected '$2'"
   echo "-- $1: $got"
 }
@@ -118,17 +120,24 @@ expect_verdict "genuine success certificate" valid "$OK_JSON" "$OK_JSON.p7s"
 expect_verdict "one byte changed" invalid tampered/cert.json tampered/cert.json.p7s
 expect_verdict "another CA" untrusted "$FOREIGN_JSON" "$FOREIGN_JSON.p7s"
 expect_verdict "genuine failed certificate" not-sanitized failed/cert.json failed/cert.json.p7s
+ok_id=$(jq -r .id "$OK_JSON")
+ok_sha=$(sha256sum "$OK_JSON" | cut -d' ' -f1)
+expect_verdict "QR text of this certificate" valid "$OK_JSON" "$OK_JSON.p7s" "&qr=kesu-cert:1:$ok_id:$ok_sha"
+expect_verdict "QR text of another certificate" invalid "$OK_JSON" "$OK_JSON.p7s" \
+  "&qr=kesu-cert:1:$ok_id:$(sha256sum "$FOREIGN_JSON" | cut -d' ' -f1)"
 
 # choose NAME EXPECTED FILE...: files put into the page's file chooser.
 choose() {
   local name=$1 want=$2 out
   shift 2
-  out=$(NODE_PATH="$MODULES" timeout 120 node "$SRC/tests/web/cdp_choose_files.js" "$CHROMIUM" \
+  out=$(TMPDIR="$WORK" NODE_PATH="$MODULES" timeout 120 node "$SRC/tests/web/cdp_choose_files.js" "$CHROMIUM" \
     "file://$WORK/verify.html" "$@") || fail "$name: $out"
   [[ "${out%%$'\t'*}" == "$want" ]] || fail "$name: verdict '$out', expected '$want'"
   echo "-- $name: $out"
+  CHOSEN=$out
 }
 choose "genuine PDF" valid "$OK_PDF"
+[[ "$CHOSEN" == *"qr: the QR code names "* ]] || fail "genuine PDF: the page did not read the QR code: $CHOSEN"
 choose "JSON + .p7s chosen" valid "$OK_JSON" "$OK_JSON.p7s"
 choose "tampered JSON chosen" invalid tampered/cert.json tampered/cert.json.p7s
 echo "PASS"

@@ -19,6 +19,7 @@ const WHY_JA = {
   chain: "この証明書は、上に表示された発行元 (トラストアンカー) の鍵で署名されていません。",
   validity: "署名した時点で、署名者の証明書が有効期間外でした。",
   schema: "証明書の形式が正しくありません。",
+  qr: "PDF の QR コードが、添付された証明書と一致しません。",
 };
 
 const RESULT_JA = { success: "成功", failed: "失敗", interrupted: "中断", partial: "一部のみ" };
@@ -100,9 +101,9 @@ function showError(message) {
 
 let anchors = [];
 
-async function check(json, p7s, source) {
+async function check(json, p7s, source, qr) {
   try {
-    show(await verifyCertificate(json, p7s, anchors), source);
+    show(await verifyCertificate(json, p7s, anchors, qr), source);
   } catch (e) {
     showError(String(e && e.message ? e.message : e));
   }
@@ -115,7 +116,7 @@ async function readFiles(files) {
   if (pdf) {
     try {
       const a = await pdfAttachments(await read(pdf));
-      return check(a.json, a.p7s, `${pdf.name} → ${a.jsonName}`);
+      return check(a.json, a.p7s, `${pdf.name} → ${a.jsonName}`, a.qr);
     } catch (e) {
       return showError(`${pdf.name}: ${e.message || e}`);
     }
@@ -132,7 +133,9 @@ function fromFragment() {
   const params = new URLSearchParams(location.hash.replace(/^#/, ""));
   if (!params.has("json") && !params.has("p7s")) return false;
   try {
-    check(b64urlDecode(params.get("json") || ""), b64urlDecode(params.get("p7s") || ""), "URL fragment");
+    // qr=TEXT: what the PDF's QR code reads (as a phone's scanner gives it), checked like a PDF's.
+    const qr = params.has("qr") ? params.get("qr") : undefined;
+    check(b64urlDecode(params.get("json") || ""), b64urlDecode(params.get("p7s") || ""), "URL fragment", qr);
   } catch {
     showError("the #json=…&p7s=… fragment is not base64url");
   }

@@ -151,7 +151,9 @@ function schemaProblem(doc) {
 // Verifies one certificate. jsonBytes, p7sBytes: Uint8Array. anchors: pkijs.Certificate[].
 // Returns {verdict: "valid"|"not-sanitized"|"invalid"|"untrusted", check, message, passed[],
 // doc, jsonSha256}. Never throws for a bad certificate.
-export async function verifyCertificate(jsonBytes, p7sBytes, anchors) {
+// qr: the text of the PDF's QR code when the input was a PDF (undefined otherwise, "" when it
+// could not be read): it must be kesu-cert:1:ID:SHA256 for this document's id and bytes.
+export async function verifyCertificate(jsonBytes, p7sBytes, anchors, qr) {
   const r = { verdict: "invalid", check: "", message: "", passed: [], doc: null, jsonSha256: "" };
   r.jsonSha256 = await sha256Hex(jsonBytes);
   try {
@@ -207,6 +209,18 @@ export async function verifyCertificate(jsonBytes, p7sBytes, anchors) {
     return fail("schema", `the document names signer ${r.doc.signer.sha256_fingerprint} but was signed by ${fp}`);
   }
   r.passed.push("schema: version 1");
+
+  // 5. The QR code of a PDF names this certificate and these bytes.
+  if (qr !== undefined) {
+    const want = `kesu-cert:1:${r.doc.id}:${r.jsonSha256}`;
+    if (qr === "") {
+      r.passed.push(`qr: not read from the page; compare it by eye with ${want}`);
+    } else if (qr !== want) {
+      return fail("qr", `the PDF's QR code reads '${qr}', but the attached certificate is ${want}`);
+    } else {
+      r.passed.push(`qr: the QR code names ${r.doc.id} and the attached JSON's SHA-256`);
+    }
+  }
   const o = r.doc.outcome;
   r.verdict = o.result === "success" && o.sanitized === true ? "valid" : "not-sanitized";
   return r;

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "certs/cert_test_util.h"
+#include "unit/certs/cert_test_util.h"
 
 namespace kesu::certs {
 namespace {

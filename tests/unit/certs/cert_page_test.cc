@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "unit/certs/cert_test_util.h"
 
 namespace kesu::certs {
@@ -43,6 +45,7 @@ TEST(CertPage, SubstitutesAnchorFingerprintAndEscapedSubject) {
   // RFC 2253 escapes '<' and '>' with a backslash; the HTML escaping comes on top.
   EXPECT_NE(page->html.find("O=A\\&lt;b\\&gt;&amp;Co</b>"), std::string::npos) << page->html;
   EXPECT_EQ(page->html.find("@@KESU_"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(CertPage, RefusesLeafSeveralCertsAndForeignTemplate) {
@@ -57,6 +60,7 @@ TEST(CertPage, RefusesLeafSeveralCertsAndForeignTemplate) {
   r = RenderCertPage("<html>no placeholders</html>", ca);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("kesu_cert_page"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

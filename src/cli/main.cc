@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
   kesu::RegisterVerifyCommands(app, cli);
   kesu::RegisterKeyCommands(app, cli);
   kesu::RegisterCertCommands(app, cli);
+  kesu::RegisterCertPageCommand(app, cli);
   kesu::RegisterLedgerCommands(app, cli);
 
   auto logger = spdlog::stderr_color_mt("kesu");

@@ -28,9 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   kesu::Result<kesu::Method> m = kesu::ParseMethod(text, FileNameFor(text));
   if (m.ok()) {
-    for (auto media :
-         {kesu::MediaType::kUnknown, kesu::MediaType::kHdd, kesu::MediaType::kSsd,
-          kesu::MediaType::kNvme, kesu::MediaType::kFlash, kesu::MediaType::kVirtual}) {
+    // Every media type, kUnknown through kVirtual (the last of the enumeration).
+    for (int i = 0; i <= static_cast<int>(kesu::MediaType::kVirtual); ++i) {
+      const auto media = static_cast<kesu::MediaType>(i);
       (void)kesu::MaxNistCategory(*m, media);
       (void)m->CategoryFor(media);
     }

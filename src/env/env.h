@@ -32,7 +32,9 @@ struct OpenOptions {
   bool direct = true;        // O_DIRECT; silently falls back to buffered I/O where the
                              // filesystem refuses it (BlockFile::direct() then reports false)
   bool exclusive = false;    // O_EXCL on a block device: fails with kRefused when another
-                             // holder (a mount, md, dm, another O_EXCL opener) has it
+                             // holder (a mount, md, dm, another O_EXCL opener) has it; on an
+                             // image file opened for writing, a non-blocking flock(LOCK_EX)
+                             // held with the file: kRefused when another kesu holds it
   bool no_symlinks = false;  // follow no symlink in any component of `path` (which must be
                              // absolute): openat2(2) with RESOLVE_NO_SYMLINKS, or where the
                              // kernel lacks openat2, O_NOFOLLOW with every parent directory

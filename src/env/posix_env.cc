@@ -406,6 +406,19 @@ class PosixEnv final : public Env {
                              ": changed while it was being opened; check what the path "
                              "names and try again");
     }
+    // An image file has no O_EXCL claim; a writer that asks for exclusivity takes a
+    // non-blocking flock(2) on it instead, held as long as the descriptor, so a second kesu
+    // erasing the same file (under any name) is refused instead of interleaving its passes.
+    if (!blk && opts.exclusive && opts.write && ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      int err = errno;
+      ::close(fd);
+      if (err == EWOULDBLOCK) {
+        return Status::Refused(path +
+                               ": in use by another kesu (it holds a lock on this image "
+                               "file); wait for that erasure to finish");
+      }
+      return Status::IoError(path + ": flock", err);
+    }
     uint64_t size = static_cast<uint64_t>(opened.st_size);
     uint32_t lbs = 512, pbs = 4096;
     if (blk) {

@@ -125,6 +125,27 @@ TEST_F(PosixEnvTest, ImageFileUringRoundTrip) {
   EXPECT_EQ(back[0], std::byte{0x5A});
 }
 
+// A second writer asking for exclusivity on the same image file (here through a hard link)
+// is refused while the first holds it; a plain second handle (the engine's tail handle) is not.
+TEST_F(PosixEnvTest, SecondExclusiveWriterOfAnImageFileIsRefused) {
+  auto path = (dir_ / "locked.img").string();
+  auto link = (dir_ / "link.img").string();
+  { std::ofstream(path).close(); }
+  std::filesystem::resize_file(path, 1 << 20);
+  std::filesystem::create_hard_link(path, link);
+  Env* env = DefaultEnv();
+  auto first = env->OpenBlock(path, {.write = true, .exclusive = true});
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  auto second = env->OpenBlock(link, {.write = true, .exclusive = true});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Code::kRefused);
+  EXPECT_NE(second.status().message().find("in use by another kesu"), std::string::npos)
+      << second.status().message();
+  EXPECT_TRUE(env->OpenBlock(path, {.write = true, .direct = false}).ok());
+  first->reset();
+  EXPECT_TRUE(env->OpenBlock(link, {.write = true, .exclusive = true}).ok());
+}
+
 TEST_F(PosixEnvTest, WriteFileAtomicSetsModeAndReplaces) {
   auto path = (dir_ / "cert.json").string();
   Env* env = DefaultEnv();

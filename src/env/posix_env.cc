@@ -553,22 +553,11 @@ class PosixEnv final : public Env {
     if (::stat(path.c_str(), &st) != 0) return Status::FromErrno(path, errno);
     return InfoOf(st);
   }
+  // A whole sysfs or /proc file (no size limit: the kernel writes them).
   static Result<std::string> ReadWhole(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return Status::FromErrno(path + ": cannot read", errno);
-    std::string out;
-    char buf[65536];
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        int err = errno;
-        ::close(fd);
-        return Status::IoError(path + ": read", err);
-      }
-      if (n == 0) break;
-      out.append(buf, static_cast<size_t>(n));
-    }
+    Result<std::string> out = ReadAll(fd, path, UINT64_MAX);
     ::close(fd);
     return out;
   }

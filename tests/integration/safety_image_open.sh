@@ -33,3 +33,20 @@ res=$(result_of "$dir/out" "$dir/real.img")
 expect_eq "recorded path" "$(field "$res" .device.path)" "$dir/real.img"
 [[ -L $dir/real-link.img ]] || fail "the symlink itself was replaced"
 note "ok"
+
+# An image under a path longer than PATH_MAX (4096) cannot be named canonically: refused with
+# one line (exit 2) before anything is opened for writing; its contents stay.
+(
+  cd "$dir" || exit 1
+  for _ in $(seq 45); do mkdir "d$(printf '%0100d' 0)" && cd "d$(printf '%0100d' 0)" || exit 1; done
+  fill_marker img $((1 << 20)) KESU-LONG-PATH
+  "$KESU" --config /dev/null erase ./img --method zero --yes --cert-dir "$dir/certs-long" \
+    >"$dir/out" 2>"$dir/err"
+  echo "$?" >"$dir/rc"
+  count_marker img KESU-LONG-PATH >"$dir/left"
+)
+expect_eq "long path: exit code ($(cat "$dir/err"))" "$(cat "$dir/rc")" 2
+expect_eq "long path: lines on stderr" "$(grep -c . "$dir/err")" 1
+grep -qF "File name too long" "$dir/err" || fail "long path: $(cat "$dir/err")"
+expect_eq "long path: marker lines left" "$(cat "$dir/left")" $(((1 << 20) / 15))
+note "long path: $(cat "$dir/err")"

@@ -4,13 +4,7 @@
 #include <openssl/x509v3.h>
 
 #include "certs/crypto.h"
-
-#ifndef KESU_CERT_PAGE_BUILT
-#define KESU_CERT_PAGE_BUILT ""
-#endif
-#ifndef KESU_CERT_PAGE_INSTALLED
-#define KESU_CERT_PAGE_INSTALLED ""
-#endif
+#include "env/data_dirs.h"
 
 namespace kesu::certs {
 
@@ -76,9 +70,9 @@ Result<CertPage> RenderCertPage(std::string_view template_html, std::string_view
 
 Result<std::string> ReadCertPageTemplate(Env* env, const std::string& explicit_path) {
   if (!explicit_path.empty()) return env->ReadFileUpTo(explicit_path, 64u << 20);
-  for (const char* p : {KESU_CERT_PAGE_BUILT, KESU_CERT_PAGE_INSTALLED}) {
-    if (*p != '\0' && env->FileExists(p)) return env->ReadFileUpTo(p, 64u << 20);
-  }
+  const std::string found =
+      FindDataFile(env, DataDirCandidates(RunningExecutable(env)), "cert-page.html");
+  if (!found.empty()) return env->ReadFileUpTo(found, 64u << 20);
   return Status::NotFound(
       "the certificate page template is not built (needs node and npm: run scripts/setup, then "
       "cmake --build BUILD --target kesu_cert_page)");

@@ -27,8 +27,9 @@ struct CertPage {
 // or when the template lacks a placeholder (a template from another build).
 Result<CertPage> RenderCertPage(std::string_view template_html, std::string_view ca_pem);
 
-// The built template: `explicit_path` when not empty, else the build tree's copy, else the
-// installed one (share/kesu/cert-page.html). kNotFound names the build step when none exists.
+// The built template: `explicit_path` when not empty, else share/kesu/cert-page.html beside the
+// binary or in the install prefix (env/data_dirs.h). kNotFound names the build step when none
+// exists.
 Result<std::string> ReadCertPageTemplate(Env* env, const std::string& explicit_path);
 
 }  // namespace kesu::certs

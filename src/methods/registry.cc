@@ -4,18 +4,14 @@
 #include <algorithm>
 #include <map>
 
+#include "env/data_dirs.h"
 #include "methods/method_parser.h"
 
 namespace kesu {
 
 std::vector<std::string> BuiltinMethodDirCandidates(const std::string& exe_path) {
-  std::vector<std::string> c{KESU_METHODS_DIR};
-  size_t slash = exe_path.rfind('/');
-  if (slash != std::string::npos) {
-    // BIN/kesu → BIN/../share/kesu/erase-methods: an install moved as a whole (a boot image).
-    c.push_back(exe_path.substr(0, slash) + "/../share/kesu/erase-methods");
-  }
-  c.push_back(KESU_INSTALLED_METHODS_DIR);
+  std::vector<std::string> c = DataDirCandidates(exe_path);
+  for (std::string& dir : c) dir += "/erase-methods";
   return c;
 }
 
@@ -34,17 +30,16 @@ std::vector<std::string> ChooseMethodDirs(Env* env, const std::vector<std::strin
 
 std::vector<std::string> MethodDirs(const std::string& extra) {
   Env* env = DefaultEnv();
-  auto exe = env->ReadSysLink("/proc/self/exe");
-  return ChooseMethodDirs(env, BuiltinMethodDirCandidates(exe.ok() ? *exe : ""), extra);
+  return ChooseMethodDirs(env, BuiltinMethodDirCandidates(RunningExecutable(env)), extra);
 }
 
 Result<MethodRegistry> MethodRegistry::Load(Env* env, const std::vector<std::string>& dirs) {
   MethodRegistry reg;
   if (dirs.empty()) {
     return Status::NotFound(
-        "no method directory: kesu's built-in erase-methods/ is neither in the source tree, "
-        "nor beside the binary (BIN/../share/kesu/erase-methods), nor in " +
-        std::string(KESU_INSTALLED_METHODS_DIR) +
+        "no method directory: kesu's built-in erase-methods/ is neither beside the binary "
+        "(BIN/../share/kesu/erase-methods) nor in " +
+        InstalledDataDir() + "/erase-methods" +
         "; install kesu with its methods, or name a directory of method files with "
         "--methods-dir DIR");
   }

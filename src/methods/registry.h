@@ -1,6 +1,6 @@
 // MethodRegistry: every erase method found in the method directories, parsed and validated
-// (methods/method_parser.h). The built-in directory is erase-methods/ of the source tree
-// (for a build tree) or the installed share/kesu/erase-methods; `--methods-dir` adds one more,
+// (methods/method_parser.h). The built-in directory is share/kesu/erase-methods beside the
+// binary or in the install prefix (env/data_dirs.h); `--methods-dir` adds one more,
 // whose files may add methods but not redefine a built-in id. Cross-file checks live here: a
 // duplicate id, and a firmware method whose fallback names an unknown or non-overwrite method,
 // fail the load with "FILE:LINE: problem; fix" (kInvalidArgument). A loaded registry is
@@ -16,10 +16,10 @@
 
 namespace kesu {
 
-// Where the built-in methods may be, in order of preference: the source tree's erase-methods/
-// (a build tree), BIN/../share/kesu/erase-methods beside the running binary `exe_path` (an
-// installed tree moved as a whole, e.g. into a boot image; skipped when `exe_path` has no
-// '/'), and the configured install prefix's share/kesu/erase-methods.
+// Where the built-in methods may be, in order of preference: BIN/../share/kesu/erase-methods
+// beside the running binary `exe_path` (an install, an install moved as a whole into a boot
+// image, or the build tree's staged copy; skipped when `exe_path` has no '/'), and the
+// configured install prefix's share/kesu/erase-methods (DataDirCandidates).
 std::vector<std::string> BuiltinMethodDirCandidates(const std::string& exe_path);
 
 // The first of `candidates` that exists (env->FileExists), then `extra` if non-empty. With no

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "env/data_dirs.h"
 #include "env/mem_env.h"
 #include "methods/describe.h"
 
@@ -144,10 +145,12 @@ TEST(MethodRegistry, SkipsNonTomlAndHiddenFiles) {
   EXPECT_EQ(reg->all().size(), 1u);
 }
 
+// The unit-test binary runs from build/tests/, so BIN/../share/kesu is the build tree's staged
+// copy of the built-in methods, exactly as for build/bin/kesu.
 TEST(MethodDirs, BuiltInFirstThenExtra) {
   auto d = MethodDirs("/x");
   ASSERT_EQ(d.size(), 2u);
-  EXPECT_EQ(d[0], KESU_METHODS_DIR);
+  EXPECT_TRUE(d[0].ends_with("/../share/kesu/erase-methods")) << d[0];
   EXPECT_EQ(d[1], "/x");
   EXPECT_EQ(MethodDirs("").size(), 1u);
 }
@@ -176,17 +179,16 @@ TEST(MethodDirs, AbsentBuiltInDirectoryLeavesTheExtraOneAlone) {
 
 TEST(MethodDirs, InstalledLayoutBesideTheBinaryIsFound) {
   auto cands = BuiltinMethodDirCandidates("/boot/usr/bin/kesu");
-  ASSERT_EQ(cands.size(), 3u);
-  EXPECT_EQ(cands[0], KESU_METHODS_DIR);
-  EXPECT_EQ(cands[1], "/boot/usr/bin/../share/kesu/erase-methods");
-  EXPECT_EQ(cands[2], KESU_INSTALLED_METHODS_DIR);
-  // On the real filesystem, without the source tree (which this machine has): an installed
-  // tree BIN/kesu + share/kesu/erase-methods is found through BIN/..
+  ASSERT_EQ(cands.size(), 2u);
+  EXPECT_EQ(cands[0], "/boot/usr/bin/../share/kesu/erase-methods");
+  EXPECT_EQ(cands[1], InstalledDataDir() + "/erase-methods");
+  EXPECT_EQ(BuiltinMethodDirCandidates("kesu").size(), 1u);  // no directory: installed only
+  // On the real filesystem: an installed tree BIN/kesu + share/kesu/erase-methods is found
+  // through BIN/..
   std::string root = ::testing::TempDir() + "kesu-methods-layout-" + std::to_string(::getpid());
   std::filesystem::create_directories(root + "/usr/share/kesu/erase-methods");
   std::filesystem::create_directories(root + "/usr/bin");
   auto real = BuiltinMethodDirCandidates(root + "/usr/bin/kesu");
-  real.erase(real.begin());
   auto dirs = ChooseMethodDirs(DefaultEnv(), real, "/x");
   std::filesystem::remove_all(root);
   EXPECT_EQ(dirs, (std::vector<std::string>{root + "/usr/bin/../share/kesu/erase-methods", "/x"}));

@@ -4,12 +4,15 @@
 // detached CMS signature inside itself as embedded files ("<id>.json", "<id>.json.p7s"), shows a
 // QR code with the certificate id and the JSON's SHA-256, and prints in its footer the stock
 // OpenSSL commands that verify the attachments. A failed, interrupted or partial erasure says so
-// in its title and in a large red banner at the top (clause 14-1: never hide a failure).
+// in its title and in a large red banner at the top: a failure is never hidden.
 //
 // Rendering: libharu (libhpdf 2.3.0), A4, labels in Japanese and English in IPAGothic
 // (fonts-ipafont-gothic, embedded as a CID TrueType font, UTF-8), QR code from libqrencode
 // (level M, drawn as filled rectangles). The attachments are added, the file written and read
-// back with libqpdf (qpdf 11, certs/pdf_file.h).
+// back with libqpdf (qpdf 11). The implementation is in three parts, private to src/certs/pdf*:
+// certs/pdf_rows.h (certificate fields to labelled rows, plain data), certs/pdf_canvas.h (the
+// libharu page: fonts, text fitting, drawing), pdf.cc (the page layout), and certs/pdf_file.h
+// (attachments through libqpdf).
 //
 // Thread-safety: every function here is reentrant; a call uses only its own libharu and qpdf
 // documents.
@@ -70,8 +73,11 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const nlohmann::json& ce
 // nesting and detects reference and name-tree loops, and decoding stops at the limit.
 Result<std::pair<std::string, std::string>> ExtractPdfAttachments(std::string_view pdf_bytes);
 
-// The text the QR code holds: "kesu-cert:v1;id=<id>;sha256=<lower-case hex SHA-256 of
-// cert_json_bytes>". An absent id gives "id=" (empty).
+// The text the QR code holds, in the format documented in docs/certificates.md, section "QR
+// code": QrPayloadFor(the certificate's "id", SHA-256 of cert_json_bytes). A missing or
+// non-string id gives an empty ID part.
 std::string CertificateQrPayload(const nlohmann::json& cert, std::string_view cert_json_bytes);
+// The same payload from the id and the lowercase hex SHA-256 of the JSON bytes.
+std::string QrPayloadFor(std::string_view id, std::string_view json_sha256_hex);
 
 }  // namespace kesu

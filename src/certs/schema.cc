@@ -9,6 +9,18 @@ using nlohmann::json;
 
 namespace {
 
+// The bytes of certificates/schema-v1.json, written at build time by src/certs/schema.cmake.
+const unsigned char kSchemaV1Bytes[] = {
+#include "kesu/schema_v1.inc"
+};
+
+}  // namespace
+
+const std::string_view kCertificateSchemaV1(reinterpret_cast<const char*>(kSchemaV1Bytes),
+                                            sizeof kSchemaV1Bytes);
+
+namespace {
+
 class Validator {
  public:
   explicit Validator(const json& root) : root_(root) {}

@@ -3,9 +3,10 @@
 // Debian 12 has no JSON Schema library for C++, so this is a small interpreter for the subset
 // of JSON Schema draft 2020-12 that schema-v1.json uses: type, enum, const, required,
 // properties, additionalProperties, items, minimum, minLength, pattern (ECMAScript regex),
-// $ref to "#/$defs/...", allOf, anyOf, oneOf, not. The schema file stays authoritative for
-// external users (any draft 2020-12 validator accepts the same documents); the copy compiled
-// into kesu (kCertificateSchemaV1) is checked byte-for-byte against the file by a unit test.
+// $ref to "#/$defs/...", allOf, anyOf, oneOf, not. The schema file is the one source: external
+// users read it (any draft 2020-12 validator accepts the same documents), and the build
+// compiles its bytes into kesu as kCertificateSchemaV1 (src/certs/schema.cmake generates
+// schema_v1.inc from it; a unit test checks the two are byte-for-byte equal).
 // Thread-safe.
 #pragma once
 
@@ -16,6 +17,7 @@
 
 namespace kesu::certs {
 
+// The exact bytes of certificates/schema-v1.json.
 extern const std::string_view kCertificateSchemaV1;
 
 // OK, or kInvalidArgument naming the JSON pointer of the first violation and the rule, e.g.

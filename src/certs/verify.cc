@@ -180,7 +180,7 @@ bool CheckPage(Env* env, const nlohmann::json& doc, const std::string& file_byte
 void CheckLedger(const LedgerView& lv, CertVerifyReport* r) {
   if (!lv.ledger) {
     r->passed.push_back(std::string(r->pdf ? "qr/" : "") + "ledger: not checked (no " + lv.path +
-                        "); compare the QR code with kesu-cert:1:" + r->id + ":" + r->json_sha256);
+                        "); compare the QR code with " + QrPayloadFor(r->id, r->json_sha256));
     return;
   }
   if (!lv.ledger->ok) return Fail(r, "ledger", lv.ledger->message);

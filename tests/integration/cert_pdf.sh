@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The certificate PDF, checked with the tools a customer has (issue 4 item 5, "Done when"):
+# The certificate PDF, checked with the tools a customer has:
 # for each variant in tests/data/certs/ (success, failed, 35 passes with long names, almost
 # empty), sign the JSON with a throw-away CA and station key (stock openssl, ECDSA P-256), render
 # the PDF with tests/tools/render_cert_pdf, then

@@ -1,6 +1,6 @@
 // The page: input (drop, file chooser, #json=…&p7s=… fragment), verification, and the verdict
 // in Japanese and English. The trust anchor is the PEM in <script id="anchor">.
-import { verifyCertificate, parsePemCerts, iso } from "./verify.js";
+import { verifyCertificate, parsePemCerts, iso, qrPayload } from "./verify.js";
 import { pdfAttachments } from "./pdf.js";
 
 const $ = (id) => document.getElementById(id);
@@ -71,7 +71,7 @@ function showFields(doc, r) {
   row(t, "作業端末", "Station", val(g("station.name")));
   if (r.signingTime) row(t, "署名日時 (UTC)", "Signed (UTC)", iso(r.signingTime));
   row(t, "JSON の SHA-256", "JSON SHA-256", r.jsonSha256);
-  if (doc.id) row(t, "QR コードの内容", "QR code payload", `kesu-cert:1:${doc.id}:${r.jsonSha256}`);
+  if (doc.id) row(t, "QR コードの内容", "QR code payload", qrPayload(doc.id, r.jsonSha256));
 }
 
 function show(r, source) {

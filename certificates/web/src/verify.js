@@ -18,6 +18,13 @@ export async function sha256Hex(bytes) {
   return hex(await crypto.subtle.digest("SHA-256", bytes));
 }
 
+// The text a kesu PDF's QR code holds for certificate `id` whose JSON bytes hash to `jsonSha256`
+// (lowercase hex). The format is documented in docs/certificates.md, section "QR code"; it must
+// stay equal to CertificateQrPayload in src/certs/pdf.h.
+export function qrPayload(id, jsonSha256) {
+  return `kesu-cert:1:${id}:${jsonSha256}`;
+}
+
 function toArrayBuffer(bytes) {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
@@ -152,7 +159,7 @@ function schemaProblem(doc) {
 // Returns {verdict: "valid"|"not-sanitized"|"invalid"|"untrusted", check, message, passed[],
 // doc, jsonSha256}. Never throws for a bad certificate.
 // qr: the text of the PDF's QR code when the input was a PDF (undefined otherwise, "" when it
-// could not be read): it must be kesu-cert:1:ID:SHA256 for this document's id and bytes.
+// could not be read): it must be qrPayload() of this document's id and bytes.
 export async function verifyCertificate(jsonBytes, p7sBytes, anchors, qr) {
   const r = { verdict: "invalid", check: "", message: "", passed: [], doc: null, jsonSha256: "" };
   r.jsonSha256 = await sha256Hex(jsonBytes);
@@ -212,7 +219,7 @@ export async function verifyCertificate(jsonBytes, p7sBytes, anchors, qr) {
 
   // 5. The QR code of a PDF names this certificate and these bytes.
   if (qr !== undefined) {
-    const want = `kesu-cert:1:${r.doc.id}:${r.jsonSha256}`;
+    const want = qrPayload(r.doc.id, r.jsonSha256);
     if (qr === "") {
       r.passed.push(`qr: not read from the page; compare it by eye with ${want}`);
     } else if (qr !== want) {

@@ -80,7 +80,7 @@ TEST_P(PdfTest, RendersAndAttachmentsRoundTrip) {
   ASSERT_TRUE(att.ok()) << att.status().message();
   EXPECT_EQ(att->first, json_bytes);
   EXPECT_EQ(att->second, p7s);
-  // The title says what happened (clause 14-1).
+  // The title says what happened: a failure is never hidden.
   const std::string result = cert["outcome"]["result"].get<std::string>();
   const std::string title = InfoTitle(*pdf);
   if (result == "success") {
@@ -163,6 +163,29 @@ TEST(PdfTest, QrPayloadHasIdAndDigestOfTheExactBytes) {
   EXPECT_NE(CertificateQrPayload(cert, bytes + " "), payload);
 }
 
+// The payload format is the one docs/certificates.md, section "QR code", documents: its example
+// is what the code writes, and every part is where that section says.
+TEST(PdfTest, QrPayloadIsTheDocumentedFormat) {
+  std::ifstream in(std::string(KESU_SOURCE_DIR) + "/docs/certificates.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string md = ss.str();
+  const size_t section = md.find("\n## QR code\n");
+  ASSERT_NE(section, std::string::npos) << "docs/certificates.md has no \"QR code\" section";
+  const size_t next = md.find("\n## ", section + 1);
+  const std::string text = md.substr(section, next - section);
+  EXPECT_NE(text.find("```text\nkesu-cert:1:ID:SHA256\n```"), std::string::npos) << text;
+  const size_t example = text.find("```text\nkesu-cert:1:3f2b");
+  ASSERT_NE(example, std::string::npos) << text;
+  const size_t begin = example + 8;
+  const std::string documented = text.substr(begin, text.find('\n', begin) - begin);
+  const nlohmann::json cert = {{"id", "3f2b8c1e-9a4d-4e6f-8b21-5c7d9e0a1b2c"}};
+  EXPECT_EQ(CertificateQrPayload(cert, "abc"), documented);
+  EXPECT_EQ(QrPayloadFor("ID", "SHA256"), "kesu-cert:1:ID:SHA256");
+  // No id: the ID part is empty, the separators stay.
+  EXPECT_EQ(CertificateQrPayload(nlohmann::json::object(), "abc").substr(0, 13), "kesu-cert:1::");
+}
+
 TEST(PdfExtractTest, RejectsWhatIsNotAKesuPdf) {
   EXPECT_EQ(ExtractPdfAttachments("").status().code(), Code::kInvalidArgument);
   EXPECT_EQ(ExtractPdfAttachments("hello world").status().code(), Code::kInvalidArgument);
@@ -222,7 +245,6 @@ std::string BuildPdf(const std::vector<std::string>& bodies) {
 constexpr const char* kCatalog =
     "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>";
 constexpr const char* kPages = "<< /Type /Pages /Kids [] /Count 0 >>";
-
 
 // Each crafted file is small and hostile; each must give one kInvalidArgument line, quickly,
 // without exhausting memory or the stack.

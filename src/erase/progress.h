@@ -1,6 +1,6 @@
 // Progress of running targets: the engine stores plain atomics in a TargetProgress (counted
 // from completed, durable I/O — never computed from elapsed time); whoever watches the job
-// (erase/job.h JobProgress; the command's terminal view, cli/progress_view.h) samples them.
+// (erase/job.h JobProgress, e.g. the command's terminal view) samples them.
 // Nothing here prints. PhaseRate gives each target's own rate over a recent window of its
 // current phase (writing or verifying one pass), so it follows the device as it speeds up or
 // slows down and restarts with each phase.

@@ -49,18 +49,11 @@ class Job {
       : env_(env), in_(in), confirmer_(confirmer), certifier_(certifier), progress_(progress) {}
 
   EraseJobOutcome Run() {
-    if (!DescribeAll() || !GateAll() || !MakeResultDir()) return std::move(out_);
-    if (Status s = confirmer_->Ready(); !s.ok()) {
-      Stopped(JobStep::kConfirmReady, s, std::nullopt);
-      return std::move(out_);
+    if (DescribeAll() && GateAll() && MakeResultDir() && ConfirmerReady() && PrepareCertifier() &&
+        ConfirmAll() && RecheckAll()) {
+      EraseAll();
+      Report();
     }
-    if (Status s = certifier_->Prepare(); !s.ok()) {
-      Stopped(JobStep::kPrepare, s, std::nullopt);
-      return std::move(out_);
-    }
-    if (!ConfirmAll() || !RecheckAll()) return std::move(out_);
-    EraseAll();
-    Report();
     return std::move(out_);
   }
 
@@ -101,12 +94,27 @@ class Job {
     return true;
   }
 
+  // Step 2.
   bool MakeResultDir() {
     if (in_.result_dir.empty()) return true;
     Status s = env_->CreateDir(in_.result_dir, 0700);
     return s.ok() || Stopped(JobStep::kResultDir, s, std::nullopt);
   }
 
+  // Step 3: can anyone confirm? Asked before the signer is loaded, so that no first-use key
+  // is made for a job that cannot go on.
+  bool ConfirmerReady() {
+    Status s = confirmer_->Ready();
+    return s.ok() || Stopped(JobStep::kConfirmReady, s, std::nullopt);
+  }
+
+  // Step 4: the signer, before anything is written.
+  bool PrepareCertifier() {
+    Status s = certifier_->Prepare();
+    return s.ok() || Stopped(JobStep::kPrepare, s, std::nullopt);
+  }
+
+  // Step 5: every target confirmed, in order; the first one declined stops the job.
   bool ConfirmAll() {
     for (size_t i = 0; i < targets_.size(); ++i) {
       if (!confirmer_->Confirm(targets_[i]->dev, *in_.method)) {
@@ -117,6 +125,7 @@ class Job {
     return true;
   }
 
+  // Step 6: the whole gate again on each open file, right before the first write.
   bool RecheckAll() {
     for (size_t i = 0; i < targets_.size(); ++i) {
       Status s = RecheckBeforeWrite(env_, targets_[i]->dev, targets_[i]->file.get());

@@ -4,18 +4,17 @@
 // STEM.pdf (when the PDF renderer is built in) and one ledger line; every file through
 // Env::WriteFileAtomic / AppendFileDurable with mode 0600. STEM is CertificateFileStem().
 //
-// Wiring into `kesu erase` (src/cli/cmd_erase.cc) is two calls:
-//   CertificateCliOptions cert_opts;               // lives as long as the CLI::App
-//   AddCertificateOptions(erase_cmd, &cert_opts);  // --operator, --customer, --cert-dir, --key…
-//   ...after the erasure...
+// Use: fill a CertificateOptions (the command line fills it; cli/cert_options.h), then
 //   KESU_ASSIGN_OR_RETURN(CertificateSetup setup,
-//                         PrepareCertificates(env, cli.config_path, cert_opts, prompt));
+//                         PrepareCertificates(env, config_path, cert_opts, prompt));
+//   KESU_ASSIGN_OR_RETURN(certs::Signer signer,
+//                         LoadStationSigner(env, setup.context, setup.options));
+//   ...after the erasure...
 //   std::vector<IssuedCertificate> issued;
-//   Status s = IssueCertificates(env, setup.context, results, setup.options, &issued);
+//   Status s = IssueCertificates(env, setup.context, results, setup.options, signer, &issued);
 // Thread-safety: one IssueCertificates per certificate directory at a time.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
 #include <vector>
@@ -78,8 +77,9 @@ Result<certs::Signer> LoadStationSigner(Env* env, const CertificateContext& ctx,
 // directory or does not exist yet.
 Status CheckCertDir(Env* env, const std::string& cert_dir);
 
-// The command-line options for certificates that `kesu erase` takes.
-struct CertificateCliOptions {
+// What the operator states about certificates (`kesu erase` takes them as options); "" =
+// not given (the configuration's value, or nothing, applies).
+struct CertificateOptions {
   std::string operator_name, operator_organisation, operator_location;
   std::string customer;
   std::string cert_dir, key_path, passphrase_file, passphrase_env;
@@ -90,7 +90,6 @@ struct CertificateCliOptions {
   std::string validator;
   bool no_pdf = false;
 };
-void AddCertificateOptions(CLI::App* erase_cmd, CertificateCliOptions* opts);
 
 struct CertificateSetup {
   CertificateContext context;  // organisation, station, operator, references; id/time unset
@@ -100,7 +99,7 @@ struct CertificateSetup {
 // Merges the configuration (`config_path`, "" = default) and the options (options win), reads
 // the station identity through Env. `prompt` asks for the passphrase on the TTY (may be null).
 Result<CertificateSetup> PrepareCertificates(
-    Env* env, const std::string& config_path, const CertificateCliOptions& opts,
+    Env* env, const std::string& config_path, const CertificateOptions& opts,
     std::function<Result<std::string>(const std::string&, bool)> prompt);
 
 }  // namespace kesu

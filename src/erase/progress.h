@@ -1,26 +1,19 @@
 // Progress of running targets: the engine stores plain atomics in a TargetProgress (counted
-// from completed, durable I/O — never computed from elapsed time), and a ProgressReporter
-// thread renders them: a live bar per target on a TTY, one line per target every ~5 s
-// otherwise, or JSON lines on stdout with --json, and a status line per target on request
-// (SIGUSR1). The engine never prints. The rate shown is each target's own, over a recent window of
-// its current phase (writing or verifying one pass), so it follows the device as it speeds up or
+// from completed, durable I/O — never computed from elapsed time); whoever watches the job
+// (erase/job.h JobProgress, e.g. the command's terminal view) samples them.
+// Nothing here prints. PhaseRate gives each target's own rate over a recent window of its
+// current phase (writing or verifying one pass), so it follows the device as it speeds up or
 // slows down and restarts with each phase.
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <string>
-#include <thread>
-#include <vector>
-
-#include "env/env.h"
 
 namespace kesu {
 
-// Written by one target's engine threads, read by the reporter. All fields are atomics.
+// Written by one target's engine threads, read by whoever watches. All fields are atomics.
 struct TargetProgress {
   enum State : int { kPending = 0, kWriting = 1, kFinished = 2 };
   std::string name;  // set before the engine starts; not changed afterwards
@@ -56,43 +49,6 @@ class PhaseRate {
   uint32_t pass_ = 0;
   Phase phase_ = Phase::kDone;
   std::deque<std::pair<uint64_t, uint64_t>> samples_;  // (ns, bytes of this phase)
-};
-
-class ProgressReporter {
- public:
-  enum class Mode { kTty, kLines, kJson, kQuiet };
-  // `targets` must outlive Stop(). Lines go to stderr (kTty, kLines) or stdout (kJson).
-  ProgressReporter(Env* env, std::vector<TargetProgress*> targets, Mode mode);
-  ~ProgressReporter();
-  // While running, when `*flag` becomes true (SIGUSR1, erase/stop_signal.h) the reporter
-  // clears it and prints one status line per target to stderr ("kesu: status: " FormatLine),
-  // whatever the mode, within kStatusPollMs. Call before Start(); `flag` must outlive Stop().
-  void SetStatusRequest(std::atomic<bool>* flag) { status_request_ = flag; }
-  static constexpr int kStatusPollMs = 250;
-  void Start();
-  // Stops the thread and prints a final frame (kTty) so the bars end complete.
-  void Stop();
-
-  // One rendered line for a target (exposed for tests), sampling `rate` at `now_ns`:
-  // "name pass 1/3 write [####....] 50%  512.0/1024.0 MiB  812 MB/s ETA 0:00:01". The ETA is
-  // the current phase's: the bytes left to write in every pass, or to verify in this pass.
-  static std::string FormatLine(const TargetProgress& t, uint64_t now_ns, PhaseRate* rate);
-  static std::string FormatJson(const TargetProgress& t, uint64_t now_ns, PhaseRate* rate);
-
- private:
-  void Loop();
-  void Render(bool final);
-  void PrintStatus();
-  Env* env_;
-  std::vector<TargetProgress*> targets_;
-  std::vector<PhaseRate> rates_;  // one per target
-  Mode mode_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  int lines_drawn_ = 0;
-  std::atomic<bool>* status_request_ = nullptr;
 };
 
 }  // namespace kesu

@@ -75,7 +75,7 @@ TEST(PrepareCertificates, OptionsOverrideTheConfiguration) {
              "[operator]\nname = \"Config Op\"\nlocation = \"Osaka\"\n",
              0644)
           .ok());
-  CertificateCliOptions o;
+  CertificateOptions o;
   o.operator_name = "Cli Op";
   o.customer = "Cust";
   o.passphrase_file = "/p";

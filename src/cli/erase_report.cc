@@ -1,0 +1,178 @@
+// What `kesu erase` reports: see erase_report.h.
+#include "cli/erase_report.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "erase/result_json.h"
+
+namespace kesu {
+namespace {
+
+// The line and exit code for a job that stopped before writing.
+EraseVerdict StoppedVerdict(const EraseJobOutcome& o) {
+  const Status& s = o.status;
+  switch (o.stopped_at) {
+    case JobStep::kGate:
+    case JobStep::kRecheck:
+      return {s.ExitCode(), {s.message() + " (nothing was written to any target)"}};
+    case JobStep::kConfirm:
+      return {kExitRefused, {s.message() + "; nothing was written to any target"}};
+    case JobStep::kResultDir:
+      return {
+          kExitUsage,
+          {"--result-dir: " + s.message() + "; give a writable directory (nothing was written)"}};
+    default:
+      return {s.ExitCode(), {s.message()}};
+  }
+}
+
+}  // namespace
+
+EraseVerdict JudgeEraseJob(const EraseJobOutcome& o) {
+  if (!o.Erased()) return StoppedVerdict(o);
+  EraseVerdict v;
+  std::vector<ErasureResult> results;
+  for (const TargetOutcome& t : o.targets) results.push_back(t.result);
+  v.exit_code = ExitCodeFor(results);
+  // The first record or certificate that could not be written.
+  Status handoff = o.records_error;
+  for (const TargetOutcome& t : o.targets) {
+    if (!handoff.ok()) break;
+    if (!t.certification.issued) {
+      handoff = t.certification.error.WithContext("certificates not (all) issued");
+    }
+  }
+  if (!handoff.ok()) {
+    v.errors.push_back(handoff.message());
+    if (v.exit_code == kExitOk) v.exit_code = kExitFailed;
+  }
+  // The certificate has the last word (clause 14-1): a target it does not certify as a
+  // success, or that has no certificate at all, fails the command.
+  for (const TargetOutcome& t : o.targets) {
+    if (t.result.outcome != Outcome::kSuccess) continue;
+    if (!t.certification.issued) {
+      v.errors.push_back(t.device.path + ": erased, but NO certificate was issued");
+      v.exit_code = kExitFailed;
+    } else if (t.certification.recorded != Outcome::kSuccess) {
+      v.errors.push_back(t.device.path + ": the certificate records " +
+                         OutcomeName(t.certification.recorded) +
+                         ": the record does not prove success (see its errors)");
+      v.exit_code = kExitFailed;
+    }
+  }
+  return v;
+}
+
+namespace {
+
+std::string Mbps(uint64_t bytes_per_second) {
+  return std::to_string(bytes_per_second / 1000000) + " MB/s";
+}
+
+// The verification lines of the summary. "--verify none" says "not verified", and a
+// verification that read nothing says "Verified: no" and shows no content digest.
+void PrintVerification(const VerificationRecord& v) {
+  if (v.mode == "none") {
+    std::printf("  verification: not verified (--verify none)\n");
+    return;
+  }
+  if (v.bytes_read == 0) {
+    std::printf("  Verified: no — nothing was read back (verification %s, %llu bytes planned)\n",
+                v.mode.c_str(), static_cast<unsigned long long>(v.bytes_planned));
+    return;
+  }
+  std::printf(
+      "  verification %s: read %llu of %llu planned bytes, %llu mismatched, %zu "
+      "unreadable range%s, %s\n",
+      v.mode.c_str(), static_cast<unsigned long long>(v.bytes_read),
+      static_cast<unsigned long long>(v.bytes_planned),
+      static_cast<unsigned long long>(v.mismatched_bytes), v.unreadable.size(),
+      v.unreadable.size() == 1 ? "" : "s", Mbps(v.bytes_per_second).c_str());
+  if (!v.first_mismatches.empty()) {
+    std::string offs;
+    for (uint64_t o : v.first_mismatches) offs += (offs.empty() ? "" : ", ") + std::to_string(o);
+    std::printf("  first mismatches at offsets: %s\n", offs.c_str());
+  }
+  if (!v.content_sha256.empty()) {
+    std::printf("  content sha256 (%s): %s\n", v.expected.c_str(), v.content_sha256.c_str());
+  }
+}
+
+void PrintSummary(const TargetOutcome& t, const IssuedCertificate* cert) {
+  const ErasureResult& r = t.result;
+  std::printf("%s: %s — method %s (%s), %zu pass%s\n", t.device.path.c_str(),
+              OutcomeName(r.outcome), r.method_id.c_str(), r.method_title.c_str(), r.passes.size(),
+              r.passes.size() == 1 ? "" : "es");
+  for (const auto& p : r.passes) {
+    std::printf(
+        "  pass %u %-8s %llu bytes written in %lld ms, %s%s\n", p.index, p.pattern.c_str(),
+        static_cast<unsigned long long>(p.bytes_written),
+        static_cast<long long>(p.end_ms - p.start_ms), Mbps(p.bytes_per_second).c_str(),
+        p.verified ? (", verified " + std::to_string(p.bytes_verified) + " bytes").c_str() : "");
+    for (const auto& [off, len] : p.skipped) {
+      std::printf("    skipped %llu bytes at offset %llu\n", static_cast<unsigned long long>(len),
+                  static_cast<unsigned long long>(off));
+    }
+  }
+  PrintVerification(r.verification);
+  std::printf("  NIST SP 800-88 category: %s (%s)\n", r.nist_category.c_str(),
+              r.nist_reason.c_str());
+  for (const auto& e : r.errors) std::printf("  error: %s\n", e.c_str());
+  if (!t.result_path.empty()) std::printf("  result: %s\n", t.result_path.c_str());
+  if (cert != nullptr && !cert->error.empty()) {
+    std::printf("  certificate NOT issued: %s\n", cert->error.c_str());
+  } else if (cert != nullptr) {
+    std::printf("  certificate %s: %s\n", cert->id.c_str(), cert->json_path.c_str());
+    std::printf("    signature %s\n", cert->p7s_path.c_str());
+    if (!cert->pdf_path.empty()) {
+      std::printf("    PDF       %s\n", cert->pdf_path.c_str());
+    }
+    for (const auto& w : cert->warnings) std::printf("    warning: %s\n", w.c_str());
+  }
+}
+
+// One "result" event (--json): the result record, its file and the certificate.
+nlohmann::json ResultEvent(const TargetOutcome& t, const IssuedCertificate* cert) {
+  nlohmann::json j = ResultToJson(t.result);
+  j["event"] = "result";
+  if (!t.result_path.empty()) j["result_file"] = t.result_path;
+  if (cert != nullptr && !cert->error.empty()) {
+    j["certificate"] = {{"error", cert->error}};
+  } else if (cert != nullptr) {
+    j["certificate"] = {{"outcome", OutcomeName(cert->outcome)},
+                        {"id", cert->id},
+                        {"json", cert->json_path},
+                        {"p7s", cert->p7s_path},
+                        {"pdf", cert->pdf_path},
+                        {"sha256", cert->json_sha256},
+                        {"ledger_seq", cert->ledger_seq}};
+  }
+  return j;
+}
+
+}  // namespace
+
+void PrintEraseResults(const EraseJobOutcome& outcome, const StationCertifier& certifier,
+                       bool json) {
+  for (size_t i = 0; i < outcome.targets.size(); ++i) {
+    const TargetOutcome& t = outcome.targets[i];
+    if (json) {
+      std::printf("%s\n", ResultEvent(t, certifier.issued(i)).dump().c_str());
+    } else {
+      PrintSummary(t, certifier.issued(i));
+    }
+  }
+  // A closed or broken stdout (EPIPE: SIGPIPE is ignored) loses only the summary, never a
+  // certificate: they are written by now. Say so on stderr.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr,
+                 "kesu: standard output: %s; the summary was lost (certificates and "
+                 "results are written)\n",
+                 std::strerror(errno));
+  }
+}
+
+}  // namespace kesu

@@ -1,0 +1,101 @@
+// The station side of an erasure job: see erase_station.h.
+#include "cli/erase_station.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "erase/stop_signal.h"
+
+namespace kesu {
+
+StationCertifier::StationCertifier(Env* env, std::string config_path, CertificateOptions options)
+    : env_(env), config_path_(std::move(config_path)), options_(std::move(options)) {}
+
+Status StationCertifier::Prepare() {
+  auto setup = PrepareCertificates(env_, config_path_, options_, TtyPrompt);
+  if (!setup.ok()) return setup.status();
+  setup_ = std::move(*setup);
+  auto signer = LoadStationSigner(env_, setup_->context, setup_->options);
+  if (!signer.ok()) {
+    return signer.status().WithContext(
+        "cannot sign certificates (nothing was written to any target)");
+  }
+  signer_ = std::move(*signer);
+  return Status::Ok();
+}
+
+Certification StationCertifier::Certify(size_t index, const ErasureResult& result) {
+  Certification c;
+  if (!setup_ || !signer_) {
+    c.error = Status::Internal(result.device.path + ": certificates were not prepared");
+    return c;
+  }
+  std::vector<IssuedCertificate> out;
+  Status s = IssueCertificates(env_, setup_->context, {result}, setup_->options, *signer_, &out);
+  if (issued_.size() <= index) issued_.resize(index + 1);
+  if (!out.empty()) {
+    issued_[index] = out.front();
+    c.issued = out.front().error.empty();
+    c.recorded = out.front().outcome;
+  }
+  if (!c.issued) c.error = s.ok() ? Status::Internal(result.device.path + ": not issued") : s;
+  return c;
+}
+
+const IssuedCertificate* StationCertifier::issued(size_t index) const {
+  if (index >= issued_.size() || !issued_[index]) return nullptr;
+  return &*issued_[index];
+}
+
+std::string ConfirmToken(const DeviceInfo& d) {
+  if (d.transport == Transport::kFile) return d.path.substr(d.path.rfind('/') + 1);
+  if (!d.serial.empty()) return d.serial;
+  return d.name;
+}
+
+namespace {
+
+std::string Describe(const DeviceInfo& d) {
+  std::string s = d.path;
+  if (!d.model.empty()) s += " (" + d.model + ")";
+  s += ", " + std::to_string(d.size) + " bytes";
+  if (!d.serial.empty()) s += ", serial " + d.serial;
+  return s;
+}
+
+}  // namespace
+
+Status TerminalConfirmer::Ready() {
+  if (!yes_ && !::isatty(STDIN_FILENO)) {
+    return Status::InvalidArgument(
+        "confirmation needed: pass --yes (stdin is not a terminal to type the serial on)");
+  }
+  return Status::Ok();
+}
+
+bool TerminalConfirmer::Confirm(const DeviceInfo& dev, const Method& method) {
+  if (yes_) return true;
+  std::string token = ConfirmToken(dev);
+  std::fprintf(stderr,
+               "kesu: about to erase %s with method %s; all data on it will be lost.\n"
+               "Type '%s' to confirm: ",
+               Describe(dev).c_str(), method.id.c_str(), token.c_str());
+  std::fflush(stderr);
+  std::string typed;
+  return std::getline(std::cin, typed) && typed == token;
+}
+
+void TerminalProgress::Start(const std::vector<const TargetProgress*>& targets) {
+  view_ = std::make_unique<ProgressView>(env_, targets, mode_);
+  view_->SetStatusRequest(StatusRequestFlag());
+  view_->Start();
+}
+
+void TerminalProgress::Stop() {
+  if (view_) view_->Stop();
+}
+
+}  // namespace kesu

@@ -1,0 +1,93 @@
+// The terminal progress view: rendered lines, JSON progress events and status requests.
+#include "cli/progress_view.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+
+namespace kesu {
+namespace {
+
+constexpr uint64_t kSec = 1'000'000'000;
+constexpr uint64_t kMiB = 1 << 20;
+
+TEST(ProgressViewTest, LineShowsPassPhaseBytesRateAndEta) {
+  TargetProgress t;
+  t.name = "/dev/loop3";
+  t.passes = 2;
+  t.pass = 2;
+  t.size = 100 * kMiB;
+  t.start_ns = 0;
+  PhaseRate rate;
+  t.pass_durable = 0;
+  t.total_durable = 100 * kMiB;
+  ProgressView::FormatLine(t, 1 * kSec, &rate);
+  t.pass_durable = 50 * kMiB;
+  t.total_durable = 150 * kMiB;
+  // 50 MiB in the last second = 52 MB/s; 50 MiB left take 1 s.
+  std::string line = ProgressView::FormatLine(t, 2 * kSec, &rate);
+  EXPECT_NE(line.find("/dev/loop3"), std::string::npos) << line;
+  EXPECT_NE(line.find("pass 2/2 write"), std::string::npos) << line;
+  EXPECT_NE(line.find(" 50%"), std::string::npos) << line;
+  EXPECT_NE(line.find(" 52 MB/s"), std::string::npos) << line;
+  EXPECT_NE(line.find("ETA 0:00:01"), std::string::npos) << line;
+}
+
+TEST(ProgressViewTest, FirstSampleOfAPhaseHasNoRateYet) {
+  TargetProgress t;
+  t.name = "img";
+  t.passes = 1;
+  t.pass = 1;
+  t.size = 100 * kMiB;
+  t.pass_durable = 10 * kMiB;
+  t.total_durable = 10 * kMiB;
+  PhaseRate rate;
+  std::string line = ProgressView::FormatLine(t, 5 * kSec, &rate);
+  EXPECT_NE(line.find("- MB/s ETA ?"), std::string::npos) << line;
+}
+
+TEST(ProgressViewTest, JsonIsIntegerOnly) {
+  TargetProgress t;
+  t.name = "img";
+  t.passes = 1;
+  t.pass = 1;
+  t.size = 1000;
+  t.start_ns = 0;
+  PhaseRate rate;
+  ProgressView::FormatJson(t, 0, &rate);
+  t.total_durable = 500;
+  t.pass_durable = 500;
+  auto j = nlohmann::json::parse(ProgressView::FormatJson(t, kSec, &rate));
+  EXPECT_EQ(j["event"], "progress");
+  EXPECT_EQ(j["phase"], "write");
+  EXPECT_EQ(j["bytes"], 500);
+  EXPECT_EQ(j["bytes_per_second"], 500);
+  EXPECT_EQ(j["eta_s"], 1);
+  for (auto& [k, v] : j.items()) EXPECT_FALSE(v.is_number_float()) << k;
+}
+
+// A status request (SIGUSR1's flag) gets one "kesu: status:" line per target on stderr, in
+// every mode, and is cleared; the wait is bounded by completion, not by a clock.
+TEST(ProgressViewTest, StatusRequestPrintsOneLinePerTarget) {
+  TargetProgress a, b;
+  a.name = "/dev/loop3";
+  b.name = "/dev/loop4";
+  std::atomic<bool> request{false};
+  ::testing::internal::CaptureStderr();
+  {
+    ProgressView r(DefaultEnv(), {&a, &b}, ProgressView::Mode::kJson);
+    r.SetStatusRequest(&request);
+    r.Start();
+    request = true;
+    for (int i = 0; i < 2000 && request.load(); ++i) DefaultEnv()->SleepForMillis(5);
+    r.Stop();
+  }
+  std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(request.load()) << "the reporter never took the request";
+  EXPECT_NE(err.find("kesu: status: /dev/loop3"), std::string::npos) << err;
+  EXPECT_NE(err.find("kesu: status: /dev/loop4"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace kesu

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "crypto/aes_ctr.h"
-#include "erase/pattern_source.h"
+#include "methods/pattern_source.h"
 #include "kesu/build_info.h"
 #include "methods/nist.h"
 #include "verify/content_check.h"

@@ -166,6 +166,90 @@ TEST(RequestRingTest, FailureAfterAShortWriteNarrowsOnlyTheRest) {
   EXPECT_EQ(s->transferred, kReq - 512);
 }
 
+// The same for reads: the bytes the short completion read are kept, and only the rest is
+// re-read block by block.
+TEST(RequestRingTest, FailureAfterAShortReadNarrowsOnlyTheRest) {
+  Fixture fx;
+  for (size_t i = 0; i < fx.dev->data.size(); ++i) fx.dev->data[i] = std::byte(i * 3 % 251);
+  const uint64_t at = 65536;
+  fx.env.AddRule({.kind = FaultRule::Kind::kShortRead, .path = kDev, .offset = at, .once = true});
+  fx.env.AddRule({.kind = FaultRule::Kind::kFailRead, .path = kDev, .offset = at + 10 * 512});
+  auto ring = fx.Ring(IoRequest::Op::kRead);
+  const RequestRing::Slot* s = RunOne(ring.get(), at);
+  ASSERT_TRUE(s->narrowed);
+  EXPECT_EQ(s->queue_done, kReq / 2);
+  ASSERT_EQ(s->failed_blocks.size(), 1u);
+  EXPECT_EQ(s->failed_blocks[0].offset, at + 10 * 512);
+  EXPECT_EQ(s->failed_blocks[0].length, 512u);
+  EXPECT_EQ(s->failed_blocks[0].status.sys_errno(), EIO);
+  EXPECT_EQ(s->transferred, kReq - 512);
+  EXPECT_EQ(std::memcmp(s->data, fx.dev->data.data() + at, 10 * 512), 0);
+  EXPECT_EQ(std::memcmp(s->data + 11 * 512, fx.dev->data.data() + at + 11 * 512, 5 * 512), 0);
+}
+
+// Completes every request with zero bytes and no error, as a device that makes no progress.
+class StalledQueue final : public IoQueue {
+ public:
+  explicit StalledQueue(unsigned depth) : depth_(depth) {}
+  unsigned depth() const override { return depth_; }
+  unsigned in_flight() const override { return static_cast<unsigned>(pending_.size()); }
+  const char* engine() const override { return "stalled"; }
+  Status Submit(const IoRequest& r) override {
+    pending_.push_back(r);
+    return Status::Ok();
+  }
+  Status Reap(unsigned, std::vector<IoCompletion>* out) override {
+    for (const IoRequest& r : pending_) out->push_back({r.tag, 0, Status::Ok()});
+    pending_.clear();
+    return Status::Ok();
+  }
+
+ private:
+  unsigned depth_;
+  std::vector<IoRequest> pending_;
+};
+
+class StalledFile final : public BlockFile {
+ public:
+  explicit StalledFile(BlockFile* base) : base_(base) {}
+  const std::string& path() const override { return base_->path(); }
+  uint64_t size() const override { return base_->size(); }
+  uint32_t logical_block_size() const override { return base_->logical_block_size(); }
+  uint32_t physical_block_size() const override { return base_->physical_block_size(); }
+  bool is_block_device() const override { return base_->is_block_device(); }
+  bool direct() const override { return base_->direct(); }
+  Status ReadAt(uint64_t o, std::span<std::byte> b) override { return base_->ReadAt(o, b); }
+  Status WriteAt(uint64_t o, std::span<const std::byte> b) override { return base_->WriteAt(o, b); }
+  Status Sync() override { return base_->Sync(); }
+  Status DropCache() override { return base_->DropCache(); }
+  Status Ioctl(unsigned long r, void* a) override { return base_->Ioctl(r, a); }
+  Result<std::unique_ptr<IoQueue>> NewQueue(unsigned d) override {
+    return std::unique_ptr<IoQueue>(std::make_unique<StalledQueue>(d));
+  }
+
+ private:
+  BlockFile* base_;
+};
+
+// A completion of zero bytes is a failure ("made no progress", EIO), narrowed like any other:
+// here every block then writes on its own.
+TEST(RequestRingTest, ZeroByteCompletionIsNarrowedAsAFailure) {
+  Fixture fx;
+  StalledFile stalled(fx.file.get());
+  auto r = RequestRing::Create(
+      &stalled, {.op = IoRequest::Op::kWrite, .request_bytes = kReq, .queue_depth = 2, .slots = 2});
+  ASSERT_TRUE(r.ok());
+  const RequestRing::Slot* s = RunOne(r->get(), 4 * kReq);
+  ASSERT_TRUE(s->narrowed);
+  EXPECT_EQ(s->first_error.sys_errno(), EIO);
+  const std::string want =
+      std::string(kDev) + ": write at offset " + std::to_string(4 * kReq) + " made no progress";
+  EXPECT_EQ(s->first_error.message(), Status::IoError(want, EIO).message());
+  EXPECT_TRUE(s->failed_blocks.empty());
+  EXPECT_EQ(s->transferred, kReq);
+  EXPECT_EQ(fx.At(4 * kReq), 0x11);
+}
+
 // Retire hands slots back strictly in the order they were prepared.
 TEST(RequestRingTest, RetiresInPreparedOrderAndKeepsTheQueueDepth) {
   Fixture fx;

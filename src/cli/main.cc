@@ -7,7 +7,9 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
+#include <memory>
 #include <stdexcept>
 
 #include "cli/cli.h"
@@ -43,7 +45,12 @@ int main(int argc, char** argv) {
   const bool stdout_closed = ReopenClosedStdFds();
   kesu::IgnoreBrokenPipe();  // a closed pipe on stdout must not kill an erasure
   kesu::Cli cli;
-  cli.env = kesu::DefaultEnv();
+  // KESU_NO_URING (any value) makes every target's I/O synchronous (pread/pwrite) instead of
+  // io_uring: for comparisons in benchmarks, and for systems whose io_uring misbehaves.
+  const std::unique_ptr<kesu::Env> env = kesu::NewPosixEnv(
+      "", {.io_backend = std::getenv("KESU_NO_URING") != nullptr ? kesu::IoBackend::kSync
+                                                                 : kesu::IoBackend::kUring});
+  cli.env = env.get();
 
   CLI::App app{"kesu — secure data erasure with verification and signed certificates"};
   app.name("kesu");

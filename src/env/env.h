@@ -91,9 +91,10 @@ class BlockFile {
   // returns size().
   virtual Result<uint64_t> CurrentSize() { return size(); }
 
-  // A queue for asynchronous I/O with up to `depth` requests in flight (io_uring for POSIX
-  // files when the kernel allows it, else a synchronous emulation; always synchronous for
-  // in-memory and fault-injecting files). The queue must not outlive this file.
+  // A queue for asynchronous I/O with up to `depth` requests in flight (for POSIX files the
+  // Env's IoBackend: io_uring when the kernel allows it, else a synchronous emulation; always
+  // synchronous for in-memory and fault-injecting files). The queue must not outlive this
+  // file.
   virtual Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) = 0;
 };
 
@@ -274,9 +275,19 @@ class EnvWrapper : public Env {
   Env* target_;
 };
 
+// Which IoQueue the files of a PosixEnv give (BlockFile::NewQueue).
+enum class IoBackend : uint8_t {
+  kUring,  // io_uring (env/uring_queue.h); the SyncQueue where the kernel refuses io_uring
+  kSync,   // always the SyncQueue (env/sync_queue.h): one pread/pwrite per request, at Reap
+};
+
+struct PosixEnvOptions {
+  IoBackend io_backend = IoBackend::kUring;
+};
+
 // The production Env. `sys_root` is prepended to every system path ("" in production).
-std::unique_ptr<Env> NewPosixEnv(std::string sys_root = "");
-// A process-wide PosixEnv with an empty root.
+std::unique_ptr<Env> NewPosixEnv(std::string sys_root = "", PosixEnvOptions opts = {});
+// A process-wide PosixEnv with an empty root and the default options (io_uring).
 Env* DefaultEnv();
 
 // The trimmed text of a sysfs or /proc attribute (Env::ReadSysFile), "" when it is absent or

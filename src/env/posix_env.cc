@@ -1,7 +1,7 @@
-// PosixEnv: the production Env (see env.h), with an io_uring IoQueue.
+// PosixEnv: the production Env (see env.h); its files queue I/O on io_uring (env/uring_queue.h)
+// or, with IoBackend::kSync, on a SyncQueue.
 #include <dirent.h>
 #include <fcntl.h>
-#include <liburing.h>
 #include <linux/fs.h>
 #include <linux/loop.h>
 #include <linux/openat2.h>
@@ -24,6 +24,7 @@
 
 #include "env/env.h"
 #include "env/sync_queue.h"
+#include "env/uring_queue.h"
 
 namespace kesu {
 
@@ -139,103 +140,18 @@ int OpenNoSymlinks(const std::string& path, int flags) {
   return fd;
 }
 
-// io_uring queue on one file descriptor. Completions carry the kernel's result; a negative
-// result becomes an IoError naming the path, the operation and the offset.
-class UringQueue final : public IoQueue {
- public:
-  UringQueue(std::string path, int fd, unsigned depth)
-      : path_(std::move(path)), fd_(fd), depth_(depth) {}
-  ~UringQueue() override {
-    if (ready_) {
-      // Drain what is still in flight so no buffer is written into after it is freed.
-      while (in_flight_ > 0) {
-        io_uring_cqe* cqe = nullptr;
-        if (io_uring_wait_cqe(&ring_, &cqe) != 0) break;
-        io_uring_cqe_seen(&ring_, cqe);
-        --in_flight_;
-      }
-      io_uring_queue_exit(&ring_);
-    }
-  }
-  Status Init() {
-    int rc = io_uring_queue_init(depth_, &ring_, 0);
-    if (rc < 0) return Status::Unsupported("io_uring unavailable: " + std::string(strerror(-rc)));
-    ready_ = true;
-    return Status::Ok();
-  }
-  unsigned depth() const override { return depth_; }
-  unsigned in_flight() const override { return in_flight_; }
-  const char* engine() const override { return "io_uring"; }
-
-  Status Submit(const IoRequest& req) override {
-    if (in_flight_ >= depth_) return Status::Internal("I/O queue overfull");
-    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-    if (sqe == nullptr) {
-      int rc = io_uring_submit(&ring_);
-      if (rc < 0) return Status::IoError(path_ + ": io_uring_submit", -rc);
-      sqe = io_uring_get_sqe(&ring_);
-      if (sqe == nullptr) return Status::Internal("io_uring submission queue full");
-    }
-    if (req.op == IoRequest::Op::kWrite) {
-      io_uring_prep_write(sqe, fd_, req.buf, static_cast<unsigned>(req.len), req.offset);
-    } else {
-      io_uring_prep_read(sqe, fd_, req.buf, static_cast<unsigned>(req.len), req.offset);
-    }
-    slots_[req.tag % kMaxSlots] = req;
-    io_uring_sqe_set_data64(sqe, req.tag);
-    ++in_flight_;
-    return Status::Ok();
-  }
-
-  Status Reap(unsigned min_complete, std::vector<IoCompletion>* out) override {
-    if (min_complete > in_flight_) min_complete = in_flight_;
-    int rc =
-        min_complete > 0 ? io_uring_submit_and_wait(&ring_, min_complete) : io_uring_submit(&ring_);
-    if (rc < 0 && rc != -EINTR) return Status::IoError(path_ + ": io_uring_submit", -rc);
-    io_uring_cqe* cqe = nullptr;
-    unsigned head = 0, count = 0;
-    io_uring_for_each_cqe(&ring_, head, cqe) {
-      IoCompletion c;
-      c.tag = io_uring_cqe_get_data64(cqe);
-      const IoRequest& r = slots_[c.tag % kMaxSlots];
-      if (cqe->res < 0) {
-        c.status =
-            Status::IoError(path_ + ": " + (r.op == IoRequest::Op::kWrite ? "write" : "read") +
-                                " of " + std::to_string(r.len) + " bytes " + OffsetText(r.offset),
-                            -cqe->res);
-      } else {
-        c.bytes = static_cast<size_t>(cqe->res);
-      }
-      out->push_back(std::move(c));
-      ++count;
-    }
-    io_uring_cq_advance(&ring_, count);
-    in_flight_ -= count;
-    return Status::Ok();
-  }
-
- private:
-  static constexpr unsigned kMaxSlots = 4096;
-  std::string path_;
-  int fd_;
-  unsigned depth_;
-  unsigned in_flight_ = 0;
-  bool ready_ = false;
-  io_uring ring_{};
-  IoRequest slots_[kMaxSlots];
-};
-
 class PosixBlockFile final : public BlockFile {
  public:
   PosixBlockFile(std::string path, int fd, uint64_t size, uint32_t lbs, uint32_t pbs, bool blk,
-                 bool direct)
+                 bool direct, IoBackend backend)
       : path_(std::move(path)),
         fd_(fd),
         size_(size),
         lbs_(lbs),
         pbs_(pbs),
         blk_(blk),
-        direct_(direct) {}
+        direct_(direct),
+        backend_(backend) {}
   ~PosixBlockFile() override { ::close(fd_); }
 
   const std::string& path() const override { return path_; }
@@ -333,9 +249,9 @@ class PosixBlockFile final : public BlockFile {
   }
 
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
-    if (std::getenv("KESU_NO_URING") == nullptr) {
-      auto q = std::make_unique<UringQueue>(path_, fd_, depth);
-      if (q->Init().ok()) return std::unique_ptr<IoQueue>(std::move(q));
+    if (backend_ == IoBackend::kUring) {
+      auto q = NewUringQueue(path_, fd_, depth);
+      if (q.ok()) return std::move(*q);
     }
     return std::unique_ptr<IoQueue>(std::make_unique<SyncQueue>(this, depth));
   }
@@ -346,11 +262,12 @@ class PosixBlockFile final : public BlockFile {
   uint64_t size_;
   uint32_t lbs_, pbs_;
   bool blk_, direct_;
+  IoBackend backend_;
 };
 
 class PosixEnv final : public Env {
  public:
-  explicit PosixEnv(std::string root) : root_(std::move(root)) {}
+  PosixEnv(std::string root, PosixEnvOptions opts) : root_(std::move(root)), opts_(opts) {}
 
   Result<std::unique_ptr<BlockFile>> OpenBlock(const std::string& path,
                                                const OpenOptions& opts) override {
@@ -433,7 +350,7 @@ class PosixEnv final : public Env {
       pbs = ::ioctl(fd, BLKPBSZGET, &pb) == 0 && pb > 0 ? pb : lbs;
     }
     return std::unique_ptr<BlockFile>(
-        std::make_unique<PosixBlockFile>(path, fd, size, lbs, pbs, blk, direct));
+        std::make_unique<PosixBlockFile>(path, fd, size, lbs, pbs, blk, direct, opts_.io_backend));
   }
 
   Result<FileInfo> StatTarget(const std::string& path) override { return StatPath(path); }
@@ -682,6 +599,7 @@ class PosixEnv final : public Env {
   }
 
   std::string root_;
+  PosixEnvOptions opts_;
 };
 
 // Holds an flock(2) on an open lock file; closing the descriptor releases it.
@@ -708,8 +626,8 @@ Result<std::unique_ptr<FileLock>> PosixEnv::LockFile(const std::string& path) {
 
 }  // namespace
 
-std::unique_ptr<Env> NewPosixEnv(std::string sys_root) {
-  return std::make_unique<PosixEnv>(std::move(sys_root));
+std::unique_ptr<Env> NewPosixEnv(std::string sys_root, PosixEnvOptions opts) {
+  return std::make_unique<PosixEnv>(std::move(sys_root), opts);
 }
 
 Env* DefaultEnv() {

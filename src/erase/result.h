@@ -10,20 +10,12 @@
 
 #include "devices/device.h"
 #include "methods/method.h"
+#include "verify/verification_record.h"
 
 namespace kesu {
 
 enum class Outcome : uint8_t { kSuccess, kFailed, kInterrupted, kPartial };
 const char* OutcomeName(Outcome o);  // "success", "failed", "interrupted", "partial"
-
-// One error, with the operation and the offset it happened at.
-struct IoErrorRecord {
-  std::string operation;  // "write", "read", "verify", "sync", "open", "identity"
-  uint64_t offset = 0;    // bytes
-  uint64_t length = 0;    // bytes affected
-  int sys_errno = 0;
-  std::string message;
-};
 
 struct PassRecord {
   uint32_t index = 0;     // 1-based
@@ -38,18 +30,6 @@ struct PassRecord {
   // every logical block wrote when retried one at a time).
   std::vector<IoErrorRecord> notes;
   std::vector<std::pair<uint64_t, uint64_t>> skipped;  // (offset, length) not written
-};
-
-struct VerificationRecord {
-  std::string mode;      // "full", "sample:10", "none"
-  std::string expected;  // the final pattern, e.g. "zero", "random"
-  uint64_t bytes_read = 0;
-  uint64_t bytes_planned = 0;              // what the mode promises to read
-  uint64_t mismatched_bytes = 0;           // count of bytes that differ
-  std::vector<uint64_t> first_mismatches;  // first offsets (up to 16)
-  std::vector<IoErrorRecord> unreadable;   // read errors during verification
-  std::string content_sha256;              // hex SHA-256 of the verified bytes, in offset order
-  uint64_t bytes_per_second = 0;
 };
 
 struct ErasureResult {

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "env/env.h"
-#include "erase/pattern_source.h"
-#include "erase/result.h"
+#include "methods/pattern_source.h"
 #include "verify/hash_pipe.h"
 #include "verify/region_reader.h"
+#include "verify/verification_record.h"
 
 namespace kesu {
 

@@ -2,22 +2,126 @@
 #include "verify/region_reader.h"
 
 #include <algorithm>
+#include <memory>
+
+#include "env/request_ring.h"
 
 namespace kesu {
 namespace {
 
-struct ReadSlot {
-  AlignedBuffer buf;
-  uint64_t offset = 0;
-  size_t len = 0;
-  size_t done = 0;  // bytes completed so far (short completions are resubmitted)
-  bool complete = false;
-  bool failed = false;
-};
-
 bool Stopped(const std::atomic<bool>* stop) {
   return stop != nullptr && stop->load(std::memory_order_relaxed);
 }
+
+// A direct read of a partial block fails, and narrowing a failure down to blocks would then
+// read past the region: every region must be whole blocks (the tail excepted).
+Status CheckAligned(const BlockFile& f, const std::vector<Region>& plan) {
+  if (!f.direct()) return Status::Ok();
+  const uint64_t size = f.size();
+  const uint32_t lbs = f.logical_block_size();
+  for (const Region& r : plan) {
+    if (r.offset % lbs != 0 || (r.end() % lbs != 0 && r.end() != size) || r.end() > size) {
+      return Status::InvalidArgument(
+          f.path() + ": verification region [" + std::to_string(r.offset) + ", " +
+          std::to_string(r.end()) + ") is not aligned to the " + std::to_string(lbs) +
+          "-byte logical block size or lies past the end; plan whole blocks");
+    }
+  }
+  return Status::Ok();
+}
+
+// Hands a retired request to the consumer: the bytes read, and each block that failed when
+// read on its own (RequestRing narrowed the failed request) as unreadable.
+void ConsumeSlot(const RequestRing::Slot& s, RegionConsumer* consumer) {
+  uint64_t pos = s.offset;
+  for (const RequestRing::BlockError& b : s.failed_blocks) {
+    if (b.offset > pos) consumer->Consume(pos, s.data + (pos - s.offset), b.offset - pos);
+    consumer->Unreadable(b.offset, b.length, b.status);
+    pos = b.offset + b.length;
+  }
+  const uint64_t end = s.offset + s.len;
+  if (pos < end) consumer->Consume(pos, s.data + (pos - s.offset), end - pos);
+}
+
+// One Run: walks the plan's aligned part in requests, submitting as far as the gate allows
+// and consuming completed requests in offset order.
+class PlanWalk {
+ public:
+  PlanWalk(const std::vector<Region>& plan, uint64_t aligned, size_t req, uint64_t chunk,
+           ReadGate* gate, const std::atomic<bool>* stop)
+      : plan_(plan), aligned_(aligned), req_(req), chunk_(chunk), gate_(gate), stop_(stop) {
+    pos_ = plan.empty() ? 0 : plan[0].offset;
+  }
+
+  // Prepares and submits requests while the ring, the queue and the gate allow. Sets
+  // abandoned() when stopped or when the gate gave up.
+  Status SubmitMore(RequestRing* ring) {
+    while (!abandoned_ && ring->submitted() - ring->retired() < ring->slot_count()) {
+      if (Stopped(stop_)) {
+        abandoned_ = true;
+        break;
+      }
+      size_t len = NextLen();
+      if (len == 0 || !Admit(ring, &len)) break;
+      ring->Prepare(pos_, len);
+      KESU_RETURN_IF_ERROR(ring->SubmitReady());
+      pos_ += len;
+    }
+    return Status::Ok();
+  }
+  bool abandoned() const { return abandoned_; }
+  bool Wait(uint64_t end) { return gate_ == nullptr || gate_->WaitReadable(end); }
+  void EndBurst() {
+    if (in_burst_ && gate_ != nullptr) gate_->EndBurst();
+    in_burst_ = false;
+  }
+
+ private:
+  // The next request's length at pos_ within the aligned part, advancing over regions.
+  size_t NextLen() {
+    while (ri_ < plan_.size()) {
+      uint64_t end = std::min(plan_[ri_].end(), aligned_);
+      if (pos_ < end) return static_cast<size_t>(std::min<uint64_t>(req_, end - pos_));
+      if (++ri_ < plan_.size()) pos_ = plan_[ri_].offset;
+    }
+    return 0;
+  }
+  // Whether a request of *len bytes at pos_ may be submitted now (shortening it to the
+  // current burst); waits for the gate when nothing is in flight.
+  bool Admit(RequestRing* ring, size_t* len) {
+    const bool idle = ring->submitted() == ring->retired();
+    if (chunk_ > 0) {
+      if (pos_ >= burst_end_ || !in_burst_) {
+        if (!idle) return false;  // finish the previous burst first
+        EndBurst();
+        burst_end_ = std::min(pos_ + chunk_, std::min(plan_[ri_].end(), aligned_));
+        if (!Wait(burst_end_)) return Abandon();
+        if (gate_ != nullptr) gate_->BeginBurst();
+        in_burst_ = true;
+      }
+      *len = static_cast<size_t>(std::min<uint64_t>(*len, burst_end_ - pos_));
+      return true;
+    }
+    if (gate_ == nullptr || gate_->Readable() >= pos_ + *len) return true;
+    if (!idle) return false;  // consume what is in flight, then wait
+    return Wait(pos_ + *len) || Abandon();
+  }
+  bool Abandon() {
+    abandoned_ = true;
+    return false;
+  }
+
+  const std::vector<Region>& plan_;
+  const uint64_t aligned_;
+  const size_t req_;
+  const uint64_t chunk_;
+  ReadGate* gate_;
+  const std::atomic<bool>* stop_;
+  size_t ri_ = 0;  // current region
+  uint64_t pos_ = 0;
+  bool in_burst_ = false, abandoned_ = false;
+  uint64_t burst_end_ = 0;
+};
 
 }  // namespace
 
@@ -32,157 +136,36 @@ Status RegionReader::Run(const std::vector<Region>& plan, ReadGate* gate,
   const uint64_t aligned = file_->direct() ? size / lbs * lbs : size;
   const unsigned depth = std::max(1u, opts_.queue_depth);
   const size_t req = std::max<size_t>(lbs, opts_.request_bytes / lbs * lbs);
+  KESU_RETURN_IF_ERROR(CheckAligned(*file_, plan));
+  KESU_ASSIGN_OR_RETURN(auto ring, RequestRing::Create(file_, {.op = IoRequest::Op::kRead,
+                                                               .request_bytes = req,
+                                                               .queue_depth = depth,
+                                                               .slots = depth}));
+  engine_ = ring->engine();
 
-  // A direct read of a partial block fails, and narrowing a failure down to blocks would
-  // then read past the region: every region must be whole blocks (the tail excepted).
-  if (file_->direct()) {
-    for (const Region& r : plan) {
-      if (r.offset % lbs != 0 || (r.end() % lbs != 0 && r.end() != size) || r.end() > size) {
-        return Status::InvalidArgument(
-            file_->path() + ": verification region [" + std::to_string(r.offset) + ", " +
-            std::to_string(r.end()) + ") is not aligned to the " + std::to_string(lbs) +
-            "-byte logical block size or lies past the end; plan whole blocks");
-      }
-    }
-  }
-  KESU_ASSIGN_OR_RETURN(auto queue, file_->NewQueue(depth));
-  engine_ = queue->engine();
-  std::vector<ReadSlot> slots(depth);
-  for (auto& s : slots) {
-    s.buf = AllocateAligned(req);
-    if (!s.buf) return Status::Internal(file_->path() + ": cannot allocate read buffers");
-  }
-
-  auto readable = [&](uint64_t end) { return gate == nullptr || gate->Readable() >= end; };
-  auto wait = [&](uint64_t end) { return gate == nullptr || gate->WaitReadable(end); };
-
-  size_t ri = 0;  // current region
-  uint64_t pos = plan.empty() ? 0 : plan[0].offset;
-  uint64_t head = 0, tail = 0;  // request sequence numbers: [head, tail) not yet consumed
-  bool in_burst = false;
-  uint64_t burst_end = 0;
-  bool abandoned = false;
+  PlanWalk walk(plan, aligned, req, opts_.chunk_bytes, gate, stop_);
   Status fatal;
-  std::vector<IoCompletion> done;
-
-  // The next request's [pos, pos+len) within the aligned part, advancing over regions.
-  auto next_len = [&]() -> size_t {
-    while (ri < plan.size()) {
-      uint64_t end = std::min(plan[ri].end(), aligned);
-      if (pos < end) return static_cast<size_t>(std::min<uint64_t>(req, end - pos));
-      if (++ri < plan.size()) pos = plan[ri].offset;
-    }
-    return 0;
-  };
-
-  auto process = [&](ReadSlot& s) {
-    if (!s.failed) {
-      consumer->Consume(s.offset, s.buf.get(), s.len);
-      return;
-    }
-    // Narrow the failure down to logical blocks, never reading past the request (the last
-    // piece is shorter when a buffered region ends inside a block).
-    const uint64_t end = s.offset + s.len;
-    for (uint64_t off = s.offset; off < end; off += lbs) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(lbs, end - off));
-      std::span<std::byte> b{s.buf.get() + (off - s.offset), n};
-      Status st = file_->ReadAt(off, b);
-      if (st.ok()) {
-        consumer->Consume(off, b.data(), b.size());
-      } else {
-        consumer->Unreadable(off, n, st);
-      }
-    }
-  };
-
   for (;;) {
-    // Submit as much as the ring, the queue and the gate allow.
-    while (!abandoned && fatal.ok() && tail - head < depth) {
-      if (Stopped(stop_)) {
-        abandoned = true;
-        break;
-      }
-      size_t len = next_len();
-      if (len == 0) break;
-      if (opts_.chunk_bytes > 0) {
-        if (pos >= burst_end || !in_burst) {
-          if (tail != head) break;  // finish the previous burst first
-          if (in_burst) {
-            gate != nullptr ? gate->EndBurst() : void();
-            in_burst = false;
-          }
-          burst_end = std::min(pos + opts_.chunk_bytes, std::min(plan[ri].end(), aligned));
-          if (!wait(burst_end)) {
-            abandoned = true;
-            break;
-          }
-          if (gate != nullptr) gate->BeginBurst();
-          in_burst = true;
-        }
-        len = static_cast<size_t>(std::min<uint64_t>(len, burst_end - pos));
-      } else if (!readable(pos + len)) {
-        if (tail != head) break;  // consume what is in flight, then wait
-        if (!wait(pos + len)) {
-          abandoned = true;
-          break;
-        }
-      }
-      ReadSlot& s = slots[tail % depth];
-      s.offset = pos;
-      s.len = len;
-      s.done = 0;
-      s.complete = s.failed = false;
-      Status st = queue->Submit({IoRequest::Op::kRead, pos, s.buf.get(), len, tail});
-      if (!st.ok()) {
-        fatal = st;
-        break;
-      }
-      ++tail;
-      pos += len;
-    }
-    if (tail == head) break;
-
-    done.clear();
-    Status st = queue->Reap(1, &done);
+    // After a refused submission, what is in flight is still consumed; nothing new is sent.
+    if (fatal.ok()) fatal = walk.SubmitMore(ring.get());
+    if (ring->submitted() == ring->retired()) break;
+    Status st = ring->Reap(1);
     if (!st.ok()) {
       fatal = st;
       break;
     }
-    for (auto& c : done) {
-      ReadSlot& s = slots[c.tag % depth];
-      if (!c.status.ok() || (c.bytes == 0 && s.done < s.len)) {
-        s.failed = s.complete = true;
-        continue;
-      }
-      s.done += c.bytes;
-      if (s.done >= s.len) {
-        s.complete = true;
-        continue;
-      }
-      Status rs = queue->Submit(
-          {IoRequest::Op::kRead, s.offset + s.done, s.buf.get() + s.done, s.len - s.done, c.tag});
-      if (!rs.ok()) {
-        s.failed = s.complete = true;
-      }
-    }
-    while (head < tail && slots[head % depth].complete) {
-      process(slots[head % depth]);
-      ++head;
-    }
+    while (const RequestRing::Slot* s = ring->Retire()) ConsumeSlot(*s, consumer);
   }
   // Nothing may stay in flight into buffers that are about to be freed.
-  while (queue->in_flight() > 0) {
-    done.clear();
-    if (!queue->Reap(queue->in_flight(), &done).ok()) break;
-  }
-  if (in_burst && gate != nullptr) gate->EndBurst();
+  ring->Drain();
+  walk.EndBurst();
   if (!fatal.ok()) return fatal;
-  if (abandoned) return Status::Interrupted(file_->path() + ": verification stopped");
+  if (walk.abandoned()) return Status::Interrupted(file_->path() + ": verification stopped");
 
   // Bytes past the last whole logical block, when the plan reaches them.
   if (aligned < size && !plan.empty() && plan.back().end() > aligned) {
     uint64_t from = std::max(aligned, plan.back().offset);
-    if (!wait(size)) return Status::Interrupted(file_->path() + ": verification stopped");
+    if (!walk.Wait(size)) return Status::Interrupted(file_->path() + ": verification stopped");
     std::vector<std::byte> t(size - from);
     Status st = tail_file_->ReadAt(from, t);
     if (st.ok()) {

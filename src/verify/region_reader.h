@@ -1,7 +1,7 @@
 // RegionReader: reads a plan of regions (verify/sample_plan.h) from a target with several
 // requests in flight on its own IoQueue, and hands the bytes to a consumer strictly in offset
 // order (so a digest of them is well defined). Used by the verifier beside the writer
-// (erase/engine.h), by `kesu verify` and by `kesu inspect`.
+// (erase/pass_runner.h), by `kesu verify` and by `kesu inspect`.
 //
 // - A ReadGate says how far the target may be read: the engine's gate opens a region only
 //   once it has been written, made durable and left far enough behind the writer; the
@@ -9,8 +9,10 @@
 // - With `chunk_bytes` > 0 (rotational media) the reader waits until a whole chunk of that
 //   size is readable and reads it in one burst, bracketed by ReadGate::BeginBurst/EndBurst so
 //   the writer can park its head meanwhile.
-// - Short completions are resubmitted for the remainder. A failed request is re-read one
-//   logical block at a time; readable blocks go to the consumer, the others to Unreadable().
+// - Requests go through a RequestRing (env/request_ring.h): short completions are resubmitted
+//   for the remainder, and a failed request is re-read one logical block at a time from where
+//   its transfer stopped; the bytes read go to the consumer, each failing block to
+//   Unreadable().
 // - Bytes past the last whole logical block (an image file whose size is not a multiple of
 //   the block size, opened for direct I/O) are read with a plain ReadAt on `tail_file`.
 // Not thread-safe: one RegionReader per thread; it owns its IoQueue and buffers.

@@ -7,7 +7,7 @@
 #include <cctype>
 #include <cstring>
 
-#include "erase/pattern_source.h"
+#include "methods/pattern_source.h"
 #include "verify/content_check.h"
 #include "verify/sample_plan.h"
 

@@ -12,9 +12,9 @@
 #include "base/status.h"
 #include "devices/device.h"
 #include "env/env.h"
-#include "erase/result.h"
 #include "methods/method.h"
 #include "verify/region_reader.h"
+#include "verify/verification_record.h"
 
 namespace kesu {
 

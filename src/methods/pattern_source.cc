@@ -1,5 +1,5 @@
 // PatternSource: see pattern_source.h.
-#include "erase/pattern_source.h"
+#include "methods/pattern_source.h"
 
 #include <algorithm>
 #include <cstring>

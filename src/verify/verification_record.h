@@ -1,0 +1,34 @@
+// The records verification produces: one I/O error (operation, offset, length, errno) and the
+// summary of one verification (what was read, what differed, what could not be read, and the
+// digest of the bytes read). Plain values, no behaviour. The erasure's result record
+// (erase/result.h) embeds them; `kesu verify` reports a VerificationRecord on its own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kesu {
+
+// One error, with the operation and the offset it happened at.
+struct IoErrorRecord {
+  std::string operation;  // "write", "read", "verify", "sync", "open", "identity"
+  uint64_t offset = 0;    // bytes
+  uint64_t length = 0;    // bytes affected
+  int sys_errno = 0;
+  std::string message;
+};
+
+struct VerificationRecord {
+  std::string mode;      // "full", "sample:10", "none"
+  std::string expected;  // the final pattern, e.g. "zero", "random"
+  uint64_t bytes_read = 0;
+  uint64_t bytes_planned = 0;              // what the mode promises to read
+  uint64_t mismatched_bytes = 0;           // count of bytes that differ
+  std::vector<uint64_t> first_mismatches;  // first offsets (up to 16)
+  std::vector<IoErrorRecord> unreadable;   // read errors during verification
+  std::string content_sha256;              // hex SHA-256 of the verified bytes, in offset order
+  uint64_t bytes_per_second = 0;
+};
+
+}  // namespace kesu

@@ -173,7 +173,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
         Status::InvalidArgument("unknown method '" + args.method + "'; known methods: " + ids));
   }
   if (m->kind != MethodKind::kOverwrite) {
-    const char* kind = m->kind == MethodKind::kFirmware ? "firmware" : "record";
+    const char* kind = MethodKindName(m->kind);
     const char* issue = m->kind == MethodKind::kFirmware ? "firmware erasure arrives with the "
                                                            "firmware issue"
                                                          : "physical methods are recorded with "

@@ -8,13 +8,20 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_table.h"
 #include "devices/device.h"
 #include "methods/method.h"
 
 namespace kesu {
 
 enum class Outcome : uint8_t { kSuccess, kFailed, kInterrupted, kPartial };
-const char* OutcomeName(Outcome o);  // "success", "failed", "interrupted", "partial"
+// As results, certificates (outcome.result) and the CLI summary write them.
+inline constexpr EnumName<Outcome> kOutcomeNames[] = {{Outcome::kSuccess, "success"},
+                                                      {Outcome::kFailed, "failed"},
+                                                      {Outcome::kInterrupted, "interrupted"},
+                                                      {Outcome::kPartial, "partial"}};
+static_assert(CoversEachOnce(kOutcomeNames, Outcome::kPartial));
+const char* OutcomeName(Outcome o);  // NameOf(kOutcomeNames, o)
 
 // One error, with the operation and the offset it happened at.
 struct IoErrorRecord {

@@ -5,11 +5,18 @@
 #include <atomic>
 #include <nlohmann/json.hpp>
 
+#include "unit/base/enum_table_test_util.h"
+
 namespace kesu {
 namespace {
 
 constexpr uint64_t kSec = 1'000'000'000;
 constexpr uint64_t kMiB = 1 << 20;
+
+TEST(ProgressTest, PhaseNamesRoundTrip) {
+  testing::ExpectNamesRoundTrip(PhaseRate::kPhaseNames, {"write", "verify", "done"});
+  EXPECT_STREQ(PhaseRate::PhaseName(PhaseRate::Phase::kVerify), "verify");
+}
 
 TEST(ProgressTest, LineShowsPassPhaseBytesRateAndEta) {
   TargetProgress t;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/enum_table.h"
+#include "devices/refusal.h"
 
 namespace kesu {
 
@@ -121,9 +122,10 @@ struct DeviceInfo {
   // until it lands), e.g. "ata-security-erase", "nvme-format", "nvme-sanitize-crypto".
   std::vector<std::string> sanitize_commands;
 
-  // The safety verdict (devices/safety.h): erasable, or the reason it is not.
+  // The safety verdict (devices/safety.h): erasable, or the refusal (FormatRefusal gives the
+  // line `kesu list` prints). No refusal and not erasable when the gate was not applied.
   bool erasable = false;
-  std::string refusal;  // empty when erasable
+  std::optional<Refusal> refusal;
 };
 
 }  // namespace kesu

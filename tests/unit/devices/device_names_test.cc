@@ -1,7 +1,9 @@
-// The device enumerations' name tables (devices/device.h): names pinned, read both ways.
+// The device enumerations' name tables (devices/device.h, devices/refusal.h): names pinned,
+// read both ways.
 #include <gtest/gtest.h>
 
 #include "devices/device.h"
+#include "devices/refusal.h"
 #include "unit/base/enum_table_test_util.h"
 
 namespace kesu {
@@ -25,6 +27,23 @@ TEST(DeviceNames, MediaTypeRoundTrip) {
             (std::vector<MediaType>{MediaType::kHdd, MediaType::kSsd, MediaType::kNvme,
                                     MediaType::kUsbFlash, MediaType::kMemoryCard,
                                     MediaType::kExternalUsbHdd, MediaType::kVirtual}));
+}
+
+TEST(DeviceNames, RefusalRuleRoundTrip) {
+  testing::ExpectNamesRoundTrip(
+      kRefusalRuleNames, {"holds-system", "boot-medium", "mounted", "swap", "in-use",
+                          "loop-unexamined", "backs-loop", "backing-refused", "read-only", "busy",
+                          "unexaminable", "not-a-disk", "device-changed", "identity-changed"});
+}
+
+TEST(FormatRefusal, DetailThenFixOnOneLine) {
+  EXPECT_EQ(FormatRefusal(Refusal{RefusalRule::kMounted, "mounted at /mnt/x", "unmount it first"}),
+            "mounted at /mnt/x; unmount it first");
+  EXPECT_EQ(FormatRefusal(Refusal{RefusalRule::kBootMedium,
+                                  "is the medium kesu runs from (/kesu is on /dev/sde1)", ""}),
+            "is the medium kesu runs from (/kesu is on /dev/sde1)")
+      << "no fix, no separator";
+  EXPECT_EQ(FormatRefusal(std::optional<Refusal>()), "");
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ Result<const Method*> FindOverwriteMethod(const MethodRegistry& reg, const std::
     return Status::InvalidArgument("unknown method '" + id + "'; known methods: " + ids);
   }
   if (m->kind != MethodKind::kOverwrite) {
-    const char* kind = m->kind == MethodKind::kFirmware ? "firmware" : "record";
+    const char* kind = MethodKindName(m->kind);
     const char* issue = m->kind == MethodKind::kFirmware ? "firmware erasure arrives with the "
                                                            "firmware issue"
                                                          : "physical methods are recorded with "

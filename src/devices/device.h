@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "base/enum_table.h"
+#include "devices/refusal.h"
+
 namespace kesu {
 
 // How the disk is attached. kScsi is a SCSI disk on a host adapter that names no more specific
@@ -29,8 +32,16 @@ enum class Transport : uint8_t {
   kFile,
   kOther
 };
-// "sata", "sas", "scsi", "fc", "iscsi", "nvme", "usb", "virtio", "mmc", "loop", "file",
-// "other", "unknown" (lsblk's TRAN names where lsblk has one).
+// The transport names (lsblk's TRAN names where lsblk has one), as `kesu list`, results and
+// certificates write them.
+inline constexpr EnumName<Transport> kTransportNames[] = {
+    {Transport::kSata, "sata"},      {Transport::kSas, "sas"},       {Transport::kScsi, "scsi"},
+    {Transport::kFc, "fc"},          {Transport::kIscsi, "iscsi"},   {Transport::kNvme, "nvme"},
+    {Transport::kUsb, "usb"},        {Transport::kVirtio, "virtio"}, {Transport::kMmc, "mmc"},
+    {Transport::kLoop, "loop"},      {Transport::kFile, "file"},     {Transport::kOther, "other"},
+    {Transport::kUnknown, "unknown"}};
+static_assert(CoversEachOnce(kTransportNames, Transport::kOther));
+// NameOf(kTransportNames, t).
 const char* TransportName(Transport t);
 // The transport named `name` (as TransportName spells it); kUnknown for any other string.
 Transport TransportFromName(std::string_view name);
@@ -50,7 +61,19 @@ enum class MediaType : uint8_t {
   kExternalUsbHdd,
   kVirtual
 };
-// "hdd", "ssd", "nvme", "usb-flash", "memory-card", "external-usb-hdd", "virtual", "unknown".
+// The media type names, as method files ([nist] keys), results and certificates write them.
+// Every type but kUnknown is listed in this order by KnownMediaTypes.
+inline constexpr EnumName<MediaType> kMediaTypeNames[] = {
+    {MediaType::kHdd, "hdd"},
+    {MediaType::kSsd, "ssd"},
+    {MediaType::kNvme, "nvme"},
+    {MediaType::kUsbFlash, "usb-flash"},
+    {MediaType::kMemoryCard, "memory-card"},
+    {MediaType::kExternalUsbHdd, "external-usb-hdd"},
+    {MediaType::kVirtual, "virtual"},
+    {MediaType::kUnknown, "unknown"}};
+static_assert(CoversEachOnce(kMediaTypeNames, MediaType::kVirtual));
+// NameOf(kMediaTypeNames, m).
 const char* MediaTypeName(MediaType m);
 // The media type named `name` (as MediaTypeName spells it); nullopt for any other string.
 std::optional<MediaType> MediaTypeFromName(std::string_view name);
@@ -99,9 +122,10 @@ struct DeviceInfo {
   // until it lands), e.g. "ata-security-erase", "nvme-format", "nvme-sanitize-crypto".
   std::vector<std::string> sanitize_commands;
 
-  // The safety verdict (devices/safety.h): erasable, or the reason it is not.
+  // The safety verdict (devices/safety.h): erasable, or the refusal (FormatRefusal gives the
+  // line `kesu list` prints). No refusal and not erasable when the gate was not applied.
   bool erasable = false;
-  std::string refusal;  // empty when erasable
+  std::optional<Refusal> refusal;
 };
 
 }  // namespace kesu

@@ -112,7 +112,7 @@ Result<DeviceInfo> DescribeDiskWith(Env* env, const std::string& name, const Dis
   AddUsage(st, &d);
   if (opts.apply_gate) {
     d.refusal = RefusalReason(env, d, st);
-    d.erasable = d.refusal.empty();
+    d.erasable = !d.refusal.has_value();
   }
   return d;
 }
@@ -200,7 +200,7 @@ Result<DeviceInfo> DescribeTarget(Env* env, const std::string& path, const Disco
       }
       if (opts.apply_gate) {
         d.refusal = RefusalReason(env, d, st);
-        d.erasable = d.refusal.empty();
+        d.erasable = !d.refusal.has_value();
       }
       return d;
     }

@@ -103,7 +103,7 @@ nlohmann::ordered_json ListEntryJson(const DeviceInfo& d) {
   for (const auto& s : d.sanitize_commands) san.push_back(s);
   j["sanitize"] = std::move(san);
   j["erasable"] = d.erasable;
-  j["refusal"] = StrOrNull(d.refusal);
+  j["refusal"] = StrOrNull(FormatRefusal(d.refusal));
   return j;
 }
 
@@ -121,7 +121,7 @@ std::string ListTable(const std::vector<DeviceInfo>& devs) {
     Append(&contents, FsSummary(d.fstype, d.label, d.mountpoints));
     if (!d.backing_file.empty()) Append(&contents, "(file " + d.backing_file + ")");
     rows.push_back({d.path, HumanSize(d.size), TransportName(d.transport), d.model, d.serial,
-                    contents, d.erasable ? "yes" : "no: " + d.refusal});
+                    contents, d.erasable ? "yes" : "no: " + FormatRefusal(d.refusal)});
     for (size_t i = 0; i < d.partitions.size(); ++i) {
       const auto& p = d.partitions[i];
       std::string branch = i + 1 == d.partitions.size() ? "└─" : "├─";

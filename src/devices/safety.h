@@ -21,14 +21,18 @@
 //  6. cannot be opened exclusively (O_EXCL, read-only open through Env) — block devices only.
 // Mount, swap, holder and read-only facts are re-read at each call, never taken from the
 // DeviceInfo; labels (rule 1) come from the DeviceInfo's probed contents.
+// A refusal is a value (devices/refusal.h): its RefusalRule says which rule applied; the
+// messages below are FormatRefusal's one line after "<path>: ".
 // Thread-safety: reentrant.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/status.h"
 #include "devices/device.h"
+#include "devices/refusal.h"
 #include "devices/system_state.h"
 #include "env/env.h"
 
@@ -38,9 +42,10 @@ namespace kesu {
 inline constexpr const char* kKesuBootLabel = "KESU-BOOT";
 inline constexpr const char* kKesuDataLabel = "KESU-DATA";
 
-// Why `dev` must not be erased ("mounted at /mnt/x (partition /dev/loop3p1); unmount it
-// first"), or "" when it may be. `state` is the system as read by ReadSystemState().
-std::string RefusalReason(Env* env, const DeviceInfo& dev, const SystemState& state);
+// Why `dev` must not be erased — {kMounted, "mounted at /mnt/x (partition /dev/loop3p1)",
+// "unmount it first"} — or nullopt when it may be. `state` is the system as read by
+// ReadSystemState().
+std::optional<Refusal> RefusalReason(Env* env, const DeviceInfo& dev, const SystemState& state);
 
 // Reads the system state and checks `dev`: OK, or kRefused with one line
 // "<path>: <reason>". kIoError/kNotFound when the mount table or /sys/block cannot be read
@@ -64,6 +69,9 @@ Result<std::unique_ptr<BlockFile>> OpenForErase(Env* env, const DeviceInfo& dev)
 // first write. kRefused "<path>: <reason>"; kIoError/kNotFound when the system state cannot
 // be read.
 Status RecheckBeforeWrite(Env* env, const DeviceInfo& dev, BlockFile* file);
+// RecheckBeforeWrite as a value: the refusal, nullopt when the write may go ahead, or
+// kIoError/kNotFound when the system state cannot be read.
+Result<std::optional<Refusal>> RecheckRefusal(Env* env, const DeviceInfo& dev, BlockFile* file);
 
 // Re-reads the target's identity through the open file just before the first write — size
 // (BLKGETSIZE64 / st_size), device number, serial and WWN (sysfs, else INQUIRY VPD 80h/83h or
@@ -71,5 +79,7 @@ Status RecheckBeforeWrite(Env* env, const DeviceInfo& dev, BlockFile* file);
 // block device, or the reverse, is refused) — and returns kRefused "<path>: identity changed (...)"
 // if any differs from `before` (another disk was put in the dock).
 Status RecheckIdentity(Env* env, const DeviceInfo& before, BlockFile* file);
+// RecheckIdentity as a value: a kIdentityChanged refusal, or nullopt.
+std::optional<Refusal> IdentityRefusal(Env* env, const DeviceInfo& before, BlockFile* file);
 
 }  // namespace kesu

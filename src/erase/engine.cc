@@ -20,44 +20,6 @@ void ApplyCachePolicy(const DeviceInfo& dev, EngineOptions* opts) {
   }
 }
 
-Result<VerifySpec> ParseVerifySpec(const std::string& text) {
-  VerifySpec v;
-  if (text == "full") {
-    v.mode = VerifyMode::kFull;
-  } else if (text == "none") {
-    v.mode = VerifyMode::kNone;
-  } else if (text.rfind("sample:", 0) == 0) {
-    std::string pct = text.substr(7);
-    if (!pct.empty() && pct.back() == '%') pct.pop_back();
-    char* end = nullptr;
-    long n = pct.empty() ? 0 : std::strtol(pct.c_str(), &end, 10);
-    if (pct.empty() || *end != '\0' || n < 1 || n > 100) {
-      return Status::InvalidArgument("--verify " + text +
-                                     ": the sample percentage must be a whole number 1..100");
-    }
-    v.mode = n == 100 ? VerifyMode::kFull : VerifyMode::kSample;
-    v.sample_percent = n == 100 ? 0 : static_cast<uint32_t>(n);
-  } else {
-    return Status::InvalidArgument("--verify " + text + ": use full, sample:PCT or none");
-  }
-  return v;
-}
-
-Result<VerifySpec> ResolveVerify(const Method& m, const std::optional<VerifySpec>& requested) {
-  VerifySpec v = requested ? *requested : m.verify;
-  if (v.mode == VerifyMode::kNone && !m.allow_verify_none) {
-    return Status::InvalidArgument("method " + m.id +
-                                   " requires verification; --verify none "
-                                   "is allowed only for methods that permit it (e.g. zero, "
-                                   "random); use --verify full or sample:PCT");
-  }
-  if (v.mode == VerifyMode::kSample && (v.sample_percent < 1 || v.sample_percent > 100)) {
-    return Status::InvalidArgument("method " + m.id + ": sample percentage " +
-                                   std::to_string(v.sample_percent) + " is outside 1..100");
-  }
-  return v;
-}
-
 namespace {
 
 // OK when `a` and `b` are open on the same file (fstat: the same st_rdev for block devices,

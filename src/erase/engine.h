@@ -25,6 +25,7 @@
 #include "erase/progress.h"
 #include "erase/result.h"
 #include "methods/method.h"
+#include "methods/verify_spec.h"  // ParseVerifySpec, ResolveVerify
 
 namespace kesu {
 
@@ -58,14 +59,6 @@ inline constexpr uint64_t kDiskVerifyDistance = 256 * kMiB;
 inline constexpr uint64_t kDiskSyncBytes = 256 * kMiB;
 inline constexpr uint64_t kVirtualSyncBytes = 32 * kMiB;
 void ApplyCachePolicy(const DeviceInfo& dev, EngineOptions* opts);
-
-// The verification to run: `requested` (from --verify) or the method's own. kInvalidArgument
-// when `none` is requested and the method does not allow it (Method::allow_verify_none), or
-// when a sample percentage is outside 1..100.
-Result<VerifySpec> ResolveVerify(const Method& m, const std::optional<VerifySpec>& requested);
-
-// Parses "full", "none" or "sample:PCT" (1..100). kInvalidArgument otherwise.
-Result<VerifySpec> ParseVerifySpec(const std::string& text);
 
 // Erases `file` (opened for writing by the safety gate) with `method`. `dev` is the target's
 // identity as described just before the first write. Never fails as a call: every problem is

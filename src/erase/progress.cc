@@ -3,17 +3,9 @@
 
 namespace kesu {
 
-const char* PhaseRate::PhaseName(Phase p) {
-  switch (p) {
-    case Phase::kWrite:
-      return "write";
-    case Phase::kVerify:
-      return "verify";
-    case Phase::kDone:
-      break;
-  }
-  return "done";
-}
+static_assert(CoversEachOnce(PhaseRate::kPhaseNames, PhaseRate::Phase::kDone));
+
+const char* PhaseRate::PhaseName(Phase p) { return NameOf(kPhaseNames, p); }
 
 PhaseRate::Reading PhaseRate::Observe(const TargetProgress& t, uint64_t now_ns) {
   Reading r;

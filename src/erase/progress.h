@@ -10,6 +10,9 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <vector>
+
+#include "base/enum_table.h"
 
 namespace kesu {
 
@@ -43,7 +46,10 @@ class PhaseRate {
   };
   // Samples `t` at `now_ns` (monotonic) and returns the rate over the window.
   Reading Observe(const TargetProgress& t, uint64_t now_ns);
-  static const char* PhaseName(Phase p);  // "write", "verify", "done"
+  static const char* PhaseName(Phase p);  // NameOf(kPhaseNames, p)
+  // As the progress line and --progress json write them.
+  static constexpr EnumName<Phase> kPhaseNames[] = {
+      {Phase::kWrite, "write"}, {Phase::kVerify, "verify"}, {Phase::kDone, "done"}};
 
  private:
   uint32_t pass_ = 0;

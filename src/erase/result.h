@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_table.h"
 #include "devices/device.h"
 #include "methods/method.h"
 #include "verify/verification_record.h"
@@ -15,7 +16,13 @@
 namespace kesu {
 
 enum class Outcome : uint8_t { kSuccess, kFailed, kInterrupted, kPartial };
-const char* OutcomeName(Outcome o);  // "success", "failed", "interrupted", "partial"
+// As results, certificates (outcome.result) and the CLI summary write them.
+inline constexpr EnumName<Outcome> kOutcomeNames[] = {{Outcome::kSuccess, "success"},
+                                                      {Outcome::kFailed, "failed"},
+                                                      {Outcome::kInterrupted, "interrupted"},
+                                                      {Outcome::kPartial, "partial"}};
+static_assert(CoversEachOnce(kOutcomeNames, Outcome::kPartial));
+const char* OutcomeName(Outcome o);  // NameOf(kOutcomeNames, o)
 
 struct PassRecord {
   uint32_t index = 0;     // 1-based

@@ -5,19 +5,7 @@ namespace kesu {
 
 using nlohmann::json;
 
-const char* OutcomeName(Outcome o) {
-  switch (o) {
-    case Outcome::kSuccess:
-      return "success";
-    case Outcome::kFailed:
-      return "failed";
-    case Outcome::kInterrupted:
-      return "interrupted";
-    case Outcome::kPartial:
-      return "partial";
-  }
-  return "failed";
-}
+const char* OutcomeName(Outcome o) { return NameOf(kOutcomeNames, o); }
 
 namespace {
 
@@ -185,11 +173,8 @@ Result<ErasureResult> ResultFromJson(const json& j) {
     r.verification.unreadable = ErrorsFrom(v.at("unreadable"));
     r.verification.content_sha256 = v.at("content_sha256").get<std::string>();
     r.verification.bytes_per_second = v.at("bytes_per_second").get<uint64_t>();
-    std::string o = j.at("outcome").get<std::string>();
-    r.outcome = o == "success"       ? Outcome::kSuccess
-                : o == "interrupted" ? Outcome::kInterrupted
-                : o == "partial"     ? Outcome::kPartial
-                                     : Outcome::kFailed;
+    // An outcome kesu does not know is read as a failure: never as a success.
+    r.outcome = Parse(kOutcomeNames, j.at("outcome").get<std::string>()).value_or(Outcome::kFailed);
     r.errors = j.at("errors").get<std::vector<std::string>>();
     return r;
   } catch (const json::exception& e) {

@@ -19,18 +19,6 @@ constexpr MediaColumn kMediaColumns[] = {
     {MediaType::kVirtual, "VIRTUAL"}};
 constexpr size_t kColumnWidth = 10;
 
-const char* KindName(MethodKind k) {
-  switch (k) {
-    case MethodKind::kOverwrite:
-      return "overwrite";
-    case MethodKind::kFirmware:
-      return "firmware";
-    case MethodKind::kRecord:
-      return "record";
-  }
-  return "overwrite";
-}
-
 std::string PadRight(const std::string& s, size_t w) {
   return s.size() >= w ? s : s + std::string(w - s.size(), ' ');
 }
@@ -80,7 +68,7 @@ nlohmann::json MethodToJson(const Method& m) {
   j["title"] = m.title;
   j["reference"] = m.reference;
   j["description"] = m.description;
-  j["kind"] = KindName(m.kind);
+  j["kind"] = MethodKindName(m.kind);
   j["passes"] = nlohmann::json::array();
   for (const Pass& p : m.passes) {
     j["passes"].push_back({{"pattern", p.pattern.ToString()}, {"verify", p.verify}});
@@ -144,7 +132,7 @@ std::string MethodListForHelp(const MethodRegistry& reg) {
   std::string out;
   for (const Method& m : reg.all()) {
     out += "  " + PadRight(m.id, id_w) + "  " + m.title;
-    if (m.kind != MethodKind::kOverwrite) out += std::string(" [") + KindName(m.kind) + "]";
+    if (m.kind != MethodKind::kOverwrite) out += std::string(" [") + MethodKindName(m.kind) + "]";
     out += "\n";
   }
   return out;

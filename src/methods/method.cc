@@ -6,16 +6,7 @@
 namespace kesu {
 
 std::string Pattern::ToString() const {
-  switch (kind) {
-    case Kind::kZero:
-      return "zero";
-    case Kind::kOne:
-      return "one";
-    case Kind::kRandom:
-      return "random";
-    case Kind::kBytes:
-      break;
-  }
+  if (kind != Kind::kBytes) return NameOf(kPatternNames, kind);
   std::string s;
   for (uint8_t b : bytes) {
     char buf[8];
@@ -26,30 +17,17 @@ std::string Pattern::ToString() const {
 }
 
 std::string VerifySpec::ToString() const {
-  switch (mode) {
-    case VerifyMode::kNone:
-      return "none";
-    case VerifyMode::kFull:
-      return "full";
-    case VerifyMode::kSample:
-      return "sample:" + std::to_string(sample_percent);
+  std::string s = NameOf(kVerifyModeNames, mode);
+  if (mode == VerifyMode::kSample) {
+    s += ':';
+    s += std::to_string(sample_percent);
   }
-  return "none";
+  return s;
 }
 
-const char* NistCategoryName(NistCategory c) {
-  switch (c) {
-    case NistCategory::kClear:
-      return "clear";
-    case NistCategory::kPurge:
-      return "purge";
-    case NistCategory::kDestroy:
-      return "destroy";
-    case NistCategory::kNone:
-      break;
-  }
-  return "none";
-}
+const char* NistCategoryName(NistCategory c) { return NameOf(kNistCategoryNames, c); }
+
+const char* MethodKindName(MethodKind k) { return NameOf(kMethodKindNames, k); }
 
 std::vector<Pass> Method::EffectivePasses() const {
   std::vector<Pass> p = passes;

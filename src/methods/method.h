@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "base/enum_table.h"
 #include "devices/device.h"
 
 namespace kesu {
@@ -20,10 +21,16 @@ struct Pattern {
   enum class Kind : uint8_t { kZero, kOne /* 0xFF */, kRandom, kBytes };
   Kind kind = Kind::kZero;
   std::vector<uint8_t> bytes;  // kBytes: the repeating sequence (1..512 bytes)
-  // "zero", "one", "random", "0x55", "0x92 0x49 0x24".
+  // "zero", "one", "random" (kPatternNames), "0x55", "0x92 0x49 0x24".
   std::string ToString() const;
   bool operator==(const Pattern&) const = default;
 };
+// The named patterns; kBytes is written as its bytes (Pattern::ToString) and has no name.
+// Parsed by ParsePatternWord (methods/pattern_spec.h).
+inline constexpr EnumName<Pattern::Kind> kPatternNames[] = {{Pattern::Kind::kZero, "zero"},
+                                                            {Pattern::Kind::kOne, "one"},
+                                                            {Pattern::Kind::kRandom, "random"}};
+static_assert(NamesUnique(kPatternNames));
 
 struct Pass {
   Pattern pattern;
@@ -31,18 +38,37 @@ struct Pass {
 };
 
 enum class VerifyMode : uint8_t { kNone, kFull, kSample };
+// The verify mode words: a method file's [verify] mode and the word before ':' of --verify
+// (methods/verify_spec.h parses both).
+inline constexpr EnumName<VerifyMode> kVerifyModeNames[] = {
+    {VerifyMode::kFull, "full"}, {VerifyMode::kSample, "sample"}, {VerifyMode::kNone, "none"}};
+static_assert(CoversEachOnce(kVerifyModeNames, VerifyMode::kSample));
+
 struct VerifySpec {
   VerifyMode mode = VerifyMode::kFull;
   uint32_t sample_percent = 0;  // 1..100 for kSample
-  // "full", "sample:10", "none".
+  // "full", "sample:10", "none": the notation ParseVerifySpec reads.
   std::string ToString() const;
 };
 
 // NIST SP 800-88 sanitization category.
 enum class NistCategory : uint8_t { kNone, kClear, kPurge, kDestroy };
-const char* NistCategoryName(NistCategory c);  // "none", "clear", "purge", "destroy"
+// As method files ([nist] values), results and certificates write them.
+inline constexpr EnumName<NistCategory> kNistCategoryNames[] = {
+    {NistCategory::kNone, "none"},
+    {NistCategory::kClear, "clear"},
+    {NistCategory::kPurge, "purge"},
+    {NistCategory::kDestroy, "destroy"}};
+static_assert(CoversEachOnce(kNistCategoryNames, NistCategory::kDestroy));
+const char* NistCategoryName(NistCategory c);  // NameOf(kNistCategoryNames, c)
 
 enum class MethodKind : uint8_t { kOverwrite, kFirmware, kRecord };
+// A method file's `kind` values, as `kesu methods` shows them.
+inline constexpr EnumName<MethodKind> kMethodKindNames[] = {{MethodKind::kOverwrite, "overwrite"},
+                                                            {MethodKind::kFirmware, "firmware"},
+                                                            {MethodKind::kRecord, "record"}};
+static_assert(CoversEachOnce(kMethodKindNames, MethodKind::kRecord));
+const char* MethodKindName(MethodKind k);  // NameOf(kMethodKindNames, k)
 
 // A firmware (device command) method.
 struct FirmwareSpec {

@@ -14,6 +14,8 @@
 #include <set>
 
 #include "crypto/sha256.h"
+#include "methods/pattern_spec.h"
+#include "methods/verify_spec.h"
 
 namespace kesu {
 
@@ -63,6 +65,17 @@ std::string Stem(const std::string& file_name) {
     base.resize(base.size() - 5);
   }
   return base;
+}
+
+// "\"none\", \"clear\", \"purge\" or \"destroy\"": the NIST categories a [nist] value may name.
+std::string QuotedNames() {
+  std::string s;
+  constexpr size_t n = std::size(kNistCategoryNames);
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0) s += i + 1 == n ? " or " : ", ";
+    s += std::string("\"") + kNistCategoryNames[i].name + "\"";
+  }
+  return s;
 }
 
 bool ValidId(const std::string& id) {
@@ -131,15 +144,10 @@ class Parser {
     const uint32_t line = LineOf(n);
     Pattern p;
     if (const auto* s = n.as_string()) {
-      const std::string& v = s->get();
-      if (v == "zero") return Pattern{Pattern::Kind::kZero, {}};
-      if (v == "one") return Pattern{Pattern::Kind::kOne, {}};
-      if (v == "random") return Pattern{Pattern::Kind::kRandom, {}};
-      bool hex = v.size() >= 3 && v.size() <= 4 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X') &&
-                 std::all_of(v.begin() + 2, v.end(),
-                             [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
-      if (!hex) return Error(line, "unknown pattern '" + v + "'", kFix);
-      p.bytes.push_back(static_cast<uint8_t>(std::stoul(v.substr(2), nullptr, 16)));
+      std::optional<Pattern> word = ParsePatternWord(s->get());
+      if (!word) return Error(line, "unknown pattern '" + s->get() + "'", kFix);
+      if (word->kind != Pattern::Kind::kBytes) return *word;
+      p = std::move(*word);
     } else if (const auto* a = n.as_array()) {
       if (a->empty()) return Error(line, "empty pattern byte list", kFix);
       if (a->size() > kMaxPatternBytes) {
@@ -205,16 +213,13 @@ class Parser {
     KESU_ASSIGN_OR_RETURN(std::string mode,
                           String(v, "mode", line, false, "\"full\", \"sample\" or \"none\""));
     const toml::node* pct = v.get("percent");
-    if (mode.empty() || mode == "full") {
-      m->verify.mode = VerifyMode::kFull;
-    } else if (mode == "sample") {
-      m->verify.mode = VerifyMode::kSample;
-    } else if (mode == "none") {
-      m->verify.mode = VerifyMode::kNone;
-    } else {
+    std::optional<VerifyMode> parsed =
+        mode.empty() ? VerifyMode::kFull : kesu::Parse(kVerifyModeNames, mode);
+    if (!parsed) {
       return Error(LineOf(*v.get("mode")), "unknown verify mode '" + mode + "'",
                    "use mode = \"full\", \"sample\" (with percent = 1..100) or \"none\"");
     }
+    m->verify.mode = *parsed;
     if (pct != nullptr && m->verify.mode != VerifyMode::kSample) {
       return Error(LineOf(*pct), "'percent' given without mode = \"sample\"",
                    "set mode = \"sample\" or remove percent");
@@ -225,7 +230,7 @@ class Parser {
                      "add percent = 1..100");
       }
       const auto* i = pct->as_integer();
-      if (i == nullptr || i->get() < 1 || i->get() > 100) {
+      if (i == nullptr || !IsSamplePercent(i->get())) {
         return Error(LineOf(*pct), "percent must be an integer in 1..100",
                      "write percent = 10 (for example)");
       }
@@ -255,23 +260,14 @@ class Parser {
                      "use " + MediaNames());
       }
       const auto* s = v.as_string();
-      NistCategory c;
       if (s == nullptr) {
-        return Error(LineOf(v), "NIST category must be a string",
-                     "use \"none\", \"clear\", \"purge\" or \"destroy\"");
-      } else if (s->get() == "none") {
-        c = NistCategory::kNone;
-      } else if (s->get() == "clear") {
-        c = NistCategory::kClear;
-      } else if (s->get() == "purge") {
-        c = NistCategory::kPurge;
-      } else if (s->get() == "destroy") {
-        c = NistCategory::kDestroy;
-      } else {
-        return Error(LineOf(v), "unknown NIST category '" + s->get() + "'",
-                     "use \"none\", \"clear\", \"purge\" or \"destroy\"");
+        return Error(LineOf(v), "NIST category must be a string", "use " + QuotedNames());
       }
-      m->nist[*media] = c;
+      std::optional<NistCategory> c = kesu::Parse(kNistCategoryNames, s->get());
+      if (!c) {
+        return Error(LineOf(v), "unknown NIST category '" + s->get() + "'", "use " + QuotedNames());
+      }
+      m->nist[*media] = *c;
       lines_[*media] = LineOf(v);
     }
     return Status::Ok();
@@ -428,17 +424,13 @@ class Parser {
       m.description.pop_back();
     }
     KESU_ASSIGN_OR_RETURN(std::string kind, String(root, "kind", 1, false, "\"overwrite\""));
-    if (kind.empty() || kind == "overwrite") {
-      m.kind = MethodKind::kOverwrite;
-    } else if (kind == "firmware") {
-      m.kind = MethodKind::kFirmware;
-    } else if (kind == "record") {
-      m.kind = MethodKind::kRecord;
-    } else {
+    if (kind.empty()) kind = MethodKindName(MethodKind::kOverwrite);
+    std::optional<MethodKind> parsed_kind = kesu::Parse(kMethodKindNames, kind);
+    if (!parsed_kind) {
       return Error(LineOf(*root.get("kind")), "unknown kind '" + kind + "'",
                    "use kind = \"overwrite\", \"firmware\" or \"record\"");
     }
-    if (kind.empty()) kind = "overwrite";
+    m.kind = *parsed_kind;
 
     // Sections that belong to another kind.
     struct Section {

@@ -4,10 +4,10 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 
 #include "methods/pattern_source.h"
+#include "methods/pattern_spec.h"
 #include "verify/content_check.h"
 #include "verify/sample_plan.h"
 
@@ -40,7 +40,9 @@ std::vector<Region> MakePlan(const BlockFile& f, const DeviceInfo& dev,
   return PlanSample(f.size(), opts.sample_percent, region, f.logical_block_size(), seed);
 }
 
-std::string ModeText(uint32_t pct) { return pct >= 100 ? "full" : "sample:" + std::to_string(pct); }
+std::string ModeText(uint32_t pct) {
+  return VerifySpec{pct >= 100 ? VerifyMode::kFull : VerifyMode::kSample, pct}.ToString();
+}
 
 class Classifier final : public RegionConsumer {
  public:
@@ -82,14 +84,9 @@ class Classifier final : public RegionConsumer {
 }  // namespace
 
 Result<Pattern> ParseExpectedFill(const std::string& text) {
-  if (text == "zero") return Pattern{Pattern::Kind::kZero, {}};
-  if (text == "one") return Pattern{Pattern::Kind::kOne, {}};
-  if (text.size() == 4 && (text.rfind("0x", 0) == 0 || text.rfind("0X", 0) == 0) &&
-      std::isxdigit(static_cast<unsigned char>(text[2])) &&
-      std::isxdigit(static_cast<unsigned char>(text[3]))) {
-    return Pattern{Pattern::Kind::kBytes,
-                   {static_cast<uint8_t>(std::stoul(text.substr(2), nullptr, 16))}};
-  }
+  // A random fill cannot be expected without the erasure's key.
+  std::optional<Pattern> p = ParsePatternWord(text);
+  if (p && p->kind != Pattern::Kind::kRandom) return *p;
   return Status::InvalidArgument("--expect " + text + ": use zero, one or a byte such as 0x55");
 }
 

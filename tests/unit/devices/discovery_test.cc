@@ -20,6 +20,11 @@ namespace {
 using testing::FakeProber;
 using testing::TreeEnv;
 
+// The stable name of the rule that refuses `d` (kRefusalRuleNames), or "none".
+std::string Rule(const DeviceInfo* d) {
+  return d->refusal ? NameOf(kRefusalRuleNames, d->refusal->rule) : "none";
+}
+
 const DeviceInfo* Find(const std::vector<DeviceInfo>& v, const std::string& name) {
   for (const auto& d : v) {
     if (d.name == name) return &d;
@@ -69,8 +74,8 @@ TEST(DiscoveryTest, SataDiskBehindUsbDock) {
   EXPECT_EQ(d->partitions[0].path, "/dev/sdb1");
   EXPECT_EQ(d->partitions[0].fstype, "ntfs");
   EXPECT_EQ(d->partitions[0].label, "Backup");
-  EXPECT_TRUE(d->erasable) << d->refusal;
-  EXPECT_EQ(d->refusal, "");
+  EXPECT_TRUE(d->erasable) << FormatRefusal(d->refusal);
+  EXPECT_EQ(FormatRefusal(d->refusal), "");
 }
 
 TEST(DiscoveryTest, UsbBridgeWithoutVpdInSysfsIsAskedThroughSgIo) {
@@ -145,14 +150,16 @@ TEST(DiscoveryTest, NvmeIdentityAndMountedPartitionWithSpace) {
   EXPECT_EQ(d0->partitions[0].path, "/dev/nvme0n1p1");
   EXPECT_EQ(d0->partitions[0].mountpoints, std::vector<std::string>{"/mnt/my disk"});
   EXPECT_FALSE(d0->erasable);
-  EXPECT_EQ(d0->refusal, "mounted at /mnt/my disk (partition /dev/nvme0n1p1); unmount it first");
+  EXPECT_EQ(Rule(d0), "mounted");
+  EXPECT_EQ(FormatRefusal(d0->refusal),
+            "mounted at /mnt/my disk (partition /dev/nvme0n1p1); unmount it first");
 
   const DeviceInfo* d1 = Find(devs, "nvme1n1");
   ASSERT_NE(d1, nullptr);
   EXPECT_EQ(d1->serial, "PHKS1234567890") << "from Identify Controller";
   EXPECT_EQ(d1->model, "INTEL SSDPEKKW128G8");
   EXPECT_EQ(d1->firmware, "004C");
-  EXPECT_TRUE(d1->erasable) << d1->refusal;
+  EXPECT_TRUE(d1->erasable) << FormatRefusal(d1->refusal);
 }
 
 TEST(DiscoveryTest, SystemDiskSwapReadOnlyAndKesuMedia) {
@@ -169,7 +176,8 @@ TEST(DiscoveryTest, SystemDiskSwapReadOnlyAndKesuMedia) {
   EXPECT_EQ(vda->media, MediaType::kVirtual);
   EXPECT_EQ(vda->serial, "sys-disk-01");
   EXPECT_FALSE(vda->erasable);
-  EXPECT_EQ(vda->refusal,
+  EXPECT_EQ(Rule(vda), "holds-system");
+  EXPECT_EQ(FormatRefusal(vda->refusal),
             "holds the running system (/ is on /dev/vda1); kesu never erases the disk it runs "
             "on");
   ASSERT_EQ(vda->partitions.size(), 3u);
@@ -177,13 +185,19 @@ TEST(DiscoveryTest, SystemDiskSwapReadOnlyAndKesuMedia) {
   EXPECT_EQ(vda->partitions[2].mountpoints, std::vector<std::string>{"[SWAP]"});
   EXPECT_TRUE(vda->partitions[2].swap_active);
 
-  EXPECT_EQ(Find(devs, "vdb")->refusal,
+  EXPECT_EQ(FormatRefusal(Find(devs, "vdb")->refusal),
             "holds active swap (partition /dev/vdb1); run 'swapoff /dev/vdb1' first");
-  EXPECT_NE(Find(devs, "vdc")->refusal.find("read-only"), std::string::npos);
-  EXPECT_EQ(Find(devs, "sdd")->refusal,
+  EXPECT_EQ(Rule(Find(devs, "vdb")), "swap");
+  EXPECT_EQ(Rule(Find(devs, "vdc")), "read-only");
+  EXPECT_EQ(FormatRefusal(Find(devs, "vdc")->refusal),
+            "read-only (the kernel reports ro=1: a write-protect switch or 'blockdev --setro'); "
+            "make it writable first");
+  EXPECT_EQ(Rule(Find(devs, "sdd")), "boot-medium");
+  EXPECT_EQ(Rule(Find(devs, "sde")), "boot-medium");
+  EXPECT_EQ(FormatRefusal(Find(devs, "sdd")->refusal),
             "is kesu's own boot medium (partition /dev/sdd1 is labelled KESU-BOOT)");
   EXPECT_EQ(Find(devs, "sdd")->transport, Transport::kUsb);
-  EXPECT_EQ(Find(devs, "sde")->refusal,
+  EXPECT_EQ(FormatRefusal(Find(devs, "sde")->refusal),
             "is the medium kesu runs from (/opt/kesu/bin/kesu is on /dev/sde1)");
   EXPECT_EQ(Find(devs, "sde")->transport, Transport::kSata);
   EXPECT_EQ(Find(devs, "sde")->media, MediaType::kSsd);
@@ -199,11 +213,14 @@ TEST(DiscoveryTest, MdMembersAndDeviceMapperHolders) {
   EXPECT_EQ(sdb->transport, Transport::kSata);
   EXPECT_EQ(sdb->serial, "ZFL0AAA1");
   EXPECT_EQ(sdb->wwn, "0x5000c500a1b2c3d2") << "device/wwid naa. form";
-  EXPECT_EQ(sdb->refusal, "in use by md0; stop md0 first");
-  EXPECT_EQ(Find(devs, "sdc")->refusal, "in use by md0; stop md0 first");
-  EXPECT_EQ(Find(devs, "sdf")->refusal,
+  EXPECT_EQ(Rule(sdb), "in-use");
+  EXPECT_EQ(Rule(Find(devs, "sdf")), "in-use");
+  EXPECT_EQ(Rule(Find(devs, "sdg")), "holds-system");
+  EXPECT_EQ(FormatRefusal(sdb->refusal), "in use by md0; stop md0 first");
+  EXPECT_EQ(FormatRefusal(Find(devs, "sdc")->refusal), "in use by md0; stop md0 first");
+  EXPECT_EQ(FormatRefusal(Find(devs, "sdf")->refusal),
             "in use by dm-0 (vg0-data) (partition /dev/sdf1); stop dm-0 first");
-  EXPECT_EQ(Find(devs, "sdg")->refusal,
+  EXPECT_EQ(FormatRefusal(Find(devs, "sdg")->refusal),
             "holds the running system (/usr is on /dev/dm-1); kesu never erases the disk it "
             "runs on")
       << "the system check follows dm slaves down to the disk";
@@ -233,7 +250,8 @@ TEST(DiscoveryTest, LoopDeviceWithBackingFileAndPartition) {
   EXPECT_EQ(l->partitions[0].path, "/dev/loop3p1");
   EXPECT_EQ(l->partitions[0].size, 129024ull * 512);
   EXPECT_EQ(l->partitions[0].label, "KESUTEST");
-  EXPECT_TRUE(l->erasable) << l->refusal;
+  EXPECT_TRUE(l->erasable) << FormatRefusal(l->refusal);
+  EXPECT_EQ(Rule(l), "none");
   const DeviceInfo* z = Find(devs, "zram0");
   ASSERT_NE(z, nullptr);
   EXPECT_EQ(z->transport, Transport::kOther);

@@ -25,7 +25,8 @@ DeviceInfo Loop() {
                           .label = "KESUTEST",
                           .mountpoints = {"/mnt/t"}});
   d.erasable = false;
-  d.refusal = "mounted at /mnt/t (partition /dev/loop3p1); unmount it first";
+  d.refusal = Refusal{RefusalRule::kMounted, "mounted at /mnt/t (partition /dev/loop3p1)",
+                      "unmount it first"};
   return d;
 }
 
@@ -66,7 +67,7 @@ TEST(ListJsonTest, KeysAndValues) {
 
   DeviceInfo ok = Loop();
   ok.erasable = true;
-  ok.refusal.clear();
+  ok.refusal.reset();
   EXPECT_TRUE(ListJson({ok})["devices"][0]["refusal"].is_null());
 }
 
@@ -78,7 +79,7 @@ TEST(ListTableTest, AlignedWithIndentedPartitions) {
   v.transport = Transport::kVirtio;
   v.serial = "sys01";
   v.mountpoints = {"/"};
-  v.refusal = "holds the running system";
+  v.refusal = Refusal{RefusalRule::kHoldsSystem, "holds the running system", ""};
   std::string t = ListTable({Loop(), v});
   EXPECT_EQ(t,
             "NAME           SIZE TRAN   MODEL SERIAL CONTENTS                       ERASABLE\n"

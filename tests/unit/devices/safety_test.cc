@@ -25,6 +25,12 @@ using testing::TreeEnv;
 // The "loop" tree's loop3 is bound to this image file.
 constexpr const char* kLoop3Backing = "/dev/shm/kesu-test/disk.img";
 
+// The stable name of `d`'s refusal rule (kRefusalRuleNames), or "none": tests check the kind
+// of refusal by its rule, not by its text.
+std::string Rule(const std::optional<Refusal>& r) {
+  return r ? NameOf(kRefusalRuleNames, r->rule) : "none";
+}
+
 DeviceInfo Describe(TreeEnv& env, const std::string& name) {
   FakeProber prober;
   DiscoveryOptions opts;
@@ -40,8 +46,9 @@ TEST(SafetyTest, BusyDeviceCannotBeOpenedExclusively) {
   env.AddFile(kLoop3Backing);
   DeviceInfo d = Describe(env, "loop3");
   EXPECT_FALSE(d.erasable);
-  EXPECT_EQ(d.refusal,
+  EXPECT_EQ(FormatRefusal(d.refusal),
             "cannot be opened exclusively: it is in use by another holder; stop what holds it");
+  EXPECT_EQ(Rule(d.refusal), "busy");
   Status s = CheckErasable(&env, d);
   EXPECT_EQ(s.code(), Code::kRefused);
   EXPECT_EQ(s.ExitCode(), 3);
@@ -54,6 +61,7 @@ TEST(SafetyTest, RefusalOrderPutsTheRunningSystemFirst) {
   TreeEnv env("system_disk");
   env.AddDisk("vda");
   DeviceInfo d = Describe(env, "vda");
+  EXPECT_EQ(Rule(d.refusal), "holds-system");
   Status s = CheckErasable(&env, d);
   ASSERT_EQ(s.code(), Code::kRefused);
   EXPECT_EQ(s.message(),
@@ -66,7 +74,7 @@ TEST(SafetyTest, OpenForEraseOpensWritableExclusiveDirect) {
   env.AddDisk("loop3", 131072ull * 512);
   env.AddFile(kLoop3Backing, 131072ull * 512);
   DeviceInfo d = Describe(env, "loop3");
-  ASSERT_TRUE(d.erasable) << d.refusal;
+  ASSERT_TRUE(d.erasable) << FormatRefusal(d.refusal);
   env.opened.clear();
   auto f = OpenForErase(&env, d);
   ASSERT_TRUE(f.ok()) << f.status().message();
@@ -80,6 +88,7 @@ TEST(SafetyTest, OpenForEraseRefusesWhenGateRefuses) {
   TreeEnv env("md_member");
   env.AddDisk("sdb");
   DeviceInfo d = Describe(env, "sdb");
+  EXPECT_EQ(Rule(d.refusal), "in-use");
   env.opened.clear();
   auto f = OpenForErase(&env, d);
   ASSERT_FALSE(f.ok());
@@ -99,6 +108,7 @@ TEST(SafetyTest, RecheckIdentityCatchesSizeAndSerialChanges) {
 
   DeviceInfo other = before;
   other.serial = "WD-OTHERDISK";
+  EXPECT_EQ(Rule(IdentityRefusal(&env, other, f->get())), "identity-changed");
   Status s = RecheckIdentity(&env, other, f->get());
   EXPECT_EQ(s.code(), Code::kRefused);
   EXPECT_NE(s.message().find("identity changed (serial was \"WD-OTHERDISK\", now "
@@ -115,6 +125,7 @@ TEST(SafetyTest, RecheckIdentityCatchesSizeAndSerialChanges) {
   DeviceInfo wwn = before;
   wwn.wwn = "0x5000000000000001";
   EXPECT_EQ(RecheckIdentity(&env, wwn, f->get()).code(), Code::kRefused);
+  EXPECT_EQ(Rule(IdentityRefusal(&env, wwn, f->get())), "identity-changed");
 }
 
 class ImageFileTest : public ::testing::Test {
@@ -149,7 +160,7 @@ TEST_F(ImageFileTest, ImageFileIsAFileTarget) {
   EXPECT_EQ(d->media, MediaType::kVirtual);
   EXPECT_EQ(d->size, 65536u);
   EXPECT_EQ(d->serial, "");
-  EXPECT_TRUE(d->erasable) << d->refusal;
+  EXPECT_TRUE(d->erasable) << FormatRefusal(d->refusal);
   EXPECT_TRUE(CheckErasable(env_.get(), *d).ok());
   auto f = OpenForErase(env_.get(), *d);
   ASSERT_TRUE(f.ok()) << f.status().message();
@@ -162,7 +173,9 @@ TEST_F(ImageFileTest, ReadOnlyImageIsRefused) {
   auto d = DescribeTarget(env_.get(), p, opts_);
   ASSERT_TRUE(d.ok());
   EXPECT_FALSE(d->erasable);
-  EXPECT_NE(d->refusal.find("read-only"), std::string::npos) << d->refusal;
+  EXPECT_EQ(Rule(d->refusal), "read-only");
+  EXPECT_EQ(FormatRefusal(d->refusal),
+            "read-only (no write permission); make it writable (chmod u+w) first");
   EXPECT_EQ(CheckErasable(env_.get(), *d).code(), Code::kRefused);
 }
 
@@ -175,7 +188,12 @@ TEST(SafetyTest, ImageBackingALoopDeviceIsRefused) {
   d.transport = Transport::kFile;
   auto st = ReadSystemState(&env);
   ASSERT_TRUE(st.ok());
-  EXPECT_EQ(RefusalReason(&env, d, *st),
+  std::optional<Refusal> r = RefusalReason(&env, d, *st);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->rule, RefusalRule::kBacksLoop);
+  EXPECT_EQ(r->detail, "backs loop device /dev/loop3");
+  EXPECT_EQ(r->fix, "detach it first (losetup -d /dev/loop3)");
+  EXPECT_EQ(FormatRefusal(r),
             "backs loop device /dev/loop3; detach it first (losetup -d /dev/loop3)");
 }
 
@@ -245,6 +263,14 @@ class LoopStackTest : public ::testing::Test {
     env->AddFile("/img/c.img");
     return env;
   }
+  // The rule that refuses disk `name`, as discovery records it.
+  std::string RuleOf(TreeEnv& env, const std::string& name) {
+    FakeProber prober;
+    DiscoveryOptions opts;
+    opts.prober = &prober;
+    auto d = DescribeDisk(&env, name, opts);
+    return d.ok() ? Rule(d->refusal) : d.status().message();
+  }
   Status Check(TreeEnv& env, const std::string& name) {
     FakeProber prober;
     DiscoveryOptions opts;
@@ -266,6 +292,8 @@ TEST_F(LoopStackTest, LoopOverAMountedLoopIsRefused) {
   EXPECT_EQ(s.ExitCode(), 3);
   EXPECT_EQ(s.message(),
             "/dev/loop1: backed by /dev/loop0, which is mounted at /mnt/x; unmount it first");
+  EXPECT_EQ(RuleOf(*env, "loop1"), "backing-refused");
+  EXPECT_EQ(RuleOf(*env, "loop0"), "mounted");
 }
 
 TEST_F(LoopStackTest, LoopOverTheSystemDiskOrItsPartitionIsRefused) {
@@ -282,6 +310,8 @@ TEST_F(LoopStackTest, LoopOverTheSystemDiskOrItsPartitionIsRefused) {
   EXPECT_NE(s.message().find("backed by /dev/vda1, which holds the running system"),
             std::string::npos)
       << s.message();
+  EXPECT_EQ(RuleOf(*env, "loop1"), "backing-refused");
+  EXPECT_EQ(RuleOf(*env, "loop2"), "backing-refused");
 }
 
 TEST_F(LoopStackTest, StackedLoopsAreFollowedToTheBottom) {
@@ -296,6 +326,7 @@ TEST_F(LoopStackTest, StackedLoopsAreFollowedToTheBottom) {
             "/dev/loop3: backed by /dev/loop2, which is backed by /dev/loop1, which is backed by "
             "/dev/vda, which holds the running system (/ is on /dev/vda1); kesu never erases the "
             "disk it runs on");
+  EXPECT_EQ(RuleOf(*env, "loop3"), "backing-refused");
 }
 
 TEST_F(LoopStackTest, LoopOverAFreeLoopOverAFreeFileIsErasable) {
@@ -308,6 +339,8 @@ TEST_F(LoopStackTest, LoopOverAFreeLoopOverAFreeFileIsErasable) {
   Status s = Check(*env, "loop1");
   EXPECT_EQ(s.message(),
             "/dev/loop1: backs loop device /dev/loop2; detach it first (losetup -d /dev/loop2)");
+  EXPECT_EQ(RuleOf(*env, "loop1"), "backs-loop");
+  EXPECT_EQ(RuleOf(*env, "loop2"), "none");
 }
 
 TEST_F(LoopStackTest, LoopOverAFileThatBacksAnotherLoopIsRefused) {
@@ -318,6 +351,7 @@ TEST_F(LoopStackTest, LoopOverAFileThatBacksAnotherLoopIsRefused) {
   EXPECT_EQ(s.message(),
             "/dev/loop1: backed by /img/c.img, which backs loop device /dev/loop2; "
             "detach it first (losetup -d /dev/loop2)");
+  EXPECT_EQ(RuleOf(*env, "loop1"), "backing-refused");
 }
 
 TEST_F(LoopStackTest, ImageNamedThroughASymlinkIsTheLoopsBackingFile) {
@@ -331,7 +365,9 @@ TEST_F(LoopStackTest, ImageNamedThroughASymlinkIsTheLoopsBackingFile) {
   ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_EQ(d->path, "/img/m.img") << "the real path, so duplicates by another name are seen";
   EXPECT_FALSE(d->erasable);
-  EXPECT_EQ(d->refusal, "backs loop device /dev/loop0; detach it first (losetup -d /dev/loop0)");
+  EXPECT_EQ(Rule(d->refusal), "backs-loop");
+  EXPECT_EQ(FormatRefusal(d->refusal),
+            "backs loop device /dev/loop0; detach it first (losetup -d /dev/loop0)");
   // Compared by device and inode, not text: a record still naming the symlink is refused.
   DeviceInfo by_link = *d;
   by_link.path = "/lnk/m.img";
@@ -343,7 +379,7 @@ TEST_F(LoopStackTest, ImageNamedThroughASymlinkIsTheLoopsBackingFile) {
   auto c = DescribeTarget(env.get(), "/lnk/c.img", opts);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->path, "/img/c.img");
-  EXPECT_TRUE(c->erasable) << c->refusal;
+  EXPECT_TRUE(c->erasable) << FormatRefusal(c->refusal);
 }
 
 TEST_F(LoopStackTest, ActiveSwapFileIsRefused) {
@@ -355,6 +391,7 @@ TEST_F(LoopStackTest, ActiveSwapFileIsRefused) {
   opts.prober = &prober;
   auto d = DescribeTarget(env.get(), "/img/c.img", opts);
   ASSERT_TRUE(d.ok());
+  EXPECT_EQ(Rule(d->refusal), "swap");
   Status s = CheckErasable(env.get(), *d);
   EXPECT_EQ(s.code(), Code::kRefused);
   EXPECT_EQ(s.ExitCode(), 3);
@@ -378,6 +415,7 @@ TEST_F(LoopStackTest, RecheckIdentityRefusesAFileThatNowOpensAsABlockDevice) {
   ASSERT_TRUE((*g)->is_block_device());
   Status s = RecheckIdentity(env.get(), *d, g->get());
   EXPECT_EQ(s.code(), Code::kRefused);
+  EXPECT_EQ(Rule(IdentityRefusal(env.get(), *d, g->get())), "identity-changed");
   EXPECT_NE(s.message().find("it was an image file, now it opens as a block device"),
             std::string::npos)
       << s.message();
@@ -434,7 +472,9 @@ TEST_F(LoopStackTest, LoopBoundToAFileWithoutBackingTextIsFoundByDeviceAndInode)
   env->loop_status["loop1"] = BoundTo(*fi);
   DeviceInfo d = DescribeImage(*env, "/img/c.img");
   EXPECT_FALSE(d.erasable);
-  EXPECT_EQ(d.refusal, "backs loop device /dev/loop1; detach it first (losetup -d /dev/loop1)");
+  EXPECT_EQ(Rule(d.refusal), "backs-loop");
+  EXPECT_EQ(FormatRefusal(d.refusal),
+            "backs loop device /dev/loop1; detach it first (losetup -d /dev/loop1)");
   Status s = CheckErasable(env.get(), d);
   EXPECT_EQ(s.code(), Code::kRefused);
   EXPECT_EQ(s.ExitCode(), 3);
@@ -462,7 +502,9 @@ TEST_F(LoopStackTest, LoopThatCannotBeExaminedRefusesEveryTarget) {
       "loop device /dev/loop1 cannot be examined (/dev/loop1: cannot open to ask what it is "
       "bound to: Permission denied), so kesu cannot tell whether it writes here; detach it "
       "(losetup -d /dev/loop1) or run kesu as root";
-  Status s = CheckErasable(env.get(), DescribeImage(*env, "/img/c.img"));
+  DeviceInfo image = DescribeImage(*env, "/img/c.img");
+  EXPECT_EQ(Rule(image.refusal), "loop-unexamined");
+  Status s = CheckErasable(env.get(), image);
   EXPECT_EQ(s.code(), Code::kRefused);
   EXPECT_EQ(s.message(), "/img/c.img: " + want);
   // A disk too: whether loop1 writes to it cannot be told either.
@@ -474,6 +516,7 @@ TEST_F(LoopStackTest, LoopThatCannotBeExaminedRefusesEveryTarget) {
   EXPECT_EQ(s.code(), Code::kRefused);
   EXPECT_NE(s.message().find("loop device /dev/loop1 cannot be examined"), std::string::npos)
       << s.message();
+  EXPECT_EQ(RuleOf(*env, "vdb"), "loop-unexamined");
 }
 
 TEST_F(LoopStackTest, LoopBoundToADiskByNumberRefusesThatDisk) {
@@ -492,6 +535,7 @@ TEST_F(LoopStackTest, LoopBoundToADiskByNumberRefusesThatDisk) {
   EXPECT_EQ(s.code(), Code::kRefused);
   EXPECT_EQ(s.message(),
             "/dev/vdb: backs loop device /dev/loop1; detach it first (losetup -d /dev/loop1)");
+  EXPECT_EQ(RuleOf(*env, "vdb"), "backs-loop");
 }
 
 TEST_F(LoopStackTest, LoopOverADeletedFileSharedWithAnotherLoopIsRefused) {
@@ -512,6 +556,81 @@ TEST_F(LoopStackTest, LoopOverADeletedFileSharedWithAnotherLoopIsRefused) {
   EXPECT_EQ(s.message(),
             "/dev/loop1: backed by /img/gone.img, which backs loop device /dev/loop2; detach it "
             "first (losetup -d /dev/loop2)");
+  EXPECT_EQ(RuleOf(*env, "loop1"), "backing-refused");
+}
+
+TEST_F(LoopStackTest, DiskGoneOrRenumberedSinceDescribedIsRefusedByRule) {
+  Disk("vdb", "254:16", "");
+  auto env = MakeEnv();
+  env->AddDisk("vdb");
+  auto st = ReadSystemState(env.get());
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  DeviceInfo d = DescribeImage(*env, "/dev/vdb");
+  EXPECT_EQ(Rule(RefusalReason(env.get(), d, *st)), "none");
+  DeviceInfo gone = d;
+  gone.name = "vdz";
+  EXPECT_EQ(Rule(RefusalReason(env.get(), gone, *st)), "not-a-disk");
+  EXPECT_EQ(FormatRefusal(RefusalReason(env.get(), gone, *st)),
+            "is no longer a disk in /sys/block; run 'kesu list' again");
+  DeviceInfo renumbered = d;
+  renumbered.minor = 17;
+  EXPECT_EQ(Rule(RefusalReason(env.get(), renumbered, *st)), "device-changed");
+  EXPECT_EQ(FormatRefusal(RefusalReason(env.get(), renumbered, *st)),
+            "device number changed since it was described; run 'kesu list' again");
+}
+
+TEST_F(LoopStackTest, ImageThatCannotBeExaminedIsRefusedByRule) {
+  auto env = MakeEnv();
+  auto st = ReadSystemState(env.get());
+  ASSERT_TRUE(st.ok()) << st.status().message();
+  DeviceInfo d;
+  d.path = "/img/missing.img";
+  d.name = "missing.img";
+  d.transport = Transport::kFile;
+  std::optional<Refusal> r = RefusalReason(env.get(), d, *st);
+  EXPECT_EQ(Rule(r), "unexaminable");
+  EXPECT_EQ(FormatRefusal(r).rfind("cannot be examined: ", 0), 0u) << FormatRefusal(r);
+}
+
+TEST_F(LoopStackTest, LoopsStackedDeeperThanTheGateFollowsAreRefused) {
+  // loop9 → loop8 → ... → loop1 → vdb (free): the gate stops after 8 loop devices.
+  Disk("vdb", "254:16", "");
+  for (int i = 1; i <= 9; ++i) Disk("loop" + std::to_string(i), "7:" + std::to_string(i), "");
+  auto env = MakeEnv();
+  env->AddDisk("vdb");
+  for (int i = 1; i <= 9; ++i) {
+    env->AddDisk("loop" + std::to_string(i));
+    LoopStatus ls;
+    ls.bound = true;
+    ls.backing_is_block = true;
+    ls.rdev_major = i == 1 ? 254 : 7;
+    ls.rdev_minor = i == 1 ? 16 : static_cast<unsigned>(i - 1);
+    env->loop_status["loop" + std::to_string(i)] = ls;
+  }
+  EXPECT_EQ(RuleOf(*env, "loop8"), "backs-loop") << "it backs loop9";
+  EXPECT_EQ(RuleOf(*env, "loop9"), "backing-refused");
+  Status s = Check(*env, "loop9");
+  EXPECT_NE(s.message().find("which is stacked more than 8 loop devices deep; kesu does not "
+                             "follow it further"),
+            std::string::npos)
+      << s.message();
+}
+
+TEST_F(LoopStackTest, LoopBoundToADeviceMissingFromSysfsIsRefused) {
+  Disk("loop1", "7:1", "");
+  auto env = MakeEnv();
+  LoopStatus ls;
+  ls.bound = true;
+  ls.backing_is_block = true;
+  ls.rdev_major = 8;
+  ls.rdev_minor = 99;
+  env->loop_status["loop1"] = ls;
+  EXPECT_EQ(RuleOf(*env, "loop1"), "backing-refused");
+  Status s = Check(*env, "loop1");
+  EXPECT_NE(s.message().find("which is block device 8:99, not in /sys/block; detach /dev/loop1 "
+                             "first"),
+            std::string::npos)
+      << s.message();
 }
 
 // The re-gate after confirmation runs the whole gate on what the open descriptor is.
@@ -525,6 +644,9 @@ TEST_F(LoopStackTest, RecheckBeforeWriteSeesALoopAttachedAfterOpening) {
   auto fi = env->StatTarget("/img/c.img");
   ASSERT_TRUE(fi.ok());
   env->loop_status["loop1"] = BoundTo(*fi);  // `losetup` (or `mount -o loop`) at the prompt
+  auto r = RecheckRefusal(env.get(), d, f->get());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(Rule(*r), "backs-loop");
   Status s = RecheckBeforeWrite(env.get(), d, f->get());
   EXPECT_EQ(s.code(), Code::kRefused);
   EXPECT_EQ(s.message(),
@@ -547,6 +669,9 @@ TEST_F(LoopStackTest, RecheckBeforeWriteSeesAMountMadeAfterOpening) {
   Write("proc/self/mountinfo",
         "28 1 254:1 / / rw - ext4 /dev/vda1 rw\n"
         "41 28 254:16 / /mnt/late rw - ext4 /dev/vdb rw\n");
+  auto r = RecheckRefusal(env.get(), *d, f->get());
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(Rule(*r), "mounted");
   Status s = RecheckBeforeWrite(env.get(), *d, f->get());
   EXPECT_EQ(s.code(), Code::kRefused);
   EXPECT_EQ(s.message(), "/dev/vdb: mounted at /mnt/late; unmount it first");
@@ -555,7 +680,7 @@ TEST_F(LoopStackTest, RecheckBeforeWriteSeesAMountMadeAfterOpening) {
 TEST_F(LoopStackTest, ImagePathSwappedBeforeOpeningIsNotWritten) {
   auto env = MakeEnv();
   DeviceInfo d = DescribeImage(*env, "/img/c.img");
-  ASSERT_TRUE(d.erasable) << d.refusal;
+  ASSERT_TRUE(d.erasable) << FormatRefusal(d.refusal);
   // Between description and open, /img becomes a symlink to a directory holding another
   // c.img: the open follows no symlink, so nothing is opened.
   env->AddFile("/other/c.img");
@@ -573,6 +698,9 @@ TEST_F(LoopStackTest, OpenedFileThatIsNotTheDescribedOneIsRefused) {
   env->open_hook = [&](const std::string&) { env->Renumber("/img/c.img"); };
   auto f = OpenForErase(env.get(), d);
   EXPECT_EQ(f.status().code(), Code::kRefused);
+  EXPECT_NE(f.status().message().find("identity changed (the path now names another file"),
+            std::string::npos)
+      << f.status().message();
 }
 
 // An Env over the real filesystem that runs `hook` at the start of every OpenBlock: the
@@ -607,7 +735,8 @@ class ImagePathRaceTest : public ImageFileTest {
   Status DescribeSwapOpen(std::function<void()> hook) {
     HookedEnv env(env_.get());
     auto d = DescribeTarget(&env, dir_ + "/a/disk.img", opts_);
-    EXPECT_TRUE(d.ok() && d->erasable) << (d.ok() ? d->refusal : d.status().message());
+    EXPECT_TRUE(d.ok() && d->erasable)
+        << (d.ok() ? FormatRefusal(d->refusal) : d.status().message());
     if (!d.ok()) return d.status();
     env.hook = std::move(hook);
     auto f = OpenForErase(&env, *d);

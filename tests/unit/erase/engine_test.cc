@@ -378,19 +378,6 @@ TEST(EngineTest, VerifyNoneOnlyWhereTheMethodAllowsIt) {
   EXPECT_EQ(r2.outcome, Outcome::kFailed);
 }
 
-TEST(EngineTest, ParseVerifySpec) {
-  EXPECT_EQ(ParseVerifySpec("full")->mode, VerifyMode::kFull);
-  EXPECT_EQ(ParseVerifySpec("none")->mode, VerifyMode::kNone);
-  auto s = ParseVerifySpec("sample:10");
-  ASSERT_TRUE(s.ok());
-  EXPECT_EQ(s->mode, VerifyMode::kSample);
-  EXPECT_EQ(s->sample_percent, 10u);
-  EXPECT_FALSE(ParseVerifySpec("sample:0").ok());
-  EXPECT_FALSE(ParseVerifySpec("sample:101").ok());
-  EXPECT_FALSE(ParseVerifySpec("sample:x").ok());
-  EXPECT_FALSE(ParseVerifySpec("fast").ok());
-}
-
 TEST(EngineTest, SampleVerificationReadsExactlyThePlan) {
   MemEnv env;
   auto dev = env.AddDevice(kDev, 64 * kMiB, std::byte{0x66});

@@ -3,11 +3,18 @@
 
 #include <gtest/gtest.h>
 
+#include "unit/base/enum_table_test_util.h"
+
 namespace kesu {
 namespace {
 
 constexpr uint64_t kSec = 1'000'000'000;
 constexpr uint64_t kMiB = 1 << 20;
+
+TEST(ProgressTest, PhaseNamesRoundTrip) {
+  testing::ExpectNamesRoundTrip(PhaseRate::kPhaseNames, {"write", "verify", "done"});
+  EXPECT_STREQ(PhaseRate::PhaseName(PhaseRate::Phase::kVerify), "verify");
+}
 
 // The old rate was bytes since the start over time since the start: it kept falling through
 // a verification that reads nothing new into total_durable. The recent-window rate is the

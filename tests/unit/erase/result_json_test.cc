@@ -4,6 +4,8 @@
 
 #include <functional>
 
+#include "unit/base/enum_table_test_util.h"
+
 namespace kesu {
 namespace {
 
@@ -69,6 +71,28 @@ TEST(ResultJsonTest, NotesAreSeparateFromErrors) {
 TEST(ResultJsonTest, MissingKeyIsInvalidArgument) {
   auto r = ResultFromJson(nlohmann::json{{"tool", {{"version", "x"}}}});
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+}
+
+TEST(ResultJsonTest, OutcomeNamesRoundTrip) {
+  testing::ExpectNamesRoundTrip(kOutcomeNames, {"success", "failed", "interrupted", "partial"});
+}
+
+TEST(ResultJsonTest, EveryOutcomeReadsBackAndAnUnknownOneIsAFailure) {
+  ErasureResult r;
+  for (const auto& row : kOutcomeNames) {
+    r.outcome = row.value;
+    nlohmann::json j = ResultToJson(r);
+    EXPECT_EQ(j["outcome"], row.name);
+    auto back = ResultFromJson(j);
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    EXPECT_EQ(back->outcome, row.value) << row.name;
+  }
+  r.outcome = Outcome::kSuccess;
+  nlohmann::json j = ResultToJson(r);
+  j["outcome"] = "succeeded";
+  auto back = ResultFromJson(j);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->outcome, Outcome::kFailed) << "never read as a success";
 }
 
 }  // namespace

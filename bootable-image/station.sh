@@ -100,10 +100,12 @@ unattended() {
     return 2
   fi
   # Listed drives may appear a little later than the stick: wait up to 30 s for all of them.
-  for i in $(seq 1 60); do
+  deadline=$(($(date +%s) + 30))
+  while :; do
     listing
     [ -z "$(missing_serials "$want")" ] && break
-    sleep 0.5
+    [ "$(date +%s)" -ge "$deadline" ] && break
+    sleep 1
   done
   for s in $(missing_serials "$want"); do say "NOT FOUND: no drive has serial '$s'"; done
   select_targets "$want"

@@ -3,9 +3,10 @@
 # script as `cmake --build build --target image`), then boots a copy of it as a USB stick
 # (usb-storage on qemu-xhci, -accel tcg) three times: SeaBIOS, OVMF, and OVMF with Secure Boot
 # enforced (Microsoft keys enrolled, SMM). Each boot has four 32 MiB drives full of a marker —
-# NVMe, SATA (ide-hd on the q35 AHCI), virtio-blk, and a second SATA drive that is not listed —
-# and the copy's grub.cfg (edited with mtools) asks for unattended erasure of the three listed
-# serials with kesu.poweroff=1. The stick's data partition holds a station key and CA made here
+# NVMe, SATA (ide-hd on the q35 AHCI), virtio-blk, and one that must stay — and the copy's
+# grub.cfg (edited with mtools) asks for unattended erasure with kesu.poweroff=1: under SeaBIOS
+# and Secure Boot of the three drives' serials and the stick's own (a second SATA drive stays),
+# under plain OVMF of `all` internal drives (a second USB disk stays). The stick's data partition holds a station key and CA made here
 # with stock openssl, and a marker file.
 #
 # After each boot the host checks, without mounting anything: the firmware the guest saw (from
@@ -88,7 +89,15 @@ mkdir -p "$keys"
 ) >"$work/openssl.log" 2>&1 || fail "making the station key with openssl: $(tail -n 3 "$work/openssl.log")"
 
 # --- One boot ---------------------------------------------------------------------------------
-LISTED="NVME-A1,SATA-B2,VBLK-C3"
+# What each boot asks for: SeaBIOS and Secure Boot name the three serials and the stick's own
+# (which the station must leave alone); plain UEFI asks for all internal drives, and its
+# unlisted drive is a USB disk, which is not internal.
+want_of() {
+  case $1 in
+    uefi) echo all ;;
+    *) echo "NVME-A1,SATA-B2,VBLK-C3,KESU-STICK" ;;
+  esac
+}
 fill() {  # fill FILE MARKER: 32 MiB of MARKER lines
   python3 - "$1" "$2" <<'EOF'
 import sys
@@ -114,9 +123,11 @@ boot() {  # boot MODE: one boot and its checks
   mcopy -o -i "$D" "$dir/marker.txt" ::/marker.txt || fail "$mode: mcopy the marker"
   # grub.cfg: unattended erasure of the listed serials in the first entry, a short timeout.
   mcopy -o -i "$E" ::/EFI/debian/grub.cfg "$dir/grub.cfg" || fail "$mode: mcopy grub.cfg out"
-  sed -i -e '0,/linux \/boot\/vmlinuz/s|\(linux /boot/vmlinuz.*\)|\1 kesu.unattended='"$LISTED"' kesu.method=nist-800-88-clear kesu.poweroff=1|' \
+  local want
+  want=$(want_of "$mode")
+  sed -i -e '0,/linux \/boot\/vmlinuz/s|\(linux /boot/vmlinuz.*\)|\1 kesu.unattended='"$want"' kesu.method=nist-800-88-clear kesu.poweroff=1|' \
     -e 's/^set timeout=.*/set timeout=1/' "$dir/grub.cfg"
-  grep -q "kesu.unattended=$LISTED" "$dir/grub.cfg" || fail "$mode: editing grub.cfg failed"
+  grep -q "kesu.unattended=$want" "$dir/grub.cfg" || fail "$mode: editing grub.cfg failed"
   mcopy -o -i "$E" "$dir/grub.cfg" ::/EFI/debian/grub.cfg || fail "$mode: mcopy grub.cfg in"
 
   local d
@@ -134,6 +145,8 @@ boot() {  # boot MODE: one boot and its checks
         -drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF/OVMF_CODE_4M.secboot.fd"
         -drive "if=pflash,format=raw,unit=1,file=$dir/vars.fd") ;;
   esac
+  local excluded=(-device "ide-hd,bus=ide.1,drive=ex,serial=EXCL-D4")
+  [[ $want == all ]] && excluded=(-device "usb-storage,bus=xhci.0,drive=ex,serial=EXCL-D4")
   local start=$(date +%s)
   timeout 420 qemu-system-x86_64 "${firmware[@]}" -accel tcg -m 1024 -smp 2 -display none \
     -no-reboot -monitor none -nic none -serial "file:$dir/console.log" \
@@ -144,7 +157,7 @@ boot() {  # boot MODE: one boot and its checks
     -drive "if=none,id=nv,file=$dir/nvme.img,format=raw" -device "nvme,drive=nv,serial=NVME-A1" \
     -drive "if=none,id=sa,file=$dir/sata.img,format=raw" -device "ide-hd,bus=ide.0,drive=sa,serial=SATA-B2" \
     -drive "if=none,id=vb,file=$dir/vblk.img,format=raw" -device "virtio-blk-pci,drive=vb,serial=VBLK-C3" \
-    -drive "if=none,id=ex,file=$dir/excl.img,format=raw" -device "ide-hd,bus=ide.1,drive=ex,serial=EXCL-D4" \
+    -drive "if=none,id=ex,file=$dir/excl.img,format=raw" "${excluded[@]}" \
     >"$dir/qemu.out" 2>&1 &
   qpid=$!
   wait "$qpid"
@@ -196,7 +209,11 @@ print(d["media"]["serial"]["value"])' "$c")" " || fail "$mode: $c is not a succe
   "$KESU" --config /dev/null cert verify --ca "$keys/ca.pem" "${certs[@]}" >"$dir/verify.out" 2>&1 ||
     fail "$mode: kesu cert verify: $(cat "$dir/verify.out")"
   [[ $(echo $serials | tr ' ' '\n' | sort | tr '\n' ',') == "NVME-A1,SATA-B2,VBLK-C3," ]] ||
-    fail "$mode: certificates name serials '$serials', expected $LISTED"
+    fail "$mode: certificates name serials '$serials', expected NVME-A1 SATA-B2 VBLK-C3"
+  if [[ $want != all ]]; then
+    grep -a -q "leaving /dev/sd[a-z] alone: it is the kesu stick (serial 'KESU-STICK')" "$dir/console.log" ||
+      fail "$mode: the station did not say it leaves the listed stick alone"
+  fi
   ls "$dir"/logs/*.log >/dev/null 2>&1 || fail "$mode: no boot log on the stick"
   note "$mode: PASS in $took s: 3 drives erased and certified (openssl cms and kesu cert verify), unlisted drive and stick intact"
 }

@@ -43,11 +43,30 @@ sticks() {  # sticks: the disks holding a KESU-DATA or KESU-BOOT partition, one 
     sort -u
 }
 
+# configure: kesu's default configuration file /etc/kesu/kesu.toml (in RAM), so that `kesu`
+# typed in the shell uses the stick as well: DATA/config/kesu.toml when present, else one that
+# names the stick's certificate directory, key and CA.
+CONFIG=/etc/kesu/kesu.toml
+configure() {
+  mkdir -p /etc/kesu
+  if [ -f "$DATA/config/kesu.toml" ]; then
+    cp "$DATA/config/kesu.toml" "$CONFIG"
+    return
+  fi
+  [ -n "$DATA_DEV" ] || return
+  {
+    echo "[station]"
+    echo "cert_dir = \"$DATA/certificates\""
+    [ -f "$DATA/keys/station.key" ] && echo "key = \"$DATA/keys/station.key\""
+    [ -f "$DATA/keys/ca.pem" ] && echo "trust_anchor = \"$DATA/keys/ca.pem\""
+  } >"$CONFIG"
+}
+
 interactive() {
   listing
   kesu list 2>&1 | tee -a "$LOG" $CONSOLES >/dev/null
   say "interactive: no kesu.unattended on the kernel command line."
-  say "  kesu list | kesu methods | kesu erase /dev/X --method ID --cert-dir $DATA/certificates"
+  say "  kesu list | kesu methods | kesu erase /dev/X --method ID   (configuration: $CONFIG)"
   say "  exit the shell to unmount the data partition"
   for c in $CONSOLES; do setsid sh -c "exec sh -i <$c >$c 2>&1" & done
   wait
@@ -114,34 +133,26 @@ unattended() {
     return 2
   fi
 
-  # Configuration: DATA/config/kesu.toml when present, else one naming the stick's key and CA.
-  config="$DATA/config/kesu.toml"
-  if [ ! -f "$config" ]; then
-    config=/tmp/kesu.toml
-    {
-      echo "[station]"
-      echo "cert_dir = \"$DATA/certificates\""
-      [ -f "$DATA/keys/station.key" ] && echo "key = \"$DATA/keys/station.key\""
-      [ -f "$DATA/keys/ca.pem" ] && echo "trust_anchor = \"$DATA/keys/ca.pem\""
-    } >"$config"
-  fi
-  set -- --config "$config" erase $(cat /tmp/targets) --method "$method" --yes \
+  set -- --config "$CONFIG" erase $(cat /tmp/targets) --method "$method" --yes \
     --cert-dir "$DATA/certificates"
   [ -f "$DATA/keys/station.key" ] && set -- "$@" --key "$DATA/keys/station.key"
   [ -f "$DATA/keys/passphrase" ] && set -- "$@" --passphrase-file "$DATA/keys/passphrase"
-  ls "$DATA"/certificates/*.json 2>/dev/null | sort >/tmp/certs.before
+  # (The first line keeps the list from being empty: busybox grep -f with an empty file
+  # matches every line.)
+  { echo "(before)"; ls "$DATA"/certificates/*.json 2>/dev/null; } >/tmp/certs.before
   say "running: kesu $*"
   { kesu "$@"; echo $? >/tmp/erase.rc; } 2>&1 | tee -a "$LOG" $CONSOLES >/dev/null
   rc=$(cat /tmp/erase.rc)
   sync
   say "kesu erase exited $rc ($([ "$rc" = 0 ] && echo 'every drive erased and verified' || echo 'SEE ABOVE: not every drive was erased'))"
-  ls "$DATA"/certificates/*.json 2>/dev/null | sort >/tmp/certs.after
+  ls "$DATA"/certificates/*.json 2>/dev/null >/tmp/certs.after
   for f in $(grep -vxF -f /tmp/certs.before /tmp/certs.after); do
     say "certificate: certificates/${f##*/}"
   done
   return "$rc"
 }
 
+configure
 want=$(param kesu.unattended)
 if [ -n "$want" ]; then
   unattended "$want"

@@ -215,6 +215,8 @@ print(d["media"]["serial"]["value"])' "$c")" " || fail "$mode: $c is not a succe
       fail "$mode: the station did not say it leaves the listed stick alone"
   fi
   ls "$dir"/logs/*.log >/dev/null 2>&1 || fail "$mode: no boot log on the stick"
+  n=$(grep -a -c "kesu-station: certificate: certificates/.*\.json" "$dir/console.log")
+  ((n == 3)) || fail "$mode: the station named $n new certificates, expected 3"
   note "$mode: PASS in $took s: 3 drives erased and certified (openssl cms and kesu cert verify), unlisted drive and stick intact"
 }
 

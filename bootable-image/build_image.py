@@ -25,6 +25,7 @@ Exit: 0 built; 1 a step failed (one line saying which); 4 a pinned package could
 """
 import argparse
 import glob
+import hashlib
 import os
 import shutil
 import struct
@@ -112,7 +113,7 @@ def extract(cache, deb):
 
 
 def sha256(path):
-    import hashlib
+    """Hex SHA-256 of the file PATH."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(MIB), b""):

@@ -3,8 +3,8 @@
 // Everything that touches the OS goes through here: opening targets, positional reads and
 // writes, flushes, ioctls (SG_IO, NVMe admin, BLK*), reading sysfs and /proc, writing durable
 // files, the clock and sleeping. Production code receives an Env*; tests pass a MemEnv
-// (in-memory devices, env/mem_env.h), a FaultInjectionEnv (env/fault_env.h), or a PosixEnv
-// rooted at a captured sysfs tree (tests/data/sysfs/...).
+// (in-memory devices, tests/support/mem_env.h), a FaultInjectionEnv (tests/support/fault_env.h), or
+// a PosixEnv rooted at a captured sysfs tree (tests/data/sysfs/...).
 //
 // Ownership: an Env outlives every BlockFile and IoQueue it creates. Thread-safety: Env methods
 // may be called from any thread. A BlockFile's ReadAt/WriteAt/Sync may be called concurrently

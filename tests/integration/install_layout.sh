@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The shipped binary carries no source-tree path and finds its data where it is installed:
-#   1. `strings` of build/bin/kesu holds neither the source directory nor the build directory;
+#   1. `strings` of build/bin/kesu holds neither the source directory nor the build directory,
+#      nor the names of the test doubles (tests/support is a test-only library);
 #   2. `cmake --install` into a fresh prefix, then the installed kesu, run from a directory
 #      outside both trees with the build tree's staged data hidden, lists the built-in methods
 #      and erases an image file with one of them (found in PREFIX/share/kesu/erase-methods);
@@ -18,6 +19,11 @@ for path in "$SOURCE_DIR" "$BUILD_DIR"; do
     fail "the binary contains the path $path: $(strings "$bin" | grep -F -- "$path" | head -3)"
   fi
 done
+
+# The test doubles (tests/support, library kesu_testing) are not linked into the shipped binary.
+if strings "$bin" | grep -E 'MemEnv|FaultInjectionEnv|TreeEnv' >/dev/null; then
+  fail "the binary links a test double: $(strings "$bin" | grep -E 'MemEnv|FaultInjectionEnv|TreeEnv' | head -3)"
+fi
 
 prefix="$tmp/prefix"
 cmake --install "$BUILD_DIR" --prefix "$prefix" >/dev/null || fail "cmake --install failed"

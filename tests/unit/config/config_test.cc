@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "env/mem_env.h"
+#include "support/mem_env.h"
 #include "unit/certs/cert_test_util.h"
 
 namespace kesu {

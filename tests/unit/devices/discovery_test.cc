@@ -9,7 +9,7 @@
 
 #include "devices/nvme_identify.h"
 #include "devices/safety.h"
-#include "unit/devices/fake_device_env.h"
+#include "support/fake_device_env.h"
 
 // Designated initializers leave the other fields at their defaults on purpose.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <vector>
 
-#include "unit/devices/fake_device_env.h"
+#include "support/fake_device_env.h"
 
 namespace kesu::nvme {
 namespace {

@@ -14,7 +14,7 @@
 #include <utility>
 
 #include "devices/discovery.h"
-#include "unit/devices/fake_device_env.h"
+#include "support/fake_device_env.h"
 
 namespace kesu {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <cstring>
 
-#include "env/mem_env.h"
-#include "unit/devices/fake_device_env.h"
+#include "support/fake_device_env.h"
+#include "support/mem_env.h"
 
 namespace kesu::scsi {
 namespace {

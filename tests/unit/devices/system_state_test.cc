@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "unit/devices/fake_device_env.h"
+#include "support/fake_device_env.h"
 
 namespace kesu {
 namespace {

@@ -11,7 +11,7 @@
 #include "devices/ata_identify.h"
 #include "devices/discovery.h"
 #include "devices/scsi_inquiry.h"
-#include "unit/devices/fake_device_env.h"
+#include "support/fake_device_env.h"
 
 namespace kesu {
 namespace {

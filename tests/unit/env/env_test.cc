@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "env/fault_env.h"
-#include "env/mem_env.h"
+#include "support/fault_env.h"
+#include "support/mem_env.h"
 
 namespace kesu {
 namespace {

@@ -8,8 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "env/fault_env.h"
-#include "env/mem_env.h"
+#include "support/fault_env.h"
+#include "support/mem_env.h"
 
 namespace kesu {
 namespace {

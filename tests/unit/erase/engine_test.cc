@@ -10,9 +10,10 @@
 #include <thread>
 
 #include "crypto/sha256.h"
-#include "env/fault_env.h"
-#include "env/mem_env.h"
+#include "env/sync_queue.h"
 #include "erase/result_json.h"
+#include "support/fault_env.h"
+#include "support/mem_env.h"
 #include "verify/sample_plan.h"
 
 namespace kesu {
@@ -551,41 +552,12 @@ class WrapFile final : public BlockFile {
   std::string tag_;
 };
 
-// Performs queued requests at Reap, all at once, newest first when reverse_completions.
-class WrapQueue final : public IoQueue {
- public:
-  WrapQueue(BlockFile* f, unsigned depth, bool reverse) : f_(f), depth_(depth), rev_(reverse) {}
-  unsigned depth() const override { return depth_; }
-  unsigned in_flight() const override { return static_cast<unsigned>(pending_.size()); }
-  const char* engine() const override { return "wrap"; }
-  Status Submit(const IoRequest& r) override {
-    if (pending_.size() >= depth_) return Status::Internal("I/O queue overfull");
-    pending_.push_back(r);
-    return Status::Ok();
-  }
-  Status Reap(unsigned, std::vector<IoCompletion>* out) override {
-    if (rev_) std::reverse(pending_.begin(), pending_.end());
-    for (const IoRequest& r : pending_) {
-      IoCompletion c;
-      c.tag = r.tag;
-      c.status = r.op == IoRequest::Op::kWrite ? f_->WriteAt(r.offset, {r.buf, r.len})
-                                               : f_->ReadAt(r.offset, {r.buf, r.len});
-      c.bytes = c.status.ok() ? r.len : 0;
-      out->push_back(std::move(c));
-    }
-    pending_.clear();
-    return Status::Ok();
-  }
-
- private:
-  BlockFile* f_;
-  unsigned depth_;
-  bool rev_;
-  std::vector<IoRequest> pending_;
-};
-
 Result<std::unique_ptr<IoQueue>> WrapFile::NewQueue(unsigned depth) {
-  return std::unique_ptr<IoQueue>(std::make_unique<WrapQueue>(this, depth, o_.reverse_completions));
+  // Performs queued requests at Reap, all at once, newest first when reverse_completions.
+  SyncQueueHooks hooks;
+  hooks.reverse_completions = o_.reverse_completions;
+  hooks.engine = "wrap";
+  return std::unique_ptr<IoQueue>(std::make_unique<SyncQueue>(this, depth, std::move(hooks)));
 }
 
 class WrapEnv final : public EnvWrapper {
@@ -743,7 +715,7 @@ class ResizingFile final : public BlockFile {
   Status Ioctl(unsigned long r, void* a) override { return base_->Ioctl(r, a); }
   Result<uint64_t> CurrentSize() override { return base_->CurrentSize(); }
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
-    return std::unique_ptr<IoQueue>(std::make_unique<WrapQueue>(this, depth, false));
+    return std::unique_ptr<IoQueue>(std::make_unique<SyncQueue>(this, depth));
   }
 
  private:

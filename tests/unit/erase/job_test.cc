@@ -15,8 +15,8 @@
 
 #include "cli/erase_report.h"
 #include "devices/safety.h"
-#include "env/fault_env.h"
-#include "unit/devices/fake_device_env.h"
+#include "support/fake_device_env.h"
+#include "support/fault_env.h"
 
 namespace kesu {
 namespace {

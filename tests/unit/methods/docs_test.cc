@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "env/mem_env.h"
 #include "methods/method_parser.h"
 #include "methods/registry.h"
+#include "support/mem_env.h"
 
 namespace kesu {
 namespace {

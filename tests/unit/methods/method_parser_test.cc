@@ -7,7 +7,7 @@
 #include <string>
 
 #include "env/env.h"
-#include "env/mem_env.h"
+#include "support/mem_env.h"
 
 namespace kesu {
 namespace {

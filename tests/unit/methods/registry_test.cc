@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "env/data_dirs.h"
-#include "env/mem_env.h"
 #include "methods/describe.h"
+#include "support/mem_env.h"
 
 namespace kesu {
 namespace {

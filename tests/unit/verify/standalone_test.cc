@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "crypto/sha256.h"
-#include "env/fault_env.h"
-#include "env/mem_env.h"
+#include "support/fault_env.h"
+#include "support/mem_env.h"
 
 namespace kesu {
 namespace {

@@ -1,8 +1,9 @@
 // FaultInjectionEnv: see fault_env.h.
-#include "env/fault_env.h"
+#include "support/fault_env.h"
 
 #include <cerrno>
-#include <deque>
+
+#include "env/sync_queue.h"
 
 namespace kesu {
 namespace {
@@ -10,30 +11,6 @@ namespace {
 bool Overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen) {
   return a < b + blen && b < a + alen;
 }
-
-class FaultBlockFile;
-
-// A synchronous queue that can complete transfers short, as a kernel may.
-class FaultQueue final : public IoQueue {
- public:
-  FaultQueue(FaultBlockFile* f, FaultInjectionEnv* env, unsigned depth)
-      : file_(f), env_(env), depth_(depth) {}
-  unsigned depth() const override { return depth_; }
-  unsigned in_flight() const override { return static_cast<unsigned>(pending_.size()); }
-  const char* engine() const override { return "fault"; }
-  Status Submit(const IoRequest& req) override {
-    if (pending_.size() >= depth_) return Status::Internal("I/O queue overfull");
-    pending_.push_back(req);
-    return Status::Ok();
-  }
-  Status Reap(unsigned, std::vector<IoCompletion>* out) override;
-
- private:
-  FaultBlockFile* file_;
-  FaultInjectionEnv* env_;
-  unsigned depth_;
-  std::deque<IoRequest> pending_;
-};
 
 class FaultBlockFile final : public BlockFile {
  public:
@@ -87,34 +64,25 @@ class FaultBlockFile final : public BlockFile {
   Status DropCache() override { return base_->DropCache(); }
   Status Ioctl(unsigned long req, void* arg) override { return base_->Ioctl(req, arg); }
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
-    return std::unique_ptr<IoQueue>(std::make_unique<FaultQueue>(this, env_, depth));
+    // A synchronous queue that can complete transfers short, as a kernel may.
+    SyncQueueHooks hooks;
+    hooks.engine = "fault";
+    hooks.transfer_bytes = [this](const IoRequest& r) -> size_t {
+      const auto kind = r.op == IoRequest::Op::kWrite ? FaultRule::Kind::kShortWrite
+                                                      : FaultRule::Kind::kShortRead;
+      FaultRule rule;
+      if (r.len >= 2 * 512 && env_->Match(kind, path(), r.offset, r.len, &rule)) {
+        return r.len / 2 / 512 * 512;
+      }
+      return r.len;
+    };
+    return std::unique_ptr<IoQueue>(std::make_unique<SyncQueue>(this, depth, std::move(hooks)));
   }
 
  private:
   std::unique_ptr<BlockFile> base_;
   FaultInjectionEnv* env_;
 };
-
-Status FaultQueue::Reap(unsigned, std::vector<IoCompletion>* out) {
-  while (!pending_.empty()) {
-    IoRequest r = pending_.front();
-    pending_.pop_front();
-    IoCompletion c;
-    c.tag = r.tag;
-    size_t len = r.len;
-    FaultRule rule;
-    bool is_write = r.op == IoRequest::Op::kWrite;
-    auto short_kind = is_write ? FaultRule::Kind::kShortWrite : FaultRule::Kind::kShortRead;
-    if (len >= 2 * 512 && env_->Match(short_kind, file_->path(), r.offset, r.len, &rule)) {
-      len = len / 2 / 512 * 512;
-    }
-    c.status =
-        is_write ? file_->WriteAt(r.offset, {r.buf, len}) : file_->ReadAt(r.offset, {r.buf, len});
-    c.bytes = c.status.ok() ? len : 0;
-    out->push_back(std::move(c));
-  }
-  return Status::Ok();
-}
 
 }  // namespace
 

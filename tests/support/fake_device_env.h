@@ -13,7 +13,7 @@
 
 #include "devices/contents.h"
 #include "env/env.h"
-#include "env/mem_env.h"
+#include "support/mem_env.h"
 
 namespace kesu::testing {
 
@@ -62,11 +62,13 @@ class ScriptedFile final : public BlockFile {
 // reached through symlinks (`links`, resolved by StatTarget, OpenBlock and CanonicalPath);
 // StatTarget reports a block device /dev/NAME's number from the tree's /sys/block/NAME/dev,
 // and gives each in-memory regular file its own inode on device 0:42.
-class TreeEnv final : public Env {
+// Everything not overridden here goes to the MemEnv, which reads sysfs/proc from the tree.
+class TreeEnv final : public EnvWrapper {
  public:
   // `scenario` names a tree under tests/data/sysfs, or is an absolute path to a tree.
   explicit TreeEnv(const std::string& scenario)
-      : sys_(NewPosixEnv(scenario.rfind('/', 0) == 0 ? scenario : TreeRoot(scenario))),
+      : EnvWrapper(&mem_),
+        sys_(NewPosixEnv(scenario.rfind('/', 0) == 0 ? scenario : TreeRoot(scenario))),
         mem_(sys_.get()) {}
 
   // Symlinks: a path (or a directory prefix of one) → its target (absolute).
@@ -139,32 +141,11 @@ class TreeEnv final : public Env {
     if (!mem_.GetDevice(real)) return Status::NotFound(p + ": No such file or directory");
     return real;
   }
-  Result<std::string> ReadSysFile(const std::string& p) override { return sys_->ReadSysFile(p); }
-  Result<std::vector<std::string>> ListSysDir(const std::string& p) override {
-    return sys_->ListSysDir(p);
-  }
-  Result<std::string> ReadSysLink(const std::string& p) override { return sys_->ReadSysLink(p); }
-  bool SysPathExists(const std::string& p) override { return sys_->SysPathExists(p); }
   Result<LoopStatus> QueryLoop(const std::string& name) override {
     if (auto it = loop_error.find(name); it != loop_error.end()) return Status::IoError(it->second);
     if (auto it = loop_status.find(name); it != loop_status.end()) return it->second;
     return Env::QueryLoop(name);  // from the tree, through this Env's StatTarget
   }
-  Result<std::string> ReadFile(const std::string& p) override { return mem_.ReadFile(p); }
-  Result<std::vector<std::string>> ListDir(const std::string& p) override {
-    return mem_.ListDir(p);
-  }
-  Status WriteFileAtomic(const std::string& p, std::string_view d, uint32_t m) override {
-    return mem_.WriteFileAtomic(p, d, m);
-  }
-  Status AppendFileDurable(const std::string& p, std::string_view d, uint32_t m) override {
-    return mem_.AppendFileDurable(p, d, m);
-  }
-  Status CreateDir(const std::string& p, uint32_t m) override { return mem_.CreateDir(p, m); }
-  bool FileExists(const std::string& p) override { return mem_.FileExists(p); }
-  uint64_t NowMonotonicNanos() override { return mem_.NowMonotonicNanos(); }
-  int64_t NowUnixMillis() override { return mem_.NowUnixMillis(); }
-  void SleepForMillis(uint64_t ms) override { mem_.SleepForMillis(ms); }
 
  private:
   // Follows `links` on the whole path and on its directory prefixes (bounded).

@@ -1,5 +1,5 @@
 // MemEnv: see mem_env.h.
-#include "env/mem_env.h"
+#include "support/mem_env.h"
 
 #include <cstring>
 

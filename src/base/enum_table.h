@@ -1,4 +1,4 @@
-// One table per enumeration (STYLE lesson 16, libblkid's idinfos[]): an enumeration's names
+// One table per enumeration (libblkid's idinfos[]): an enumeration's names
 // live in one constexpr array of {value, name} rows, read both ways — NameOf for output (JSON,
 // certificates, CLI text) and Parse for input (method files, command-line words, stored
 // results). No enumeration keeps a to-string switch and a parse if-chain of its own.

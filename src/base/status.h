@@ -1,11 +1,11 @@
-// Status and Result: errors are values (STYLE lesson 2).
+// Status and Result: errors are values.
 //
 // Every fallible function in kesu returns a Status (no value) or a Result<T> (a value or the
 // Status that explains why there is none). Exceptions do not cross module boundaries; the CLI is
 // the only place that turns a Status into a message and an exit code.
 //
 // A Status message is one line that names the object (device path, file, offset), the
-// operation and, where useful, the fix. Codes map onto the exit-code contract of DESIGN.md.
+// operation and, where useful, the fix. Codes map onto the exit-code contract (README.md "Exit codes").
 #pragma once
 
 #include <cstdint>
@@ -27,7 +27,7 @@ enum class Code : uint8_t {
   kInternal,         // a bug in kesu (exit 1)
 };
 
-// Exit codes of the command-line contract (DESIGN.md "Exit codes").
+// Exit codes of the command-line contract (README.md "Exit codes").
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;
 inline constexpr int kExitUsage = 2;

@@ -229,7 +229,7 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"inspection", MeasuredJson(ctx.inspection)}}},
       {"sanitization",
        // Only a proven success reaches a category; a failed, interrupted or partial erasure
-       // reached none, whatever the method would have reached (DESIGN.md "Erase methods").
+       // reached none, whatever the method would have reached (docs/methods.md).
        {{"category", ok && !result.nist_category.empty() ? result.nist_category : "none"},
         {"category_reason",
          ok || result.nist_category == "none"

@@ -1,4 +1,4 @@
-// The certificate document (issue 4 item 1; format in docs/certificates.md and
+// The certificate document (format in docs/certificates.md and
 // certificates/schema-v1.json). BuildCertificate turns the engine's ErasureResult for one target
 // plus what the station and the operator know (CertificateContext) into the JSON document; it
 // touches no file and no clock (the context carries the id and the issue time). Never contains

@@ -1,4 +1,4 @@
-// Issuing certificates for a finished `kesu erase` (issue 4 item 4).
+// Issuing certificates for a finished `kesu erase`.
 //
 // Per ErasureResult, into the certificate directory (created 0700): STEM.json, STEM.json.p7s,
 // STEM.pdf (when the PDF renderer is built in) and one ledger line; every file through

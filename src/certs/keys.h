@@ -1,4 +1,4 @@
-// Station keys and X.509 certificates (issue 4 item 3, docs/keys.md).
+// Station keys and X.509 certificates (docs/keys.md).
 //
 // `kesu key init DIR` makes an organisation CA and a station key signed by it:
 //   DIR/ca.pem       the CA certificate (the trust anchor customers use with openssl -CAfile)

@@ -1,4 +1,4 @@
-// The certificate ledger (issue 4 item 6; format in docs/ledger.md): an append-only file
+// The certificate ledger (format in docs/ledger.md): an append-only file
 // CERT_DIR/ledger.jsonl, one compact sorted JSON object per line:
 //   {"cert_id":..,"file":..,"issued_ms":..,"json_sha256":..,"p7s_sha256":..,"prev_sha256":..,"seq":N}
 // seq counts from 1; prev_sha256 is the SHA-256 of the previous line's bytes without its "\n"

@@ -1,4 +1,4 @@
-// Detached CMS signatures over certificate bytes (issue 4 item 2, RFC 5652).
+// Detached CMS signatures over certificate bytes (RFC 5652).
 //
 // SignDetached makes a DER SignedData with no encapsulated content, one SignerInfo using
 // ECDSA P-256 with SHA-256, signed attributes contentType, messageDigest and signingTime (the

@@ -16,7 +16,7 @@ struct EraseVerdict {
   std::vector<std::string> errors;  // lines for stderr, each printed after "kesu: "
 };
 
-// The exit code of DESIGN.md for a job's outcome, and the lines that explain it:
+// The exit code (README.md "Exit codes") for a job's outcome, and the lines that explain it:
 //  - stopped before writing: one line; the stop's exit code — 3 for a refusal (gate, re-gate,
 //    not confirmed), 2 for bad input (a target that cannot be described or is named twice, a
 //    result directory that cannot be made, no terminal to confirm on, a signer that cannot

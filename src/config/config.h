@@ -1,4 +1,4 @@
-// kesu configuration (issue 4 item 8; format in docs/configuration.md): a TOML file,
+// kesu configuration (format in docs/configuration.md): a TOML file,
 // /etc/kesu/kesu.toml by default or `--config FILE`.
 //
 //   [organisation] name, address, contact

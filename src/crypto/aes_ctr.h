@@ -1,5 +1,5 @@
 // The random overwrite stream: AES-128 in counter mode (OpenSSL EVP, AES-NI where the CPU has
-// it) under a fresh per-pass key, as a pure function of (key, offset) (STYLE lesson 8).
+// it) under a fresh per-pass key, as a pure function of (key, offset).
 //
 // The byte at device offset X is byte X % 16 of AES-128(key, nonce || be64(X / 16)), i.e. the
 // CTR keystream whose 128-bit counter block is the 8-byte nonce followed by the big-endian

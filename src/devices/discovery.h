@@ -2,7 +2,7 @@
 // (SCSI INQUIRY VPD 80h/83h through SG_IO, NVMe Identify Controller; see sysfs_disk.h), and a
 // ContentsProber (libblkid by default; contents.h), and applies the safety gate's verdict
 // (safety.h) to each. All OS access goes through Env, whose root prefix lets tests run
-// discovery on captured trees (STYLE lesson 6); only the libblkid prober opens devices itself.
+// discovery on captured trees; only the libblkid prober opens devices itself.
 //
 // Thread-safety: the functions are reentrant; one DiscoveryOptions::prober must not be shared
 // by concurrent calls.

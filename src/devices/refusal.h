@@ -1,5 +1,5 @@
-// Refusal: why the safety gate (devices/safety.h) will not let a target be written, as a value
-// (STYLE lesson 16) — the rule that applies, the specific fact, and the one-line advice. Code
+// Refusal: why the safety gate (devices/safety.h) will not let a target be written, as a value:
+// the rule that applies, the specific fact, and the one-line advice. Code
 // that needs to know what kind of refusal it has looks at `rule`; the prose is only for people.
 // The rules and their order are documented in docs/safety.md.
 // Thread-safety: plain values and pure functions.

@@ -1,5 +1,5 @@
 // The safety gate: the one check every writing command makes before it opens a target for
-// writing (DESIGN.md "Safety"). Rules and their order are documented in docs/safety.md.
+// writing. Rules and their order are documented in docs/safety.md.
 //
 // Checks, in order; the first that applies is the refusal:
 //  1. holds the running system (the disk under /, /boot, /boot/efi or /usr, through dm/md

@@ -3,7 +3,7 @@
 // block topology of /sys/block (disks, their partitions, holders and slaves).
 //
 // Everything here is parsed from text the kernel writes; nothing is derived from device names
-// (peer-lessons: ShredOS mangled nvme0n1p1 by stripping digits). A partition's parent disk is
+// (ShredOS once mangled nvme0n1p1 by stripping digits). A partition's parent disk is
 // the /sys/block/DISK directory it sits in.
 // Thread-safety: the parsers are pure; SystemState is a value read once and not updated.
 #pragma once

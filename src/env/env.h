@@ -1,4 +1,4 @@
-// Env: the one seam between kesu and the operating system (STYLE lesson 1).
+// Env: the one seam between kesu and the operating system.
 //
 // Everything that touches the OS goes through here: opening targets, positional reads and
 // writes, flushes, ioctls (SG_IO, NVMe admin, BLK*), reading sysfs and /proc, writing durable
@@ -176,7 +176,7 @@ class Env {
 
   // --- System information: sysfs, /proc, /run, /dev/disk ------------------------------------
   // These take absolute system paths ("/sys/block", "/proc/self/mountinfo") and resolve them
-  // under the Env's root, so tests can run discovery on captured trees (STYLE lesson 6).
+  // under the Env's root, so tests can run discovery on captured trees.
   virtual Result<std::string> ReadSysFile(const std::string& path) = 0;
   virtual Result<std::vector<std::string>> ListSysDir(const std::string& path) = 0;
   virtual Result<std::string> ReadSysLink(const std::string& path) = 0;
@@ -200,7 +200,7 @@ class Env {
   // The same with another size limit, for files that grow without bound by design (the
   // ledger). The default forwards to ReadFile and then checks the size.
   virtual Result<std::string> ReadFileUpTo(const std::string& path, uint64_t max_bytes);
-  // Durable write (STYLE lesson 9): temporary file in the same directory with an unpredictable
+  // Durable write: temporary file in the same directory with an unpredictable
   // name created O_EXCL (mkstemp(3): never opens an existing file or follows a symlink planted
   // there), write, fsync, rename over `path`, fsync the directory. `mode` is applied to the new
   // file (e.g. 0600).
@@ -273,6 +273,40 @@ class EnvWrapper : public Env {
 
  private:
   Env* target_;
+};
+
+// A BlockFile that forwards every call to another one, as EnvWrapper does for an Env: a file
+// that changes one behaviour (a fault, a recording, a resize) overrides just that method. Note
+// that the forwarded NewQueue performs I/O on the target directly; a wrapper whose ReadAt or
+// WriteAt must see queued I/O too returns a SyncQueue over itself (env/sync_queue.h).
+class BlockFileWrapper : public BlockFile {
+ public:
+  explicit BlockFileWrapper(std::unique_ptr<BlockFile> target)
+      : owned_(std::move(target)), target_(owned_.get()) {}
+  // Not owned: `target` must outlive the wrapper.
+  explicit BlockFileWrapper(BlockFile* target) : target_(target) {}
+  BlockFile* target() const { return target_; }
+
+  const std::string& path() const override { return target_->path(); }
+  uint64_t size() const override { return target_->size(); }
+  uint32_t logical_block_size() const override { return target_->logical_block_size(); }
+  uint32_t physical_block_size() const override { return target_->physical_block_size(); }
+  bool is_block_device() const override { return target_->is_block_device(); }
+  bool direct() const override { return target_->direct(); }
+  Status ReadAt(uint64_t o, std::span<std::byte> b) override { return target_->ReadAt(o, b); }
+  Status WriteAt(uint64_t o, std::span<const std::byte> b) override {
+    return target_->WriteAt(o, b);
+  }
+  Status Sync() override { return target_->Sync(); }
+  Status DropCache() override { return target_->DropCache(); }
+  Status Ioctl(unsigned long r, void* a) override { return target_->Ioctl(r, a); }
+  Result<FileInfo> Stat() override { return target_->Stat(); }
+  Result<uint64_t> CurrentSize() override { return target_->CurrentSize(); }
+  Result<std::unique_ptr<IoQueue>> NewQueue(unsigned d) override { return target_->NewQueue(d); }
+
+ private:
+  std::unique_ptr<BlockFile> owned_;
+  BlockFile* target_;
 };
 
 // Which IoQueue the files of a PosixEnv give (BlockFile::NewQueue).

@@ -110,7 +110,7 @@ ErasureResult ResultAggregate::Finish(size_t method_passes) {
 ErasureResult ResultAggregate::End(Outcome o) {
   r_.outcome = o;
   if (o != Outcome::kSuccess) {
-    // Only a completed, verified erasure reaches a category (DESIGN.md "Erase methods").
+    // Only a completed, verified erasure reaches a category (docs/methods.md).
     r_.nist_reason = "none reached: the erasure ended " + std::string(OutcomeName(o)) +
                      "; had it completed, the method would have reached " + r_.nist_category +
                      " (" + r_.nist_reason + ")";

@@ -1,6 +1,6 @@
 // Renderings of methods for people and scripts, generated from the parsed definitions so that
 // `kesu methods`, `kesu methods --json` and the `--help` text of `kesu erase` can never
-// disagree with the method files (STYLE lesson 4). Pure functions; thread-safe.
+// disagree with the method files. Pure functions; thread-safe.
 #pragma once
 
 #include <nlohmann/json.hpp>

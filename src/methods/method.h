@@ -1,4 +1,4 @@
-// Method: one erase method, as read from an erase-methods/*.toml file (STYLE lesson 4).
+// Method: one erase method, as read from an erase-methods/*.toml file.
 // A method is data: its format is documented in docs/methods.md, parsed and validated by
 // methods/method_parser.h. The engine (erase/engine.h) runs `passes` and `verify`; firmware and
 // record methods are carried by later layers.

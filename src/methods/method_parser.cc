@@ -273,7 +273,7 @@ class Parser {
     return Status::Ok();
   }
 
-  // A claimed category above what this kind of method can reach is rejected (DESIGN.md: kesu
+  // A claimed category above what this kind of method can reach is rejected (docs/methods.md: kesu
   // never certifies a stronger category than it reached).
   Status CheckNistCeilings(const Method& m) const {
     for (const auto& [media, claimed] : m.nist) {

@@ -1,4 +1,4 @@
-// The one validating parser for erase-method files (docs/methods.md, STYLE lesson 4).
+// The one validating parser for erase-method files (docs/methods.md).
 // Rejections are one line naming the file, the line and the fix, always kInvalidArgument:
 //   "erase-methods/x.toml:7: unknown pattern 'zeros'; use zero, one, random, a byte such as
 //    \"0x55\", or a list of 1..512 bytes such as [0x92, 0x49, 0x24]"

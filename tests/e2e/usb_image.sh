@@ -28,7 +28,7 @@ modes=("$@")
 ((${#modes[@]})) || modes=(bios uefi secureboot)
 KESU="$build/kesu"
 skip() { echo "SKIP: usb_image: $*"; exit 77; }
-fail() { echo "FAIL: usb_image: $*"; exit 1; }
+fail() { echo "FAIL: usb_image: $*"; exit 1; }  # in a boot's subshell: ends that boot
 note() { echo "usb_image: $*"; }
 
 OVMF=/usr/share/OVMF
@@ -42,9 +42,16 @@ done
 export MTOOLS_SKIP_CHECK=1
 
 work=$(mktemp -d /dev/shm/kesu-usb-e2e.XXXXXX) || fail "mktemp failed"
-qpid=""
+# Boots run in background subshells, two at a time on 2 cores (each guest is mostly one busy
+# vCPU under TCG); each records its qemu's pid in MODE/qemu.pid, and cleanup ends exactly those.
+boot_pids=()
 cleanup() {
-  [[ -n $qpid ]] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
+  local f p
+  for f in "$work"/*/qemu.pid; do
+    [[ -f $f ]] && p=$(cat "$f") && [[ -n $p ]] && kill "$p" 2>/dev/null
+  done
+  for p in "${boot_pids[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -159,10 +166,11 @@ boot() {  # boot MODE: one boot and its checks
     -drive "if=none,id=vb,file=$dir/vblk.img,format=raw" -device "virtio-blk-pci,drive=vb,serial=VBLK-C3" \
     -drive "if=none,id=ex,file=$dir/excl.img,format=raw" "${excluded[@]}" \
     >"$dir/qemu.out" 2>&1 &
-  qpid=$!
+  local qpid=$!
+  echo "$qpid" >"$dir/qemu.pid"
   wait "$qpid"
   local qrc=$?
-  qpid=""
+  rm -f "$dir/qemu.pid"
   local took=$(($(date +%s) - start))
   # The serial log stays in the build tree for reading after a failure.
   mkdir -p "$build/e2e-usb-image" && cp "$dir/console.log" "$build/e2e-usb-image/$mode.console.log"
@@ -221,7 +229,38 @@ print(d["media"]["serial"]["value"])' "$c")" " || fail "$mode: $c is not a succe
 }
 
 for mode in "${modes[@]}"; do
-  case $mode in bios | uefi | secureboot) boot "$mode" ;; *) fail "unknown mode $mode" ;; esac
-  rm -f "$work/$mode"/*.img
+  case $mode in bios | uefi | secureboot) ;; *) fail "unknown mode $mode" ;; esac
 done
+# At most `parallel` boots at once; each boot's output (its notes, or its FAIL line) is printed
+# whole when it ends, and any failed boot fails the test.
+parallel=$(nproc)
+((parallel > 2)) && parallel=2
+failed=0
+run_boot() {
+  (boot "$1" >"$work/$1.log" 2>&1
+   rc=$?
+   rm -f "$work/$1"/*.img
+   exit $rc)
+}
+declare -A boot_of=()
+for mode in "${modes[@]}"; do
+  while ((${#boot_of[@]} >= parallel)); do
+    wait -n -p done_pid
+    rc=$?
+    cat "$work/${boot_of[$done_pid]}.log"
+    ((rc == 0)) || failed=1
+    unset "boot_of[$done_pid]"
+  done
+  run_boot "$mode" &
+  boot_of[$!]=$mode
+  boot_pids+=($!)
+done
+while ((${#boot_of[@]} > 0)); do
+  wait -n -p done_pid
+  rc=$?
+  cat "$work/${boot_of[$done_pid]}.log"
+  ((rc == 0)) || failed=1
+  unset "boot_of[$done_pid]"
+done
+((failed == 0)) || fail "at least one boot failed (its FAIL line is above)"
 echo "PASS: usb_image: ${modes[*]}: unattended erasure from the USB image, certificates verified"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 4 "Done when": no certificate, PDF, ledger, result record or log holds a byte read from
+# No certificate, PDF, ledger, result record or log holds a byte read from
 # the target or the station key's passphrase (clauses 1-3/1-6, 12-3). A target full of a marker
 # string is erased with a random-pass method (dod-5220.22-m) and a passphrase-protected station
 # key; then every output — stdout, stderr, the certificate JSON and .p7s, the PDF (raw bytes,

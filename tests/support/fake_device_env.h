@@ -24,36 +24,19 @@ inline std::string TreeRoot(const std::string& scenario) {
 using IoctlHandler = std::function<Status(const std::string& path, unsigned long req, void* arg)>;
 
 // A BlockFile that forwards I/O to an in-memory file and ioctls to a handler.
-class ScriptedFile final : public BlockFile {
+class ScriptedFile final : public BlockFileWrapper {
  public:
   ScriptedFile(std::unique_ptr<BlockFile> inner, IoctlHandler* handler,
                std::function<Result<FileInfo>()> stat)
-      : inner_(std::move(inner)), handler_(handler), stat_(std::move(stat)) {}
-  const std::string& path() const override { return inner_->path(); }
-  uint64_t size() const override { return inner_->size(); }
-  uint32_t logical_block_size() const override { return inner_->logical_block_size(); }
-  uint32_t physical_block_size() const override { return inner_->physical_block_size(); }
-  bool is_block_device() const override { return inner_->is_block_device(); }
-  bool direct() const override { return inner_->direct(); }
-  Status ReadAt(uint64_t o, std::span<std::byte> b) override { return inner_->ReadAt(o, b); }
-  Status WriteAt(uint64_t o, std::span<const std::byte> b) override {
-    return inner_->WriteAt(o, b);
-  }
-  Status Sync() override { return inner_->Sync(); }
-  Status DropCache() override { return inner_->DropCache(); }
+      : BlockFileWrapper(std::move(inner)), handler_(handler), stat_(std::move(stat)) {}
   Status Ioctl(unsigned long req, void* arg) override {
     if (!*handler_) return Status::Unsupported(path() + ": no ioctl handler");
     return (*handler_)(path(), req, arg);
   }
-  Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
-    return inner_->NewQueue(depth);
-  }
   // What was opened: the TreeEnv's StatTarget of the path as resolved at open time.
   Result<FileInfo> Stat() override { return stat_(); }
-  Result<uint64_t> CurrentSize() override { return inner_->CurrentSize(); }
 
  private:
-  std::unique_ptr<BlockFile> inner_;
   IoctlHandler* handler_;
   std::function<Result<FileInfo>()> stat_;
 };

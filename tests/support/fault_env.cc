@@ -12,18 +12,10 @@ bool Overlaps(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen) {
   return a < b + blen && b < a + alen;
 }
 
-class FaultBlockFile final : public BlockFile {
+class FaultBlockFile final : public BlockFileWrapper {
  public:
   FaultBlockFile(std::unique_ptr<BlockFile> base, FaultInjectionEnv* env)
-      : base_(std::move(base)), env_(env) {}
-  const std::string& path() const override { return base_->path(); }
-  uint64_t size() const override { return base_->size(); }
-  uint32_t logical_block_size() const override { return base_->logical_block_size(); }
-  uint32_t physical_block_size() const override { return base_->physical_block_size(); }
-  bool is_block_device() const override { return base_->is_block_device(); }
-  bool direct() const override { return base_->direct(); }
-  Result<FileInfo> Stat() override { return base_->Stat(); }
-  Result<uint64_t> CurrentSize() override { return base_->CurrentSize(); }
+      : BlockFileWrapper(std::move(base)), env_(env) {}
 
   Status ReadAt(uint64_t offset, std::span<std::byte> buf) override {
     FaultRule r;
@@ -33,7 +25,7 @@ class FaultBlockFile final : public BlockFile {
                                  " bytes at offset " + std::to_string(at),
                              EIO);
     }
-    return base_->ReadAt(offset, buf);
+    return target()->ReadAt(offset, buf);
   }
   Status WriteAt(uint64_t offset, std::span<const std::byte> buf) override {
     FaultRule r;
@@ -45,12 +37,12 @@ class FaultBlockFile final : public BlockFile {
                                  " bytes at offset " + std::to_string(at),
                              EIO);
     }
-    KESU_RETURN_IF_ERROR(base_->WriteAt(offset, buf));
+    KESU_RETURN_IF_ERROR(target()->WriteAt(offset, buf));
     if (env_->Match(FaultRule::Kind::kFlipAfterWrite, path(), offset, buf.size(), &r)) {
       std::byte b{};
-      KESU_RETURN_IF_ERROR(base_->ReadAt(r.offset, {&b, 1}));
+      KESU_RETURN_IF_ERROR(target()->ReadAt(r.offset, {&b, 1}));
       b = ~b;
-      KESU_RETURN_IF_ERROR(base_->WriteAt(r.offset, {&b, 1}));
+      KESU_RETURN_IF_ERROR(target()->WriteAt(r.offset, {&b, 1}));
     }
     return Status::Ok();
   }
@@ -59,10 +51,8 @@ class FaultBlockFile final : public BlockFile {
     if (env_->Match(FaultRule::Kind::kFailSync, path(), 0, UINT64_MAX, &r)) {
       return Status::IoError(path() + ": fdatasync", EIO);
     }
-    return base_->Sync();
+    return target()->Sync();
   }
-  Status DropCache() override { return base_->DropCache(); }
-  Status Ioctl(unsigned long req, void* arg) override { return base_->Ioctl(req, arg); }
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
     // A synchronous queue that can complete transfers short, as a kernel may.
     SyncQueueHooks hooks;
@@ -80,7 +70,6 @@ class FaultBlockFile final : public BlockFile {
   }
 
  private:
-  std::unique_ptr<BlockFile> base_;
   FaultInjectionEnv* env_;
 };
 

@@ -1,5 +1,5 @@
 // FaultInjectionEnv: wraps another Env and injects device faults into the targets it opens,
-// for tests of the erase and verify engines (STYLE lesson 1; LevelDB fault_injection_test).
+// for tests of the erase and verify engines (LevelDB fault_injection_test).
 //
 // Faults are described by FaultRule values and apply to every BlockFile (and its IoQueue)
 // opened on the named path after the rule is added. Everything else passes through to the

@@ -1,4 +1,4 @@
-// MemEnv: an Env whose targets and written files live in memory (STYLE lesson 1), for tests.
+// MemEnv: an Env whose targets and written files live in memory, for tests.
 //
 // Targets are added with AddDevice(); system reads (sysfs, /proc) are delegated to `sys`, an
 // Env rooted at a captured tree, or fail with kNotFound when none is given. Files written with

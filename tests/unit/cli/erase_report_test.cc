@@ -1,5 +1,6 @@
-// The exit code and error lines `kesu erase` picks from an erasure job's outcome (DESIGN.md:
-// 0 ok; 1 failed, interrupted or not certified; 2 bad usage or input; 3 refused for safety).
+// The exit code and error lines `kesu erase` picks from an erasure job's outcome (README.md "Exit
+// codes": 0 ok; 1 failed, interrupted or not certified; 2 bad usage or input; 3 refused for
+// safety).
 #include "cli/erase_report.h"
 
 #include <gtest/gtest.h>

@@ -209,26 +209,12 @@ class StalledQueue final : public IoQueue {
   std::vector<IoRequest> pending_;
 };
 
-class StalledFile final : public BlockFile {
+class StalledFile final : public BlockFileWrapper {
  public:
-  explicit StalledFile(BlockFile* base) : base_(base) {}
-  const std::string& path() const override { return base_->path(); }
-  uint64_t size() const override { return base_->size(); }
-  uint32_t logical_block_size() const override { return base_->logical_block_size(); }
-  uint32_t physical_block_size() const override { return base_->physical_block_size(); }
-  bool is_block_device() const override { return base_->is_block_device(); }
-  bool direct() const override { return base_->direct(); }
-  Status ReadAt(uint64_t o, std::span<std::byte> b) override { return base_->ReadAt(o, b); }
-  Status WriteAt(uint64_t o, std::span<const std::byte> b) override { return base_->WriteAt(o, b); }
-  Status Sync() override { return base_->Sync(); }
-  Status DropCache() override { return base_->DropCache(); }
-  Status Ioctl(unsigned long r, void* a) override { return base_->Ioctl(r, a); }
+  explicit StalledFile(BlockFile* base) : BlockFileWrapper(base) {}
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned d) override {
     return std::unique_ptr<IoQueue>(std::make_unique<StalledQueue>(d));
   }
-
- private:
-  BlockFile* base_;
 };
 
 // A completion of zero bytes is a failure ("made no progress", EIO), narrowed like any other:

@@ -497,41 +497,33 @@ class WrapLog {
   std::vector<std::string> entries_;
 };
 
-class WrapFile final : public BlockFile {
+class WrapFile final : public BlockFileWrapper {
  public:
   WrapFile(std::unique_ptr<BlockFile> base, bool direct, WrapOptions o, WrapLog* log)
-      : base_(std::move(base)),
+      : BlockFileWrapper(std::move(base)),
         direct_(direct),
         o_(o),
         log_(log),
         tag_(direct ? "direct:" : "buffered:") {}
-  const std::string& path() const override { return base_->path(); }
-  uint64_t size() const override { return base_->size(); }
-  uint32_t logical_block_size() const override { return base_->logical_block_size(); }
-  uint32_t physical_block_size() const override { return base_->physical_block_size(); }
-  bool is_block_device() const override { return base_->is_block_device(); }
   bool direct() const override { return direct_; }
   Status ReadAt(uint64_t offset, std::span<std::byte> buf) override {
     KESU_RETURN_IF_ERROR(CheckAligned("read", offset, buf.size()));
     log_->Add(tag_ + "read " + std::to_string(offset) + " " + std::to_string(buf.size()));
-    return base_->ReadAt(offset, buf);
+    return target()->ReadAt(offset, buf);
   }
   Status WriteAt(uint64_t offset, std::span<const std::byte> buf) override {
     KESU_RETURN_IF_ERROR(CheckAligned("write", offset, buf.size()));
     log_->Add(tag_ + "write " + std::to_string(offset) + " " + std::to_string(buf.size()));
-    return base_->WriteAt(offset, buf);
+    return target()->WriteAt(offset, buf);
   }
   Status Sync() override {
     log_->Add(tag_ + "sync");
-    return base_->Sync();
+    return target()->Sync();
   }
   Status DropCache() override {
     log_->Add(tag_ + "drop");
-    return base_->DropCache();
+    return target()->DropCache();
   }
-  Status Ioctl(unsigned long r, void* a) override { return base_->Ioctl(r, a); }
-  Result<FileInfo> Stat() override { return base_->Stat(); }
-  Result<uint64_t> CurrentSize() override { return base_->CurrentSize(); }
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override;
 
  private:
@@ -545,7 +537,6 @@ class WrapFile final : public BlockFile {
     }
     return Status::Ok();
   }
-  std::unique_ptr<BlockFile> base_;
   bool direct_;
   WrapOptions o_;
   WrapLog* log_;
@@ -692,34 +683,22 @@ TEST(EngineTest, WriteRetriedIsANoteNotAnError) {
 
 // Grows its in-memory device by `grow` bytes (or shrinks it, negative) at its first write: a
 // loop device resized (LOOP_SET_CAPACITY) or an image file extended while it is erased.
-class ResizingFile final : public BlockFile {
+class ResizingFile final : public BlockFileWrapper {
  public:
   ResizingFile(std::unique_ptr<BlockFile> base, std::shared_ptr<MemDevice> dev, int64_t grow)
-      : base_(std::move(base)), dev_(std::move(dev)), grow_(grow) {}
-  const std::string& path() const override { return base_->path(); }
-  uint64_t size() const override { return base_->size(); }
-  uint32_t logical_block_size() const override { return base_->logical_block_size(); }
-  uint32_t physical_block_size() const override { return base_->physical_block_size(); }
-  bool is_block_device() const override { return base_->is_block_device(); }
-  bool direct() const override { return base_->direct(); }
-  Status ReadAt(uint64_t o, std::span<std::byte> b) override { return base_->ReadAt(o, b); }
+      : BlockFileWrapper(std::move(base)), dev_(std::move(dev)), grow_(grow) {}
   Status WriteAt(uint64_t o, std::span<const std::byte> b) override {
     if (!resized_.exchange(true)) {
       std::lock_guard<std::mutex> l(dev_->mu);
       dev_->data.resize(static_cast<size_t>(static_cast<int64_t>(dev_->data.size()) + grow_));
     }
-    return base_->WriteAt(o, b);
+    return target()->WriteAt(o, b);
   }
-  Status Sync() override { return base_->Sync(); }
-  Status DropCache() override { return base_->DropCache(); }
-  Status Ioctl(unsigned long r, void* a) override { return base_->Ioctl(r, a); }
-  Result<uint64_t> CurrentSize() override { return base_->CurrentSize(); }
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned depth) override {
     return std::unique_ptr<IoQueue>(std::make_unique<SyncQueue>(this, depth));
   }
 
  private:
-  std::unique_ptr<BlockFile> base_;
   std::shared_ptr<MemDevice> dev_;
   int64_t grow_;
   std::atomic<bool> resized_{false};

@@ -1,4 +1,4 @@
-// docs/methods.md: every ```toml example parses (STYLE lesson 10), and the firmware example's
+// docs/methods.md: every ```toml example parses, and the firmware example's
 // fallback resolves against the shipped methods.
 #include <gtest/gtest.h>
 

@@ -13,24 +13,11 @@ namespace {
 constexpr char kDev[] = "/dev/memdisk";
 
 // Reports a MemEnv file as buffered (no O_DIRECT), where regions may end inside a block.
-class BufferedView final : public BlockFile {
+class BufferedView final : public BlockFileWrapper {
  public:
-  explicit BufferedView(BlockFile* base) : base_(base) {}
-  const std::string& path() const override { return base_->path(); }
-  uint64_t size() const override { return base_->size(); }
-  uint32_t logical_block_size() const override { return base_->logical_block_size(); }
-  uint32_t physical_block_size() const override { return base_->physical_block_size(); }
+  explicit BufferedView(BlockFile* base) : BlockFileWrapper(base) {}
   bool is_block_device() const override { return false; }
   bool direct() const override { return false; }
-  Status ReadAt(uint64_t o, std::span<std::byte> b) override { return base_->ReadAt(o, b); }
-  Status WriteAt(uint64_t o, std::span<const std::byte> b) override { return base_->WriteAt(o, b); }
-  Status Sync() override { return base_->Sync(); }
-  Status DropCache() override { return base_->DropCache(); }
-  Status Ioctl(unsigned long r, void* a) override { return base_->Ioctl(r, a); }
-  Result<std::unique_ptr<IoQueue>> NewQueue(unsigned d) override { return base_->NewQueue(d); }
-
- private:
-  BlockFile* base_;
 };
 
 struct Seen {

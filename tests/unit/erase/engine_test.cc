@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "crypto/sha256.h"
+#include "support/region_digest_ref.h"
 #include "env/fault_env.h"
 #include "env/mem_env.h"
 #include "erase/result_json.h"
@@ -73,7 +74,7 @@ void ExpectFilled(const MemDevice& d, const std::vector<uint8_t>& pattern) {
   }
 }
 
-std::string DeviceSha(const MemDevice& d) { return Sha256::HexOf(d.data.data(), d.data.size()); }
+std::string DeviceSha(const MemDevice& d) { return ReferenceRegionDigest(d.data); }
 
 TEST(EngineTest, ZeroPassLeavesZerosAndSucceeds) {
   MemEnv env;

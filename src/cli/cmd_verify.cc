@@ -1,6 +1,6 @@
 // `kesu verify TARGET [--expect zero|one|0xNN] [--against SIDECAR]` and `kesu inspect TARGET`:
-// read-only checks of a target's content (verify/standalone.h, verify/leaf_sidecar.h). Neither prints or stores device data: only
-// counts, offsets, classifications and a digest.
+// read-only checks of a target's content (verify/standalone.h, verify/leaf_sidecar.h). Neither
+// prints or stores device data: only counts, offsets, classifications and a digest.
 #include <cstdio>
 #include <memory>
 
@@ -104,8 +104,7 @@ int RunVerify(Cli& cli, const VerifyArgs& a) {
   o.stop = InstallStopHandlers();
   auto v = VerifyTarget(cli.env, *dev, expected, o);
   if (!v.ok()) return ReportError(v.status());
-  bool ok =
-      v->mismatched_bytes == 0 && v->unreadable.empty() && v->bytes_read == v->bytes_planned;
+  bool ok = v->mismatched_bytes == 0 && v->unreadable.empty() && v->bytes_read == v->bytes_planned;
   if (a.json) {
     nlohmann::json j{{"event", "verify"},
                      {"device", DeviceToJson(*dev)},
@@ -142,8 +141,7 @@ int RunVerify(Cli& cli, const VerifyArgs& a) {
                   static_cast<unsigned long long>(u.length),
                   static_cast<unsigned long long>(u.offset), u.message.c_str());
     }
-    std::printf("  content digest (%s): %s\n", v->digest_format.c_str(),
-                v->content_sha256.c_str());
+    std::printf("  content digest (%s): %s\n", v->digest_format.c_str(), v->content_sha256.c_str());
     if (before && !ReportChanges(*before, *v, false, nullptr)) ok = false;
   }
   return ok ? kExitOk : kExitFailed;

@@ -5,9 +5,9 @@
 #include <set>
 #include <thread>
 
+#include "crypto/sha256.h"
 #include "devices/safety.h"
 #include "erase/result_json.h"
-#include "crypto/sha256.h"
 #include "verify/leaf_sidecar.h"
 #include "verify/region_digest.h"
 

@@ -45,7 +45,6 @@ inline constexpr uint64_t kDigestRegionBytes = 1 << 20;
 inline constexpr char kRegionDigestTag[] = "kesu-region-sha256-v1\n";
 inline constexpr char kDigestFormat[] = "kesu-region-sha256-v1";
 
-
 // Hashing threads for one target when `targets` are verified at once: the cores divided
 // among the targets, at least 1, at most 4.
 unsigned DefaultHashThreads(unsigned targets);
@@ -96,8 +95,8 @@ class RegionDigest {
   // The current region.
   bool open_ = false;
   uint64_t cur_ = 0, first_ = 0, next_ = 0;  // index, first offset, next expected offset
-  size_t clean_ = 0;                          // matched bytes not copied
-  std::byte* buf_ = nullptr;                  // non-null once materialised
+  size_t clean_ = 0;                         // matched bytes not copied
+  std::byte* buf_ = nullptr;                 // non-null once materialised
   size_t filled_ = 0;
   // The pool.
   std::vector<AlignedBuffer> owned_;

@@ -38,7 +38,7 @@ struct VerificationRecord {
   // Hex region digest of the verified bytes (docs/verification.md, "Content digest"): the
   // SHA-256 of a header (format, target size, region size) and each region's SHA-256.
   std::string content_sha256;
-  std::string digest_format;     // "kesu-region-sha256-v1"; empty when nothing was read
+  std::string digest_format;  // "kesu-region-sha256-v1"; empty when nothing was read
   uint64_t digest_region_bytes = 0;
   uint64_t digest_target_bytes = 0;
   std::vector<RegionLeaf> leaves;  // the leaves, in region order (kept in the sidecar file)

@@ -10,10 +10,10 @@
 #include <thread>
 
 #include "crypto/sha256.h"
-#include "support/region_digest_ref.h"
 #include "env/fault_env.h"
 #include "env/mem_env.h"
 #include "erase/result_json.h"
+#include "support/region_digest_ref.h"
 #include "verify/sample_plan.h"
 
 namespace kesu {

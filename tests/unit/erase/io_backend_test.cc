@@ -9,9 +9,9 @@
 #include <fstream>
 
 #include "crypto/sha256.h"
-#include "support/region_digest_ref.h"
 #include "env/env.h"
 #include "erase/engine.h"
+#include "support/region_digest_ref.h"
 
 namespace kesu {
 namespace {

@@ -10,9 +10,9 @@
 
 #include "methods/pattern_source.h"
 #include "methods/pattern_spec.h"
+#include "support/region_digest_ref.h"
 #include "verify/content_check.h"
 #include "verify/leaf_sidecar.h"
-#include "support/region_digest_ref.h"
 
 namespace kesu {
 namespace {
@@ -82,8 +82,7 @@ TEST(RegionDigestTest, NoShortcutForARegionWithAMismatch) {
     EXPECT_EQ(c.mismatched_bytes(), 1u);
     EXPECT_EQ(c.digest().hashed_regions(), 1u) << at;
     EXPECT_EQ(c.digest().shortcut_regions(), 3u) << at;
-    EXPECT_NE(c.digest().leaves()[at / kMiB].sha,
-              c.digest().leaves()[(at / kMiB + 1) % 4].sha);
+    EXPECT_NE(c.digest().leaves()[at / kMiB].sha, c.digest().leaves()[(at / kMiB + 1) % 4].sha);
   }
 }
 
@@ -135,8 +134,7 @@ TEST(LeafSidecarTest, RoundTripsAndFindsAChangedByteInItsRegion) {
   FeedAll(&b, d);
   VerificationRecord vb = RecordOf(&b);
   LeafSidecar now{size, kMiB, vb.leaves};
-  EXPECT_EQ(ChangedRegions(*before, now),
-            (std::vector<Region>{{3 * kMiB, kMiB}, {5 * kMiB, 77}}));
+  EXPECT_EQ(ChangedRegions(*before, now), (std::vector<Region>{{3 * kMiB, kMiB}, {5 * kMiB, 77}}));
   EXPECT_TRUE(ChangedRegions(*before, *before).empty());
 }
 

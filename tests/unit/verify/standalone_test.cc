@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "crypto/sha256.h"
-#include "support/region_digest_ref.h"
 #include "env/fault_env.h"
 #include "env/mem_env.h"
+#include "support/region_digest_ref.h"
 
 namespace kesu {
 namespace {

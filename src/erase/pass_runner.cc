@@ -77,8 +77,10 @@ PassOutcome PassRunner::Run(uint32_t index, const Pass& pass, bool verify) {
   PassShared shared;
   std::thread syncer([&] { SyncLoop(&shared); });
   const bool chunked = dev_.rotational && o_.rotational_chunk > 0;
-  ContentCheck check(verify_src->get(), size_,
-                     o_.hash_threads ? o_.hash_threads : DefaultHashThreads(1));
+  // Without verification nothing is hashed: no pool.
+  const unsigned hash_threads =
+      !verify ? 0 : (o_.hash_threads ? o_.hash_threads : DefaultHashThreads(1));
+  ContentCheck check(verify_src->get(), size_, hash_threads);
   VerifierRun vr;
   std::thread verifier;
   if (verify) {

@@ -264,6 +264,9 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"unreadable", ErrorsToJson(v.unreadable)},
         // A digest describes content that was read; with nothing read there is none.
         {"content_sha256", v.bytes_read == 0 ? std::string() : v.content_sha256},
+        {"digest_format", v.bytes_read == 0 ? std::string() : v.digest_format},
+        {"digest_region_bytes", v.bytes_read == 0 ? 0 : v.digest_region_bytes},
+        {"leaves_sha256", v.bytes_read == 0 ? std::string() : v.leaves_sha256},
         {"bytes_per_second", v.bytes_per_second}}},
       {"post_sanitization",
        {{"destination", Attested(ctx.destination)},

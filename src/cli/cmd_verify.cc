@@ -1,6 +1,6 @@
-// `kesu verify TARGET --expect zero|one|0xNN` and `kesu inspect TARGET`: read-only checks of
-// a target's content (verify/standalone.h). Neither prints or stores device data: only
-// counts, offsets, classifications and a digest.
+// `kesu verify TARGET [--expect zero|one|0xNN] [--against SIDECAR]` and `kesu inspect TARGET`:
+// read-only checks of a target's content (verify/standalone.h, verify/leaf_sidecar.h). Neither
+// prints or stores device data: only counts, offsets, classifications and a digest.
 #include <cstdio>
 #include <memory>
 
@@ -8,6 +8,7 @@
 #include "devices/discovery.h"
 #include "erase/result_json.h"
 #include "erase/stop_signal.h"
+#include "verify/leaf_sidecar.h"
 #include "verify/standalone.h"
 
 namespace kesu {
@@ -16,6 +17,7 @@ namespace {
 struct VerifyArgs {
   std::string target;
   std::string expect;
+  std::string against;
   uint32_t sample = 100;
   bool json = false;
 };
@@ -40,19 +42,69 @@ nlohmann::json ErrorsJson(const std::vector<IoErrorRecord>& v) {
   return a;
 }
 
+// The sidecar named by --against, checked to be comparable with a full read.
+Result<LeafSidecar> LoadAgainst(Cli& cli, const VerifyArgs& a) {
+  if (a.sample < 100) {
+    return Status::InvalidArgument("--against compares every region: drop --sample");
+  }
+  auto bytes = cli.env->ReadFileUpTo(a.against, uint64_t{1} << 32);
+  if (!bytes.ok()) return bytes.status();
+  auto s = DecodeLeafSidecar(*bytes);
+  if (!s.ok()) {
+    return Status::InvalidArgument("--against " + a.against + ": " + s.status().message() +
+                                   "; give the .leaves.gz file written beside a result record");
+  }
+  return s;
+}
+
+// Prints the regions that differ from the sidecar; true when none does.
+bool ReportChanges(const LeafSidecar& before, const VerificationRecord& v, bool json,
+                   nlohmann::json* j) {
+  LeafSidecar now{v.digest_target_bytes, v.digest_region_bytes, v.leaves};
+  std::vector<Region> changed = ChangedRegions(before, now);
+  if (json) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const Region& r : changed) a.push_back({r.offset, r.end()});
+    (*j)["against_content_sha256"] = SidecarRoot(before);
+    (*j)["changed_regions"] = a;
+    return changed.empty();
+  }
+  std::printf("  against %s: %s\n", SidecarRoot(before).c_str(),
+              changed.empty() ? "no region changed" : "CHANGED");
+  if (before.target_bytes != now.target_bytes) {
+    std::printf("  target size was %llu bytes, is %llu\n",
+                static_cast<unsigned long long>(before.target_bytes),
+                static_cast<unsigned long long>(now.target_bytes));
+  }
+  for (const Region& r : changed) {
+    std::printf("  changed: [%llu, %llu)\n", static_cast<unsigned long long>(r.offset),
+                static_cast<unsigned long long>(r.end()));
+  }
+  return changed.empty();
+}
+
 int RunVerify(Cli& cli, const VerifyArgs& a) {
   if (Status s = CheckSample(a.sample); !s.ok()) return ReportError(s);
-  auto expected = ParseExpectedFill(a.expect);
-  if (!expected.ok()) return ReportError(expected.status());
+  std::optional<Pattern> expected;
+  if (!a.expect.empty()) {
+    auto e = ParseExpectedFill(a.expect);
+    if (!e.ok()) return ReportError(e.status());
+    expected = *e;
+  }
+  std::optional<LeafSidecar> before;
+  if (!a.against.empty()) {
+    auto s = LoadAgainst(cli, a);
+    if (!s.ok()) return ReportError(s.status());
+    before = std::move(*s);
+  }
   auto dev = DescribeTarget(cli.env, a.target);
   if (!dev.ok()) return ReportError(dev.status());
   ReadOnlyOptions o;
   o.sample_percent = a.sample;
   o.stop = InstallStopHandlers();
-  auto v = VerifyTarget(cli.env, *dev, *expected, o);
+  auto v = VerifyTarget(cli.env, *dev, expected, o);
   if (!v.ok()) return ReportError(v.status());
-  const bool ok =
-      v->mismatched_bytes == 0 && v->unreadable.empty() && v->bytes_read == v->bytes_planned;
+  bool ok = v->mismatched_bytes == 0 && v->unreadable.empty() && v->bytes_read == v->bytes_planned;
   if (a.json) {
     nlohmann::json j{{"event", "verify"},
                      {"device", DeviceToJson(*dev)},
@@ -64,8 +116,10 @@ int RunVerify(Cli& cli, const VerifyArgs& a) {
                      {"first_mismatches", v->first_mismatches},
                      {"unreadable", ErrorsJson(v->unreadable)},
                      {"content_sha256", v->content_sha256},
-                     {"bytes_per_second", v->bytes_per_second},
-                     {"outcome", ok ? "match" : "mismatch"}};
+                     {"digest_format", v->digest_format},
+                     {"bytes_per_second", v->bytes_per_second}};
+    if (before && !ReportChanges(*before, *v, true, &j)) ok = false;
+    j["outcome"] = ok ? "match" : "mismatch";
     std::printf("%s\n", j.dump().c_str());
   } else {
     std::printf(
@@ -87,7 +141,8 @@ int RunVerify(Cli& cli, const VerifyArgs& a) {
                   static_cast<unsigned long long>(u.length),
                   static_cast<unsigned long long>(u.offset), u.message.c_str());
     }
-    std::printf("  content sha256: %s\n", v->content_sha256.c_str());
+    std::printf("  content digest (%s): %s\n", v->digest_format.c_str(), v->content_sha256.c_str());
+    if (before && !ReportChanges(*before, *v, false, nullptr)) ok = false;
   }
   return ok ? kExitOk : kExitFailed;
 }
@@ -147,16 +202,18 @@ void RegisterVerifyCommands(CLI::App& app, Cli& cli) {
   auto va = std::make_shared<VerifyArgs>();
   CLI::App* v = app.add_subcommand("verify", "Check that a target holds a uniform fill");
   v->add_option("target", va->target, "Block device or image file")->required();
-  v->add_option("--expect", va->expect, "Expected content: zero, one (0xFF) or a byte 0xNN")
-      ->required();
+  v->add_option("--expect", va->expect,
+                "Expected content: zero, one (0xFF) or a byte 0xNN (without: digest only)");
+  v->add_option("--against", va->against,
+                "A .leaves.gz sidecar of an earlier result: list the regions that changed");
   v->add_option("--sample", va->sample,
                 "Read this percentage (1..100), spread over the target "
                 "and always the first and last MiB")
       ->default_val(100);
   v->add_flag("--json", va->json, "One JSON object on stdout");
   v->footer(
-      "Exit codes: 0 everything read matches; 1 a mismatch or an unreadable range; "
-      "2 bad usage.");
+      "Exit codes: 0 everything read matches; 1 a mismatch, an unreadable range or a region "
+      "changed since the --against sidecar; 2 bad usage.");
   v->callback([&cli, va] { cli.exit_code = RunVerify(cli, *va); });
 
   auto ia = std::make_shared<VerifyArgs>();

@@ -33,6 +33,11 @@ std::string Sha256::HexOf(const void* data, size_t len) {
   return h.FinishHex();
 }
 
+void Sha256::Digest(const void* data, size_t len, unsigned char out[32]) {
+  unsigned int n = 0;
+  EVP_Digest(data, len, out, &n, EVP_sha256(), nullptr);
+}
+
 std::string Sha256Hex(std::string_view data) { return Sha256::HexOf(data.data(), data.size()); }
 
 }  // namespace kesu

@@ -23,6 +23,8 @@ class Sha256 {
 
   // One-shot helper.
   static std::string HexOf(const void* data, size_t len);
+  // One-shot binary digest: writes the 32 bytes of SHA-256(data) to out.
+  static void Digest(const void* data, size_t len, unsigned char out[32]);
 
  private:
   EVP_MD_CTX* ctx_;

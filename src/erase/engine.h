@@ -47,6 +47,7 @@ struct EngineOptions {
   uint64_t sample_seed = 0;                 // random sample regions; 0 = from RAND_bytes
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM: stop cleanly
   TargetProgress* progress = nullptr;       // may be nullptr
+  unsigned hash_threads = 0;                // content digest pool; 0 = DefaultHashThreads(1)
 };
 
 // Sets opts->verify_distance and opts->sync_bytes for `dev` (docs/verification.md, "How far

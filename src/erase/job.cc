@@ -5,8 +5,11 @@
 #include <set>
 #include <thread>
 
+#include "crypto/sha256.h"
 #include "devices/safety.h"
 #include "erase/result_json.h"
+#include "verify/leaf_sidecar.h"
+#include "verify/region_digest.h"
 
 namespace kesu {
 
@@ -149,6 +152,7 @@ class Job {
         EngineOptions o = in_.engine;
         o.stop = stop;
         o.progress = &tp->progress;
+        o.hash_threads = DefaultHashThreads(static_cast<unsigned>(targets_.size()));
         ApplyCachePolicy(tp->dev, &o);
         tp->result = RunErasure(env_, tp->file.get(), tp->dev, *in_.method, o);
       });
@@ -168,11 +172,12 @@ class Job {
     }
     if (!in_.result_dir.empty()) {
       for (TargetOutcome& t : out_.targets) {
-        const ErasureResult& r = t.result;
+        ErasureResult& r = t.result;
         std::string name = r.device.name.empty() ? "target" : r.device.name;
-        std::string path =
-            JoinPath(in_.result_dir, name + "-" + std::to_string(r.start_ms) + ".result.json");
-        Status s = env_->WriteFileAtomic(path, ResultToJson(r).dump(2) + "\n", 0600);
+        std::string stem = name + "-" + std::to_string(r.start_ms);
+        std::string path = JoinPath(in_.result_dir, stem + ".result.json");
+        Status s = WriteSidecar(stem + ".leaves.gz", &r.verification);
+        if (s.ok()) s = env_->WriteFileAtomic(path, ResultToJson(r).dump(2) + "\n", 0600);
         if (s.ok()) {
           t.result_path = path;
         } else if (out_.records_error.ok()) {
@@ -183,6 +188,17 @@ class Job {
     for (size_t i = 0; i < out_.targets.size(); ++i) {
       out_.targets[i].certification = certifier_->Certify(i, out_.targets[i].result);
     }
+  }
+
+  // Writes the content digest's leaves beside the result record (verify/leaf_sidecar.h) and
+  // names the file and its SHA-256 in `v`; nothing when no digest was taken.
+  Status WriteSidecar(const std::string& file, VerificationRecord* v) {
+    if (v->leaves.empty()) return Status::Ok();
+    KESU_ASSIGN_OR_RETURN(std::string gz, EncodeLeafSidecar(*v));
+    KESU_RETURN_IF_ERROR(env_->WriteFileAtomic(JoinPath(in_.result_dir, file), gz, 0600));
+    v->leaves_file = file;
+    v->leaves_sha256 = Sha256::HexOf(gz.data(), gz.size());
+    return Status::Ok();
   }
 
   Env* env_;

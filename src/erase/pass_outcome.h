@@ -25,6 +25,8 @@ struct PassOutcome {
   std::vector<IoErrorRecord> unreadable;
   uint64_t unreadable_bytes = 0;
   std::string digest;
+  std::vector<RegionLeaf> leaves;
+  uint64_t digest_region_bytes = 0, digest_target_bytes = 0;
   std::string io_engine;
   std::vector<std::string> errors;
 };

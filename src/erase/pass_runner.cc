@@ -38,6 +38,9 @@ void CollectVerification(ContentCheck* check, const VerifierRun& v, PassOutcome*
   out->unreadable = check->unreadable();
   out->unreadable_bytes = check->unreadable_bytes();
   out->digest = check->FinishDigest();
+  out->leaves.assign(check->digest().leaves().begin(), check->digest().leaves().end());
+  out->digest_region_bytes = check->digest().region_bytes();
+  out->digest_target_bytes = check->digest().target_size();
 }
 
 }  // namespace
@@ -74,7 +77,10 @@ PassOutcome PassRunner::Run(uint32_t index, const Pass& pass, bool verify) {
   PassShared shared;
   std::thread syncer([&] { SyncLoop(&shared); });
   const bool chunked = dev_.rotational && o_.rotational_chunk > 0;
-  ContentCheck check(verify_src->get());
+  // Without verification nothing is hashed: no pool.
+  const unsigned hash_threads =
+      !verify ? 0 : (o_.hash_threads ? o_.hash_threads : DefaultHashThreads(1));
+  ContentCheck check(verify_src->get(), size_, hash_threads);
   VerifierRun vr;
   std::thread verifier;
   if (verify) {

@@ -3,6 +3,7 @@
 
 #include "kesu/build_info.h"
 #include "methods/nist.h"
+#include "verify/region_digest.h"
 
 namespace kesu {
 
@@ -73,6 +74,12 @@ bool ResultAggregate::AddVerification(PassOutcome* po, bool last) {
     v.first_mismatches = po->first_mismatches;
     v.unreadable = po->unreadable;
     v.content_sha256 = po->digest;
+    if (po->record.bytes_verified > 0) {
+      v.digest_format = kDigestFormat;
+      v.digest_region_bytes = po->digest_region_bytes;
+      v.digest_target_bytes = po->digest_target_bytes;
+      v.leaves = std::move(po->leaves);
+    }
     v.bytes_per_second = Rate(po->record.bytes_verified, po->verify_ns);
   } else if (bad) {
     if (po->mismatched > 0) {

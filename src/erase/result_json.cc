@@ -109,6 +109,10 @@ json ResultToJson(const ErasureResult& r) {
                 {"first_mismatches", v.first_mismatches},
                 {"unreadable", Errors(v.unreadable)},
                 {"content_sha256", v.content_sha256},
+                {"digest_format", v.digest_format},
+                {"digest_region_bytes", v.digest_region_bytes},
+                {"leaves_file", v.leaves_file},
+                {"leaves_sha256", v.leaves_sha256},
                 {"bytes_per_second", v.bytes_per_second}}},
               {"outcome", OutcomeName(r.outcome)},
               {"errors", r.errors}};
@@ -172,6 +176,11 @@ Result<ErasureResult> ResultFromJson(const json& j) {
     r.verification.first_mismatches = v.at("first_mismatches").get<std::vector<uint64_t>>();
     r.verification.unreadable = ErrorsFrom(v.at("unreadable"));
     r.verification.content_sha256 = v.at("content_sha256").get<std::string>();
+    // Absent from records written before the region digest: a plain SHA-256 then.
+    r.verification.digest_format = v.value("digest_format", std::string());
+    r.verification.digest_region_bytes = v.value("digest_region_bytes", uint64_t{0});
+    r.verification.leaves_file = v.value("leaves_file", std::string());
+    r.verification.leaves_sha256 = v.value("leaves_sha256", std::string());
     r.verification.bytes_per_second = v.at("bytes_per_second").get<uint64_t>();
     // An outcome kesu does not know is read as a failure: never as a success.
     r.outcome = Parse(kOutcomeNames, j.at("outcome").get<std::string>()).value_or(Outcome::kFailed);

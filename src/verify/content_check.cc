@@ -11,13 +11,16 @@ namespace {
 constexpr size_t kPiece = 64 * 1024;
 }  // namespace
 
-ContentCheck::ContentCheck(PatternSource* expected)
+ContentCheck::ContentCheck(PatternSource* expected, uint64_t target_size, unsigned hash_threads)
     : expected_(expected),
       cap_(kPiece),
       // Fixed patterns: kPiece bytes plus one period, filled once at phase 0, so any offset's
       // expected bytes start at buf_ + offset % period. Random: regenerated per piece.
-      buf_(AllocateAligned(kPiece + (expected->random() ? 0 : expected->period()))) {
-  if (!expected_->random()) expected_->Fill(0, buf_.get(), kPiece + expected_->period());
+      buf_(AllocateAligned(kPiece + (!expected || expected->random() ? 0 : expected->period()))),
+      digest_(target_size, expected, hash_threads) {
+  if (expected_ && !expected_->random()) {
+    expected_->Fill(0, buf_.get(), kPiece + expected_->period());
+  }
 }
 
 const std::byte* ContentCheck::Expected(uint64_t offset, size_t len) {
@@ -30,9 +33,21 @@ const std::byte* ContentCheck::Expected(uint64_t offset, size_t len) {
 
 void ContentCheck::Consume(uint64_t offset, const std::byte* data, size_t len) {
   while (len > 0) {
-    size_t n = std::min(len, cap_);
+    // A piece never straddles two digest regions, so a mismatch costs only its own region
+    // the uniform shortcut.
+    const uint64_t region = digest_.region_bytes();
+    size_t n = static_cast<size_t>(std::min<uint64_t>({len, cap_, region - offset % region}));
+    if (expected_ == nullptr) {
+      digest_.Add(offset, data, n, false);
+      bytes_read_ += n;
+      offset += n;
+      data += n;
+      len -= n;
+      continue;
+    }
     const std::byte* e = Expected(offset, n);
-    if (std::memcmp(data, e, n) != 0) {
+    const bool equal = std::memcmp(data, e, n) == 0;
+    if (!equal) {
       for (size_t i = 0; i < n; ++i) {
         if (data[i] != e[i]) {
           ++mismatched_;
@@ -40,7 +55,8 @@ void ContentCheck::Consume(uint64_t offset, const std::byte* data, size_t len) {
         }
       }
     }
-    hash_.Write(data, n);
+    // Only a fixed pattern's match may take the digest's uniform shortcut.
+    digest_.Add(offset, data, n, equal && !expected_->random());
     bytes_read_ += n;
     offset += n;
     data += n;
@@ -49,6 +65,7 @@ void ContentCheck::Consume(uint64_t offset, const std::byte* data, size_t len) {
 }
 
 void ContentCheck::Unreadable(uint64_t offset, uint64_t len, const Status& error) {
+  digest_.MarkUnreadable(offset, len);
   unreadable_bytes_ += len;
   if (!unreadable_.empty()) {
     IoErrorRecord& last = unreadable_.back();

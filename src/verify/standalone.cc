@@ -90,27 +90,37 @@ Result<Pattern> ParseExpectedFill(const std::string& text) {
   return Status::InvalidArgument("--expect " + text + ": use zero, one or a byte such as 0x55");
 }
 
-Result<VerificationRecord> VerifyTarget(Env* env, const DeviceInfo& dev, const Pattern& expected,
+Result<VerificationRecord> VerifyTarget(Env* env, const DeviceInfo& dev,
+                                        const std::optional<Pattern>& expected,
                                         const ReadOnlyOptions& opts) {
   KESU_ASSIGN_OR_RETURN(Opened o, OpenReadOnly(env, dev));
-  KESU_ASSIGN_OR_RETURN(auto src, PatternSource::Create(expected, nullptr));
+  std::unique_ptr<PatternSource> src;
+  if (expected) {
+    KESU_ASSIGN_OR_RETURN(src, PatternSource::Create(*expected, nullptr));
+  }
   std::vector<Region> plan = MakePlan(*o.file, dev, opts);
   ReaderOptions ro = opts.reader;
   if (dev.rotational && ro.chunk_bytes == 0) ro.chunk_bytes = 64 * kMiB;
-  ContentCheck check(src.get());
+  ContentCheck check(src.get(), o.file->size(), DefaultHashThreads(1));
   RegionReader reader(o.file.get(), o.tail.get(), ro, opts.stop);
   uint64_t t0 = env->NowMonotonicNanos();
   KESU_RETURN_IF_ERROR(reader.Run(plan, nullptr, &check));
   uint64_t ns = env->NowMonotonicNanos() - t0;
   VerificationRecord v;
   v.mode = ModeText(opts.sample_percent);
-  v.expected = expected.ToString();
+  v.expected = expected ? expected->ToString() : "none";
   v.bytes_read = check.bytes_read();
   v.bytes_planned = PlanBytes(plan);
   v.mismatched_bytes = check.mismatched_bytes();
   v.first_mismatches = check.first_mismatches();
   v.unreadable = check.unreadable();
   v.content_sha256 = check.FinishDigest();
+  if (v.bytes_read > 0) {
+    v.digest_format = kDigestFormat;
+    v.digest_region_bytes = check.digest().region_bytes();
+    v.digest_target_bytes = check.digest().target_size();
+    v.leaves.assign(check.digest().leaves().begin(), check.digest().leaves().end());
+  }
   v.bytes_per_second =
       ns ? static_cast<uint64_t>(static_cast<unsigned __int128>(v.bytes_read) * 1000000000u / ns)
          : 0;

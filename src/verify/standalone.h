@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,10 +29,13 @@ struct ReadOnlyOptions {
 // Parses --expect: "zero", "one" or a byte "0xNN". kInvalidArgument otherwise.
 Result<Pattern> ParseExpectedFill(const std::string& text);
 
-// Reads the target (all, or a sample) and compares it with `expected`. The record's
+// Reads the target (all, or a sample), compares it with `expected` (when given: without, only
+// the content digest is taken and `expected` reads "none") and fills the record's digest and
+// leaves (verify/region_digest.h). The record's
 // bytes_read equals bytes_planned when the plan was read to its end. kInterrupted when
 // stopped; open failures as returned by Env::OpenBlock.
-Result<VerificationRecord> VerifyTarget(Env* env, const DeviceInfo& dev, const Pattern& expected,
+Result<VerificationRecord> VerifyTarget(Env* env, const DeviceInfo& dev,
+                                        const std::optional<Pattern>& expected,
                                         const ReadOnlyOptions& opts);
 
 // What inspection found. Blocks are classified in units of `block_bytes` (4096, or the

@@ -4,6 +4,7 @@
 // (erase/result.h) embeds them; `kesu verify` reports a VerificationRecord on its own.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +20,13 @@ struct IoErrorRecord {
   std::string message;
 };
 
+// One leaf of the region digest (verify/region_digest.h): the SHA-256 of one region.
+using Leaf = std::array<unsigned char, 32>;
+struct RegionLeaf {
+  uint64_t index = 0;  // region number: offset / region size
+  Leaf sha{};
+};
+
 struct VerificationRecord {
   std::string mode;      // "full", "sample:10", "none"
   std::string expected;  // the final pattern, e.g. "zero", "random"
@@ -27,7 +35,15 @@ struct VerificationRecord {
   uint64_t mismatched_bytes = 0;           // count of bytes that differ
   std::vector<uint64_t> first_mismatches;  // first offsets (up to 16)
   std::vector<IoErrorRecord> unreadable;   // read errors during verification
-  std::string content_sha256;              // hex SHA-256 of the verified bytes, in offset order
+  // Hex region digest of the verified bytes (docs/verification.md, "Content digest"): the
+  // SHA-256 of a header (format, target size, region size) and each region's SHA-256.
+  std::string content_sha256;
+  std::string digest_format;  // "kesu-region-sha256-v1"; empty when nothing was read
+  uint64_t digest_region_bytes = 0;
+  uint64_t digest_target_bytes = 0;
+  std::vector<RegionLeaf> leaves;  // the leaves, in region order (kept in the sidecar file)
+  std::string leaves_file;         // the sidecar's file name, beside the result record
+  std::string leaves_sha256;       // hex SHA-256 of the sidecar file
   uint64_t bytes_per_second = 0;
 };
 

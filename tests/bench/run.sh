@@ -200,6 +200,7 @@ run_kesu() {  # LABEL TARGETS KESU-ARGS...  (the targets are among the args)
   ((T_MS > 0)) || T_MS=1
   WALL_MS=$(((t1 - t0) / 1000000))
   RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
+  CPU_MS=$(awk -F': ' '/User time|System time/ {s += $2} END {printf "%d", s * 1000}' "$work/time.txt")
 }
 
 run_nwipe() {  # DEV SIZE
@@ -216,12 +217,14 @@ run_nwipe() {  # DEV SIZE
 
 # Repeated measurements: S[key] holds the times of every run, space separated; W[key] the walls;
 # R[key] the largest RSS seen.
-declare -A S W R
+# C[key] the CPU times (user + sys, ms) of the runs.
+declare -A S W R C
 add() {  # KEY: record the run just made
   S[$1]+="$T_MS "
   [[ -n ${WALL_MS:-} ]] && W[$1]+="$WALL_MS "
+  [[ -n ${CPU_MS:-} ]] && C[$1]+="$CPU_MS "
   if [[ -n ${RSS_KB:-} ]] && ((RSS_KB > ${R[$1]:-0})); then R[$1]=$RSS_KB; fi
-  WALL_MS='' RSS_KB=''
+  WALL_MS='' RSS_KB='' CPU_MS=''
 }
 med() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 spread() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {print (NR > 1) ? a[1] "-" a[NR] : "-"}'; }
@@ -266,6 +269,7 @@ bench_target() {  # NAME DEV SIZE (fio and kesu run inside the blkio group $CG w
     run_kesu "$name zero" 1 "$dev" --method zero --verify none; add "$name/z"
     run_kesu "$name random" 1 "$dev" --method random --verify none; add "$name/r"
     run_kesu "$name random+verify" 1 "$dev" --method random --verify full; add "$name/rv"
+    run_kesu "$name zero+verify" 1 "$dev" --method zero --verify full; add "$name/zv"
   done
   fw=$(med "${S[$name/fw]}") fr=$(med "${S[$name/fr]}") z=$(med "${S[$name/z]}")
   r=$(med "${S[$name/r]}") rv=$(med "${S[$name/rv]}")
@@ -284,8 +288,46 @@ bench_target() {  # NAME DEV SIZE (fio and kesu run inside the blkio group $CG w
     mrow "$name" "kesu random + verify full" "$name/rv" "$size" "time $r3 x fio (w+r) $(check "$r3" '<=' 1.1)"
     row "$name" "" "" "" "" "" "time $v x random" ""
   fi
-  for k in z r rv; do ((${R[$name/$k]:-0} > rss)) && rss=${R[$name/$k]}; done
+  # Uniform fills cost no hashing, and random ones are hashed in parallel: verification adds
+  # little to the pass alone wherever the device, not a core, is the limit.
+  zv=$(med "${S[$name/zv]}")
+  v=$(ratio "$zv" "$z")
+  if [[ $name == disk ]]; then
+    mrow "$name" "kesu zero + verify full" "$name/zv" "$size" "time $v x zero $(check "$v" '<=' 1.10)"
+    v=$(ratio "$rv" "$r")
+    row "$name" "" "" "" "" "" "time $v x random $(check "$v" '<=' 1.15)" ""
+  else
+    r3=$(ratio "$zv" "$((fw + fr))")
+    mrow "$name" "kesu zero + verify full" "$name/zv" "$size" "time $r3 x fio (w+r)$([[ $name == loop ]] && echo " $(check "$r3" '<=' 1.15)")"
+    row "$name" "" "" "" "" "" "time $v x zero" ""
+  fi
+  cpu_row "$name" "$name/rv" "$size" "kesu random + verify full: CPU"
+  for k in z r rv zv; do ((${R[$name/$k]:-0} > rss)) && rss=${R[$name/$k]}; done
   rss_check "$name" "$rss" 1
+}
+
+cpu_row() {  # NAME KEY SIZE TEST: the median CPU time (user + sys) of KEY's runs per GiB
+  local t
+  [[ -n ${C[$2]:-} ]] || return
+  t=$(med "${C[$2]}")
+  row "$1" "$4" "" "$t" "$(spread "${C[$2]}")" "" "$((t * 1073741824 / $3)) ms CPU/GiB" ""
+}
+
+cpu_floor() {  # NAME FILE SIZE: the CPU a random pass with full verification cannot go below on
+  # one core: AES-128-CTR generation twice (write, then the verifier's expected bytes) and one
+  # SHA-256 over the same bytes (openssl, user + sys)
+  local name=$1 file=$2 size=$3 n c k
+  k=000102030405060708090a0b0c0d0e0f
+  for ((n = 1; n <= REPEAT; n++)); do
+    c=0
+    for cmd in "enc -aes-128-ctr -K $k -iv $k -in $file -out /dev/null" \
+      "enc -aes-128-ctr -K $k -iv $k -in $file -out /dev/null" "dgst -sha256 $file"; do
+      /usr/bin/time -f '%U %S' -o "$work/floor.txt" openssl $cmd >/dev/null 2>&1
+      c=$((c + $(awk '{printf "%d", ($1 + $2) * 1000}' "$work/floor.txt")))
+    done
+    T_MS=$c CPU_MS=$c WALL_MS= RSS_KB= add "$name/floor"
+  done
+  cpu_row "$name" "$name/floor" "$size" "floor: 2x AES-128-CTR + SHA-256 (1 core)"
 }
 
 sha_floor() {  # NAME FILE SIZE: SHA-256 of SIZE bytes on one core (openssl), the floor of any
@@ -307,6 +349,7 @@ new_loop loopdev "$work/loop.img" "$SIZE"
 CG=
 bench_target loop "$loopdev" "$SIZE"
 sha_floor loop "$work/loop.img" "$SIZE"
+cpu_floor loop "$work/loop.img" "$SIZE"
 
 if ((DO_DISK)); then
   new_loop diskdev "$work/disk.img" "$SIZE"

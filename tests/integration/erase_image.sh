@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `kesu erase` on image files (no root needed): the marker pattern the test wrote is gone and the
 # file reads back as the method's final pattern; the result record says success only when every
-# pass wrote every byte; the verification digest is the SHA-256 of what is actually in the file.
+# pass wrote every byte; the verification digest is the region digest of what is actually in the file.
 source "$(dirname "$0")/lib.sh"
 
 SIZE=$((64 << 20))

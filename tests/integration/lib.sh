@@ -278,12 +278,19 @@ expect_zero() {
   cmp -s -n "$2" "$1" /dev/zero || fail "$3: $1 is not all zero: $(cmp -n "$2" "$1" /dev/zero 2>&1 | head -1)"
 }
 
-# expect_sha_matches JSON FILE WHAT: the verification digest is the SHA-256 of FILE's content.
+# region_digest FILE: the content digest of FILE, recomputed independently of kesu
+# (tests/tools/region_digest.py, format in docs/verification.md).
+region_digest() {
+  python3 "$(dirname "${BASH_SOURCE[0]}")/../tools/region_digest.py" "$1"
+}
+
+# expect_sha_matches JSON FILE WHAT: the verification digest is the region digest of FILE's
+# content, as recomputed by tests/tools/region_digest.py.
 expect_sha_matches() {
   local want got
-  want=$(sha256sum <"$2" | cut -d' ' -f1)
+  want=$(region_digest "$2")
   got=$(field "$1" .verification.content_sha256)
-  expect_eq "$3: verification.content_sha256 vs sha256sum of $2" "$got" "$want"
+  expect_eq "$3: verification.content_sha256 vs region_digest.py of $2" "$got" "$want"
 }
 
 # start_in_cgroup VAR CGROUP OUT ERR CMD...: start CMD in the background as one new process that

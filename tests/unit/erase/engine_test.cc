@@ -14,6 +14,7 @@
 #include "erase/result_json.h"
 #include "support/fault_env.h"
 #include "support/mem_env.h"
+#include "support/region_digest_ref.h"
 #include "verify/sample_plan.h"
 
 namespace kesu {
@@ -74,7 +75,7 @@ void ExpectFilled(const MemDevice& d, const std::vector<uint8_t>& pattern) {
   }
 }
 
-std::string DeviceSha(const MemDevice& d) { return Sha256::HexOf(d.data.data(), d.data.size()); }
+std::string DeviceSha(const MemDevice& d) { return ReferenceRegionDigest(d.data); }
 
 TEST(EngineTest, ZeroPassLeavesZerosAndSucceeds) {
   MemEnv env;

@@ -11,6 +11,7 @@
 #include "crypto/sha256.h"
 #include "env/env.h"
 #include "erase/engine.h"
+#include "support/region_digest_ref.h"
 
 namespace kesu {
 namespace {
@@ -32,7 +33,7 @@ class IoBackendTest : public ::testing::Test {
   static std::string FileSha(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return Sha256::HexOf(s.data(), s.size());
+    return ReferenceRegionDigest(reinterpret_cast<const std::byte*>(s.data()), s.size());
   }
   std::filesystem::path dir_;
 };

@@ -6,6 +6,7 @@
 #include "crypto/sha256.h"
 #include "support/fault_env.h"
 #include "support/mem_env.h"
+#include "support/region_digest_ref.h"
 
 namespace kesu {
 namespace {
@@ -41,7 +42,7 @@ TEST(VerifyTargetTest, MatchesAndDigestsTheWholeContent) {
   EXPECT_EQ(v->bytes_planned, d->data.size());
   EXPECT_EQ(v->mismatched_bytes, 0u);
   EXPECT_EQ(v->mode, "full");
-  EXPECT_EQ(v->content_sha256, Sha256::HexOf(d->data.data(), d->data.size()));
+  EXPECT_EQ(v->content_sha256, ReferenceRegionDigest(d->data));
 }
 
 TEST(VerifyTargetTest, ReportsMismatchesAndUnreadableOffsets) {

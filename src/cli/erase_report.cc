@@ -103,9 +103,12 @@ void PrintVerification(const VerificationRecord& v) {
 
 void PrintSummary(const TargetOutcome& t, const IssuedCertificate* cert) {
   const ErasureResult& r = t.result;
-  std::printf("%s: %s — method %s (%s), %zu pass%s\n", t.device.path.c_str(),
+  std::string rounds = r.method_rounds > 1 ? " (" + std::to_string(r.method_rounds) + " rounds" +
+                                                 (r.method_blank ? " and a blank pass)" : ")")
+                                           : "";
+  std::printf("%s: %s — method %s (%s), %zu pass%s%s\n", t.device.path.c_str(),
               OutcomeName(r.outcome), r.method_id.c_str(), r.method_title.c_str(), r.passes.size(),
-              r.passes.size() == 1 ? "" : "es");
+              r.passes.size() == 1 ? "" : "es", rounds.c_str());
   for (const auto& p : r.passes) {
     std::printf(
         "  pass %u %-8s %s written in %s, %s%s\n", p.index, p.pattern.c_str(),

@@ -98,7 +98,6 @@ std::string ProgressView::FormatLine(const TargetProgress& t, uint64_t now_ns, P
   std::snprintf(b, sizeof b, " %3u%% %s %s ETA %s", pct, BytesOf(pass_done, size).c_str(),
                 speed.c_str(), f.eta_known ? Hms(f.eta_s).c_str() : "?");
   std::string tail = b;
-  if (t.state.load() == TargetProgress::kFinished) tail += " done";
   uint64_t planned = t.verify_planned.load();
   if (planned > 0) tail += " ver " + std::to_string(t.pass_verified.load() * 100 / planned) + "%";
 
@@ -214,7 +213,9 @@ void ProgressView::Render(bool final) {
     }
     case Mode::kLines:
       for (size_t i = 0; i < targets_.size(); ++i) {
-        std::fprintf(stderr, "kesu: %s\n", FormatLine(*targets_[i], now, &rates_[i]).c_str());
+        // 80 columns with the "kesu: " prefix.
+        std::fprintf(stderr, "kesu: %s\n",
+                     FormatLine(*targets_[i], now, &rates_[i], 80 - 6).c_str());
       }
       break;
     case Mode::kJson:

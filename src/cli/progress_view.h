@@ -41,8 +41,8 @@ class ProgressView {
   void Stop();
 
   // One rendered line for a target (exposed for tests), sampling `rate` at `now_ns`:
-  // "name pass 1/3 write  [####....]  50% 512/1024 MiB  812 MB/s ETA 0:00:01", then " done"
-  // when finished and " ver N%" while a verification is planned. The ETA is the current
+  // "name pass 1/3 write  [####....]  50% 512/1024 MiB  812 MB/s ETA 0:00:01" (phase "done"
+  // when finished), then " ver N%" while a verification is planned. The ETA is the current
   // phase's: the bytes left to write in every pass, or to verify in this pass. The line fits
   // in `width` columns: the bar (at most 20) shrinks, then goes; then, only when
   // `shorten_name`, the name loses its start ("…p/kesu/a.img"). A name is never shortened

@@ -57,6 +57,18 @@ std::string Shorten(const std::string& s, size_t w) {
   return out + "…";
 }
 
+// Cuts `s` to at most `w` columns by dropping its start, beginning with "…" when cut (paths
+// keep their file name).
+std::string ShortenLeft(const std::string& s, size_t w) {
+  if (Width(s) <= w || w == 0) return s;
+  size_t drop = Width(s) - (w - 1), i = 0;
+  for (size_t cols = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) != 0x80 && cols++ == drop) break;
+  }
+  return "…" + s.substr(i);
+}
+
 // `text` wrapped at spaces into lines of at most `width` columns, each starting with `indent`.
 std::string Wrap(const std::string& text, const std::string& indent, size_t width) {
   std::string out, line = indent;
@@ -236,12 +248,14 @@ size_t TableWidth(const std::vector<Row>& rows, const std::vector<size_t>& width
   return before_last + last;
 }
 
-// Narrows `column` (never below 10) by what the table exceeds `width` by.
-void Narrow(std::vector<Row>* rows, std::vector<size_t>* widths, size_t column, size_t width) {
+// Narrows `column` (never below 10) by what the table exceeds `width` by, cutting the end of
+// each cell (or its start, `from_left`).
+void Narrow(std::vector<Row>* rows, std::vector<size_t>* widths, size_t column, size_t width,
+            bool from_left = false) {
   size_t total = TableWidth(*rows, *widths);
   if (total <= width || (*widths)[column] <= 10) return;
   size_t w = std::max<size_t>(10, (*widths)[column] - (total - width));
-  for (auto& r : *rows) r[column] = Shorten(r[column], w);
+  for (auto& r : *rows) r[column] = from_left ? ShortenLeft(r[column], w) : Shorten(r[column], w);
   (*widths)[column] = 0;
   for (const auto& r : *rows) (*widths)[column] = std::max((*widths)[column], Width(r[column]));
 }
@@ -260,6 +274,7 @@ std::string ListTable(const std::vector<DeviceInfo>& devs, size_t width) {
     widths = ColumnWidths(rows);
     Narrow(&rows, &widths, kContents - 1, width);
     Narrow(&rows, &widths, kSerial - 1, width);
+    Narrow(&rows, &widths, kName, width, true);  // long image file paths
   }
   std::string out;
   for (size_t i = 0; i < rows.size(); ++i) {

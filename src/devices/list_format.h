@@ -32,7 +32,8 @@ bool IsEmptyDevice(const DeviceInfo& d);
 // "no: empty" (IsEmptyDevice) or "no: <reason>". When the table would be wider than `width`
 // columns, the MODEL column goes, each refusal shows only its rule name ("no: mounted"), an
 // indented line below the row gives "model M; <whole reason>" wrapped to `width`, and
-// CONTENTS then SERIAL are shortened (ending in "…", never below 10 columns).
+// CONTENTS then SERIAL are shortened (ending in "…", never below 10 columns), then NAME
+// loses its start ("…/disk.img").
 std::string ListTable(const std::vector<DeviceInfo>& devs, size_t width = 80);
 
 }  // namespace kesu

@@ -279,8 +279,9 @@ TEST(MethodDirSetTest, OnlyReplacesTheBuiltInDirectory) {
   auto d = ChooseMethodDirSet(&env, {"/builtin"}, "/extra", "/mine");
   EXPECT_TRUE(d.strict.empty());
   EXPECT_EQ(d.lenient, (std::vector<std::string>{"/mine", "/extra"}));
-  auto normal = ChooseMethodDirSet(&env, {"/nowhere", "/builtin"}, "/extra", "");
-  EXPECT_EQ(normal.strict, std::vector<std::string>{"/builtin"});
+  const std::string here = KESU_METHODS_DIR;  // a directory that exists
+  auto normal = ChooseMethodDirSet(DefaultEnv(), {"/nowhere/kesu", here}, "/extra", "");
+  EXPECT_EQ(normal.strict, std::vector<std::string>{here});
   EXPECT_EQ(normal.lenient, std::vector<std::string>{"/extra"});
 }
 

@@ -243,6 +243,8 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"method_title", result.method_title},
         {"method_reference", result.method_reference},
         {"method_sha256", result.method_sha256},
+        {"method_rounds", result.method_rounds},
+        {"method_blank", result.method_blank},
         {"agreed_method", Attested(ctx.agreed_method)},
         {"is_agreed_method", is_agreed},
         {"start_ms", result.start_ms},

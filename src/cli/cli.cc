@@ -1,6 +1,9 @@
 // Helpers shared by the commands: see cli.h.
 #include "cli/cli.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -9,6 +12,21 @@ namespace kesu {
 int ReportError(const Status& status) {
   std::fprintf(stderr, "kesu: %s\n", status.message().c_str());
   return status.ExitCode();
+}
+
+Result<MethodRegistry> LoadMethods(const Cli& cli) {
+  std::vector<std::string> warnings;
+  auto reg = MethodRegistry::Load(cli.env, MethodDirsFor(cli.methods_dir, cli.methods_dir_only),
+                                  &warnings);
+  for (const auto& w : warnings) std::fprintf(stderr, "kesu: warning: %s\n", w.c_str());
+  return reg;
+}
+
+size_t ConsoleWidth(int fd) {
+  constexpr size_t kMin = 80;
+  struct winsize ws {};
+  if (::isatty(fd) && ::ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > kMin) return ws.ws_col;
+  return kMin;
 }
 
 namespace {

@@ -9,17 +9,24 @@
 
 #include "base/status.h"
 #include "env/env.h"
+#include "methods/registry.h"
 
 namespace kesu {
 
 // State shared by every command of one invocation.
 struct Cli {
   Env* env = nullptr;
-  std::string methods_dir;  // extra directory of method files (--methods-dir)
-  std::string config_path;  // --config (default /etc/kesu/kesu.toml)
-  int verbosity = 0;        // -v count
-  int exit_code = 0;        // set by the command that ran
+  std::string methods_dir;       // extra directory of method files (--methods-dir)
+  std::string methods_dir_only;  // replaces the built-in directory (--methods-dir-only)
+  std::string config_path;       // --config (default /etc/kesu/kesu.toml)
+  int verbosity = 0;             // -v count
+  int exit_code = 0;             // set by the command that ran
 };
+
+// The method registry for this invocation: the built-in directory (or --methods-dir-only)
+// and --methods-dir (methods/registry.h MethodDirSet). Prints one "kesu: warning: ..." line
+// on stderr per extra method file left out; fails as MethodRegistry::Load.
+Result<MethodRegistry> LoadMethods(const Cli& cli);
 
 // Prints "kesu: <message>" on stderr and returns status.ExitCode().
 int ReportError(const Status& status);
@@ -32,6 +39,11 @@ std::string NearestName(const std::string& word, const std::vector<std::string>&
 // is close to a subcommand or option of the deepest subcommand parsed (options of its parents
 // count too: they fall through), or "" when there is nothing close.
 std::string DidYouMean(const CLI::App& app);
+
+// The columns to fit output into on `fd`: the terminal's width (TIOCGWINSZ, tty_ioctl(4))
+// when `fd` is a terminal wider than 80 columns, else 80 — the console of a boot medium or a
+// serial line, and what a pipe or log file gets.
+size_t ConsoleWidth(int fd);
 
 // Asks for a secret on the controlling terminal without echo (twice when `confirm`).
 // kInvalidArgument when there is no terminal or the two entries differ.

@@ -16,6 +16,7 @@
 #include "erase/engine.h"
 #include "erase/job.h"
 #include "erase/stop_signal.h"
+#include "methods/aliases.h"
 #include "methods/describe.h"
 #include "methods/registry.h"
 
@@ -28,19 +29,42 @@ struct EraseArgs {
   std::string verify;
   bool yes = false;
   bool json = false;
+  uint32_t rounds = 1;
+  bool blank = false, no_blank = false;
+  int progress_interval = ProgressView::kDefaultLinesInterval.count();  // seconds
   std::string result_dir;
   CertificateOptions cert;  // --operator, --customer, --cert-dir, --key, ...
 };
 
-// The overwrite method named `id`. kInvalidArgument naming the known methods when there is
-// none, or saying when a firmware or record method is not available yet.
-Result<const Method*> FindOverwriteMethod(const MethodRegistry& reg, const std::string& id) {
-  const Method* m = reg.Find(id);
-  if (m == nullptr) {
-    std::string ids;
-    for (const auto& x : reg.all()) ids += (ids.empty() ? "" : ", ") + x.id;
-    return Status::InvalidArgument("unknown method '" + id + "'; known methods: " + ids);
+// The method `id` names: a method id, else one of nwipe's names (methods/aliases.h), whose
+// default blank pass goes to `*alias_blank`. kInvalidArgument with the nearest name ("did you
+// mean") and the known ids when there is none.
+Result<const Method*> FindMethod(const MethodRegistry& reg, const std::string& id,
+                                 std::optional<bool>* alias_blank) {
+  if (const Method* m = reg.Find(id)) return m;
+  if (const NwipeAlias* a = FindNwipeAlias(id); a != nullptr && reg.Find(a->method_id)) {
+    *alias_blank = a->blank;
+    return reg.Find(a->method_id);
   }
+  std::vector<std::string> names;
+  std::string ids;
+  for (const auto& x : reg.all()) {
+    names.push_back(x.id);
+    ids += (ids.empty() ? "" : ", ") + x.id;
+  }
+  for (const NwipeAlias& a : kNwipeAliases) names.push_back(a.name);
+  std::string near = NearestName(id, names);
+  return Status::InvalidArgument("unknown method '" + id + "'" +
+                                 (near.empty() ? "" : " (did you mean '" + near + "'?)") +
+                                 "; known methods: " + ids);
+}
+
+// The overwrite method `args` ask for, with --rounds and --blank/--no-blank applied, in
+// `*out`. kInvalidArgument for an unknown method (FindMethod), or saying when a firmware or
+// record method is not available yet.
+Status ResolveOverwriteMethod(const MethodRegistry& reg, const EraseArgs& args, Method* out) {
+  std::optional<bool> blank;
+  KESU_ASSIGN_OR_RETURN(const Method* m, FindMethod(reg, args.method, &blank));
   if (m->kind != MethodKind::kOverwrite) {
     const char* kind = MethodKindName(m->kind);
     const char* issue = m->kind == MethodKind::kFirmware ? "firmware erasure arrives with the "
@@ -51,7 +75,10 @@ Result<const Method*> FindOverwriteMethod(const MethodRegistry& reg, const std::
     return Status::InvalidArgument("method " + m->id + " (kind " + kind +
                                    ") is not available yet; " + issue);
   }
-  return m;
+  if (args.blank) blank = true;
+  if (args.no_blank) blank = false;
+  *out = WithRoundsAndBlank(*m, args.rounds, blank);
+  return Status::Ok();
 }
 
 // The final verification: --verify when given, else the method's own.
@@ -64,24 +91,26 @@ Result<VerifySpec> VerifyFor(const Method& m, const std::string& text) {
 }
 
 int RunErase(Cli& cli, const EraseArgs& args) {
-  auto reg = MethodRegistry::Load(cli.env, MethodDirs(cli.methods_dir));
+  auto reg = LoadMethods(cli);
   if (!reg.ok()) return ReportError(reg.status());
-  auto method = FindOverwriteMethod(*reg, args.method);
-  if (!method.ok()) return ReportError(method.status());
-  auto verify = VerifyFor(**method, args.verify);
+  Method method;
+  if (Status s = ResolveOverwriteMethod(*reg, args, &method); !s.ok()) return ReportError(s);
+  auto verify = VerifyFor(method, args.verify);
   if (!verify.ok()) return ReportError(verify.status());
 
   EraseJobInput in;
   in.targets = args.targets;
-  in.method = *method;
+  in.method = &method;
   in.engine.verify = *verify;
   in.result_dir = args.result_dir;
   in.arm_stop = [] { return InstallStopHandlers(); };
   TerminalConfirmer confirmer(args.yes);
   StationCertifier certifier(cli.env, cli.config_path, args.cert);
-  TerminalProgress progress(cli.env, args.json                 ? ProgressView::Mode::kJson
-                                     : ::isatty(STDERR_FILENO) ? ProgressView::Mode::kTty
-                                                               : ProgressView::Mode::kLines);
+  TerminalProgress progress(cli.env,
+                            args.json                 ? ProgressView::Mode::kJson
+                            : ::isatty(STDERR_FILENO) ? ProgressView::Mode::kTty
+                                                      : ProgressView::Mode::kLines,
+                            std::chrono::seconds(args.progress_interval));
   EraseJobOutcome outcome = RunEraseJob(cli.env, in, &confirmer, &certifier, &progress);
 
   if (outcome.Erased()) PrintEraseResults(outcome, certifier, args.json);
@@ -99,13 +128,28 @@ void RegisterEraseCommand(CLI::App& app, Cli& cli) {
   cmd->add_option("targets", args->targets,
                   "Block devices (/dev/sdb, /dev/loop3) or image files; all run at once")
       ->required();
-  cmd->add_option("--method", args->method, "Erase method id (see 'kesu methods')")->required();
+  cmd->add_option("--method", args->method,
+                  "Erase method id (see 'kesu methods'), or nwipe's name for it: dod, "
+                  "dodshort, ops2, gutmann, random, zero")
+      ->required();
+  cmd->add_option("--rounds", args->rounds,
+                  "Run the method's passes N times before the blank pass (nwipe's --rounds)")
+      ->check(CLI::Range(1, 100));
+  auto* blank = cmd->add_flag("--blank", args->blank,
+                              "Finish with a verified zero pass (nwipe's default blanking "
+                              "pass); default: the method's own, or nwipe's for its names");
+  cmd->add_flag("--no-blank", args->no_blank, "No final zero pass (nwipe's --noblank)")
+      ->excludes(blank);
   cmd->add_option("--verify", args->verify,
                   "Final verification: full, sample:PCT, or none (only where the method "
                   "allows it); default: the method's own");
   cmd->add_flag("--yes", args->yes, "Do not ask to type each target's serial (scripts, kiosk)");
   cmd->add_flag("--json", args->json,
                 "JSON lines on stdout: progress events, then one result event per target");
+  cmd->add_option("--progress-interval", args->progress_interval,
+                  "When stderr is not a terminal (a log, a pipe), print a progress line per "
+                  "target every SECONDS (default 60)")
+      ->check(CLI::Range(1, 86400));
   cmd->add_option("--result-dir", args->result_dir,
                   "Write each target's result record (JSON, mode 0600) into this directory");
   AddCertificateOptions(cmd, &args->cert);

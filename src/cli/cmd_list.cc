@@ -1,5 +1,7 @@
 // kesu list [DEVICE...] [--json]: every disk (or those named) with identity, contents and the
 // safety gate's verdict. Output formats: docs/list.md.
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "cli/cli.h"
@@ -30,7 +32,7 @@ int RunList(Cli& cli, const ListArgs& args) {
   if (args.json) {
     std::printf("%s\n", ListJson(devs).dump(2).c_str());
   } else {
-    std::fputs(ListTable(devs).c_str(), stdout);
+    std::fputs(ListTable(devs, ConsoleWidth(STDOUT_FILENO)).c_str(), stdout);
   }
   return kExitOk;
 }

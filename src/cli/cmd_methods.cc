@@ -16,7 +16,7 @@ void RegisterMethodsCommand(CLI::App& app, Cli& cli) {
   cmd->add_flag("--json")->description("Print {\"methods\": [...]} as JSON (see docs/methods.md)");
   cmd->callback([&cli, cmd] {
     const bool json = cmd->count("--json") > 0;
-    auto reg = MethodRegistry::Load(cli.env, MethodDirs(cli.methods_dir));
+    auto reg = LoadMethods(cli);
     if (!reg.ok()) {
       cli.exit_code = ReportError(reg.status());
       return;

@@ -1,6 +1,7 @@
 // What `kesu erase` reports: see erase_report.h.
 #include "cli/erase_report.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -80,15 +81,14 @@ void PrintVerification(const VerificationRecord& v) {
     return;
   }
   if (v.bytes_read == 0) {
-    std::printf("  Verified: no — nothing was read back (verification %s, %llu bytes planned)\n",
-                v.mode.c_str(), static_cast<unsigned long long>(v.bytes_planned));
+    std::printf("  Verified: no — nothing was read back (verification %s, %s planned)\n",
+                v.mode.c_str(), HumanBytes(v.bytes_planned).c_str());
     return;
   }
   std::printf(
-      "  verification %s: read %llu of %llu planned bytes, %llu mismatched, %zu "
+      "  verification %s: read %s of %s planned, %llu bytes mismatched, %zu "
       "unreadable range%s, %s\n",
-      v.mode.c_str(), static_cast<unsigned long long>(v.bytes_read),
-      static_cast<unsigned long long>(v.bytes_planned),
+      v.mode.c_str(), HumanBytes(v.bytes_read).c_str(), HumanBytes(v.bytes_planned).c_str(),
       static_cast<unsigned long long>(v.mismatched_bytes), v.unreadable.size(),
       v.unreadable.size() == 1 ? "" : "s", Mbps(v.bytes_per_second).c_str());
   if (!v.first_mismatches.empty()) {
@@ -103,17 +103,22 @@ void PrintVerification(const VerificationRecord& v) {
 
 void PrintSummary(const TargetOutcome& t, const IssuedCertificate* cert) {
   const ErasureResult& r = t.result;
-  std::printf("%s: %s — method %s (%s), %zu pass%s\n", t.device.path.c_str(),
+  std::string rounds = r.method_rounds > 1 ? " (" + std::to_string(r.method_rounds) + " rounds" +
+                                                 (r.method_blank ? " and a blank pass)" : ")")
+                                           : "";
+  std::printf("%s: %s — method %s (%s), %zu pass%s%s\n", t.device.path.c_str(),
               OutcomeName(r.outcome), r.method_id.c_str(), r.method_title.c_str(), r.passes.size(),
-              r.passes.size() == 1 ? "" : "es");
+              r.passes.size() == 1 ? "" : "es", rounds.c_str());
   for (const auto& p : r.passes) {
     std::printf(
-        "  pass %u %-8s %llu bytes written in %lld ms, %s%s\n", p.index, p.pattern.c_str(),
-        static_cast<unsigned long long>(p.bytes_written),
-        static_cast<long long>(p.end_ms - p.start_ms), Mbps(p.bytes_per_second).c_str(),
-        p.verified ? (", verified " + std::to_string(p.bytes_verified) + " bytes").c_str() : "");
+        "  pass %u %-8s %s written in %s, %s%s\n", p.index, p.pattern.c_str(),
+        HumanBytes(p.bytes_written).c_str(),
+        HumanDuration(static_cast<uint64_t>(std::max<int64_t>(0, p.end_ms - p.start_ms)) / 1000)
+            .c_str(),
+        Mbps(p.bytes_per_second).c_str(),
+        p.verified ? (", verified " + HumanBytes(p.bytes_verified)).c_str() : "");
     for (const auto& [off, len] : p.skipped) {
-      std::printf("    skipped %llu bytes at offset %llu\n", static_cast<unsigned long long>(len),
+      std::printf("    skipped %s at offset %llu\n", HumanBytes(len).c_str(),
                   static_cast<unsigned long long>(off));
     }
   }
@@ -155,6 +160,37 @@ nlohmann::json ResultEvent(const TargetOutcome& t, const IssuedCertificate* cert
 
 }  // namespace
 
+EraseTally TallyEraseJob(const EraseJobOutcome& o) {
+  EraseTally t;
+  t.total = o.targets.size();
+  for (const TargetOutcome& x : o.targets) {
+    const bool certified = x.certification.issued && x.certification.recorded == Outcome::kSuccess;
+    switch (x.result.outcome) {
+      case Outcome::kSuccess:
+        ++(certified ? t.succeeded : t.failed);
+        break;
+      case Outcome::kInterrupted:
+        ++t.interrupted;
+        break;
+      case Outcome::kPartial:
+        ++t.partial;
+        break;
+      default:
+        ++t.failed;
+    }
+  }
+  return t;
+}
+
+uint64_t EraseJobSeconds(const EraseJobOutcome& o) {
+  int64_t first = 0, last = 0;
+  for (const TargetOutcome& x : o.targets) {
+    if (first == 0 || x.result.start_ms < first) first = x.result.start_ms;
+    last = std::max(last, x.result.end_ms);
+  }
+  return last > first ? static_cast<uint64_t>(last - first) / 1000 : 0;
+}
+
 void PrintEraseResults(const EraseJobOutcome& outcome, const StationCertifier& certifier,
                        bool json) {
   for (size_t i = 0; i < outcome.targets.size(); ++i) {
@@ -164,6 +200,10 @@ void PrintEraseResults(const EraseJobOutcome& outcome, const StationCertifier& c
     } else {
       PrintSummary(t, certifier.issued(i));
     }
+  }
+  if (!json) {
+    std::printf("Summary: %s\n",
+                SummaryLine(TallyEraseJob(outcome), EraseJobSeconds(outcome)).c_str());
   }
   // A closed or broken stdout (EPIPE: SIGPIPE is ignored) loses only the summary, never a
   // certificate: they are written by now. Say so on stderr.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/console_text.h"
 #include "cli/erase_station.h"
 #include "erase/job.h"
 
@@ -28,8 +29,16 @@ struct EraseVerdict {
 // Pure function.
 EraseVerdict JudgeEraseJob(const EraseJobOutcome& outcome);
 
+// How the job's targets ended (console_text.h): a target counts as succeeded only when its
+// result and its certificate both say success (as JudgeEraseJob decides). Pure function.
+EraseTally TallyEraseJob(const EraseJobOutcome& outcome);
+
+// The wall-clock seconds from the first target's start to the last one's end.
+uint64_t EraseJobSeconds(const EraseJobOutcome& outcome);
+
 // Prints each target's summary on stdout (or, with `json`, one "result" event per target),
-// with its result record and the certificate `certifier` issued for it. When stdout fails
+// with its result record and the certificate `certifier` issued for it, then (not with `json`)
+// one last line, "Summary: " SummaryLine (console_text.h). When stdout fails
 // (closed, EPIPE), says on stderr that the summary was lost. Call only when outcome.Erased().
 void PrintEraseResults(const EraseJobOutcome& outcome, const StationCertifier& certifier,
                        bool json);

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "cli/console_text.h"
 #include "erase/stop_signal.h"
 
 namespace kesu {
@@ -56,17 +57,13 @@ std::string ConfirmToken(const DeviceInfo& d) {
   return d.name;
 }
 
-namespace {
-
-std::string Describe(const DeviceInfo& d) {
+std::string DescribeForPrompt(const DeviceInfo& d) {
   std::string s = d.path;
   if (!d.model.empty()) s += " (" + d.model + ")";
-  s += ", " + std::to_string(d.size) + " bytes";
+  s += ", " + HumanBytes(d.size);
   if (!d.serial.empty()) s += ", serial " + d.serial;
   return s;
 }
-
-}  // namespace
 
 Status TerminalConfirmer::Ready() {
   if (!yes_ && !::isatty(STDIN_FILENO)) {
@@ -82,14 +79,14 @@ bool TerminalConfirmer::Confirm(const DeviceInfo& dev, const Method& method) {
   std::fprintf(stderr,
                "kesu: about to erase %s with method %s; all data on it will be lost.\n"
                "Type '%s' to confirm: ",
-               Describe(dev).c_str(), method.id.c_str(), token.c_str());
+               DescribeForPrompt(dev).c_str(), method.id.c_str(), token.c_str());
   std::fflush(stderr);
   std::string typed;
   return std::getline(std::cin, typed) && typed == token;
 }
 
 void TerminalProgress::Start(const std::vector<const TargetProgress*>& targets) {
-  view_ = std::make_unique<ProgressView>(env_, targets, mode_);
+  view_ = std::make_unique<ProgressView>(env_, targets, mode_, lines_interval_);
   view_->SetStatusRequest(StatusRequestFlag());
   view_->Start();
 }

@@ -51,21 +51,27 @@ class TerminalConfirmer final : public Confirmer {
   bool yes_;
 };
 
+// How the prompt names `d`: "/dev/sdb (MODEL), 256 MiB, serial S" (sizes: HumanBytes).
+std::string DescribeForPrompt(const DeviceInfo& d);
+
 // What the operator types to confirm `d`: its serial, or its file name for an image, or its
 // device name when it reports no serial.
 std::string ConfirmToken(const DeviceInfo& d);
 
-// Shows progress with a ProgressView in `mode`, answering SIGUSR1 status requests
-// (erase/stop_signal.h). Not thread-safe.
+// Shows progress with a ProgressView in `mode` (kLines every `lines_interval`), answering
+// SIGUSR1 status requests (erase/stop_signal.h). Not thread-safe.
 class TerminalProgress final : public JobProgress {
  public:
-  TerminalProgress(Env* env, ProgressView::Mode mode) : env_(env), mode_(mode) {}
+  TerminalProgress(Env* env, ProgressView::Mode mode,
+                   std::chrono::seconds lines_interval = ProgressView::kDefaultLinesInterval)
+      : env_(env), mode_(mode), lines_interval_(lines_interval) {}
   void Start(const std::vector<const TargetProgress*>& targets) override;
   void Stop() override;
 
  private:
   Env* env_;
   ProgressView::Mode mode_;
+  std::chrono::seconds lines_interval_;
   std::unique_ptr<ProgressView> view_;
 };
 

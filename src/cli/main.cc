@@ -59,7 +59,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   app.add_option("--methods-dir", cli.methods_dir,
-                 "Extra directory of erase-method files (*.toml), read after the built-in ones");
+                 "Extra directory of erase-method files (*.toml), read after the built-in ones; "
+                 "a bad file there leaves out only its own method, with a warning");
+  app.add_option("--methods-dir-only", cli.methods_dir_only,
+                 "Directory of erase-method files (*.toml) used instead of the built-in ones");
   app.add_option("--config", cli.config_path, "Configuration file")
       ->default_str("/etc/kesu/kesu.toml");
   app.add_flag("-v,--verbose", cli.verbosity, "More log output on stderr (repeat for debug)");

@@ -1,10 +1,14 @@
 // The terminal view of an erasure's progress: see progress_view.h.
 #include "cli/progress_view.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+
+#include "cli/cli.h"
 
 namespace kesu {
 namespace {
@@ -46,32 +50,70 @@ std::string Hms(uint64_t s) {
 
 }  // namespace
 
-std::string ProgressView::FormatLine(const TargetProgress& t, uint64_t now_ns, PhaseRate* rate) {
+namespace {
+
+// "512/1024 MiB": both in the unit HumanBytes picks for `total`.
+std::string BytesOf(uint64_t done, uint64_t total) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  int u = 0;
+  double scale = 1.0;
+  while (static_cast<double>(total) / scale >= 1024.0 && u < 6) {
+    scale *= 1024.0;
+    ++u;
+  }
+  auto num = [&](uint64_t v) {
+    char b[32];
+    std::snprintf(b, sizeof b, u == 0 ? "%.0f" : "%.1f", static_cast<double>(v) / scale);
+    std::string s = b;
+    if (s.ends_with(".0")) s.resize(s.size() - 2);
+    return s;
+  };
+  return num(done) + "/" + num(total) + " " + kUnits[u];
+}
+
+// Columns of `s` (UTF-8 code points).
+size_t Columns(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+}  // namespace
+
+std::string ProgressView::FormatLine(const TargetProgress& t, uint64_t now_ns, PhaseRate* rate,
+                                     size_t width, bool shorten_name) {
   Figures f = Compute(t, now_ns, rate);
   uint64_t size = t.size.load(), pass_done = t.pass_durable.load();
   unsigned pct = size ? static_cast<unsigned>(pass_done * 100 / size) : 0;
-  constexpr int kBar = 20;
-  int fill = static_cast<int>(pct * kBar / 100);
-  std::string bar(static_cast<size_t>(fill), '#');
-  bar.append(static_cast<size_t>(kBar - fill), '.');
-  char b[320];
-  const char* state = t.state.load() == TargetProgress::kFinished ? " done" : "";
-  char speed[32] = "     - MB/s";
+  char b[96];
+  std::snprintf(b, sizeof b, " pass %u/%u %-6s", t.pass.load(), t.passes.load(),
+                PhaseRate::PhaseName(f.rate.phase));
+  const std::string head = b;
+  std::string speed = "   - MB/s";
   if (f.rate.known) {
-    std::snprintf(speed, sizeof speed, "%6llu MB/s",
+    std::snprintf(b, sizeof b, "%4llu MB/s",
                   static_cast<unsigned long long>(f.rate.bytes_per_second / 1000000));
+    speed = b;
   }
-  std::snprintf(b, sizeof b, "%-20s pass %u/%u %-6s [%s] %3u%% %8.1f/%.1f MiB %s ETA %s%s",
-                t.name.c_str(), t.pass.load(), t.passes.load(), PhaseRate::PhaseName(f.rate.phase),
-                bar.c_str(), pct, static_cast<double>(pass_done) / 1048576.0,
-                static_cast<double>(size) / 1048576.0, speed,
-                f.eta_known ? Hms(f.eta_s).c_str() : "?", state);
-  std::string line = b;
+  std::snprintf(b, sizeof b, " %3u%% %s %s ETA %s", pct, BytesOf(pass_done, size).c_str(),
+                speed.c_str(), f.eta_known ? Hms(f.eta_s).c_str() : "?");
+  std::string tail = b;
   uint64_t planned = t.verify_planned.load();
-  if (planned > 0) {
-    line += "  verified " + std::to_string(t.pass_verified.load() * 100 / planned) + "%";
+  if (planned > 0) tail += " ver " + std::to_string(t.pass_verified.load() * 100 / planned) + "%";
+
+  std::string name = t.name;
+  const size_t fixed = Columns(name) + head.size() + tail.size();
+  constexpr size_t kMaxBar = 20, kMinBar = 5;
+  std::string bar;
+  if (fixed + 3 + kMinBar <= width) {
+    const size_t w = std::min(kMaxBar, width - fixed - 3);
+    const size_t fill = pct * w / 100;
+    bar = " [" + std::string(fill, '#') + std::string(w - fill, '.') + "]";
+  } else if (shorten_name && fixed > width) {
+    const size_t keep = std::max<size_t>(8, name.size() - std::min(name.size(), fixed - width + 1));
+    if (keep < name.size()) name = "…" + name.substr(name.size() - keep);
   }
-  return line;
+  return name + head + bar + tail;
 }
 
 std::string ProgressView::FormatJson(const TargetProgress& t, uint64_t now_ns, PhaseRate* rate) {
@@ -92,8 +134,13 @@ std::string ProgressView::FormatJson(const TargetProgress& t, uint64_t now_ns, P
   return j.dump();
 }
 
-ProgressView::ProgressView(Env* env, std::vector<const TargetProgress*> targets, Mode mode)
-    : env_(env), targets_(std::move(targets)), rates_(targets_.size()), mode_(mode) {}
+ProgressView::ProgressView(Env* env, std::vector<const TargetProgress*> targets, Mode mode,
+                           std::chrono::seconds lines_interval)
+    : env_(env),
+      targets_(std::move(targets)),
+      rates_(targets_.size()),
+      mode_(mode),
+      lines_interval_(std::max(lines_interval, std::chrono::seconds(1))) {}
 
 ProgressView::~ProgressView() { Stop(); }
 
@@ -111,14 +158,16 @@ void ProgressView::Stop() {
   cv_.notify_all();
   if (thread_.joinable()) {
     thread_.join();
-    if (mode_ == Mode::kTty) Render(true);
+    if (mode_ == Mode::kTty || mode_ == Mode::kLines) Render(true);
   }
 }
 
 void ProgressView::Loop() {
-  const auto interval = mode_ == Mode::kTty    ? std::chrono::milliseconds(250)
-                        : mode_ == Mode::kJson ? std::chrono::milliseconds(1000)
-                                               : std::chrono::milliseconds(5000);
+  const auto interval =
+      mode_ == Mode::kTty ? std::chrono::milliseconds(250)
+      : mode_ == Mode::kJson
+          ? std::chrono::milliseconds(1000)
+          : std::chrono::duration_cast<std::chrono::milliseconds>(lines_interval_);
   const auto poll = std::chrono::milliseconds(kStatusPollMs);
   auto next = std::chrono::steady_clock::now() + interval;
   std::unique_lock<std::mutex> l(mu_);
@@ -150,9 +199,12 @@ void ProgressView::Render(bool final) {
   switch (mode_) {
     case Mode::kTty: {
       std::string out;
+      // Each line fits the terminal, so none wraps and moving up lines_drawn_ lines (CUU,
+      // ECMA-48 8.3.22) reaches the first one again.
+      const size_t width = ConsoleWidth(STDERR_FILENO);
       if (lines_drawn_ > 0) out += "\x1b[" + std::to_string(lines_drawn_) + "A";
       for (size_t i = 0; i < targets_.size(); ++i) {
-        out += "\r\x1b[2K" + FormatLine(*targets_[i], now, &rates_[i]) + "\n";
+        out += "\r\x1b[2K" + FormatLine(*targets_[i], now, &rates_[i], width, true) + "\n";
       }
       lines_drawn_ = static_cast<int>(targets_.size());
       std::fputs(out.c_str(), stderr);
@@ -161,7 +213,9 @@ void ProgressView::Render(bool final) {
     }
     case Mode::kLines:
       for (size_t i = 0; i < targets_.size(); ++i) {
-        std::fprintf(stderr, "kesu: %s\n", FormatLine(*targets_[i], now, &rates_[i]).c_str());
+        // 80 columns with the "kesu: " prefix.
+        std::fprintf(stderr, "kesu: %s\n",
+                     FormatLine(*targets_[i], now, &rates_[i], 80 - 6).c_str());
       }
       break;
     case Mode::kJson:

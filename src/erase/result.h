@@ -48,7 +48,9 @@ struct ErasureResult {
   bool direct_io = false;
   // Method.
   std::string method_id, method_title, method_reference, method_sha256;
-  std::string nist_category;  // reached for this media type ("clear", "purge", "none")
+  uint32_t method_rounds = 1;  // the method's passes ran this many times (--rounds)
+  bool method_blank = false;   // a verified zero pass ended the method (file, --blank)
+  std::string nist_category;   // reached for this media type ("clear", "purge", "none")
   std::string nist_reason;
   // Work.
   int64_t start_ms = 0, end_ms = 0;

@@ -18,6 +18,8 @@ ResultAggregate::ResultAggregate(Env* env, bool direct_io, const DeviceInfo& dev
   r_.method_title = method.title;
   r_.method_reference = method.reference;
   r_.method_sha256 = method.file_sha256;
+  r_.method_rounds = method.rounds;
+  r_.method_blank = method.final_blank;
   auto [cat, reason] = NistFor(method, dev.media);
   r_.nist_category = NistCategoryName(cat);
   r_.nist_reason = reason;

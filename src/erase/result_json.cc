@@ -95,6 +95,8 @@ json ResultToJson(const ErasureResult& r) {
                 {"title", r.method_title},
                 {"reference", r.method_reference},
                 {"sha256", r.method_sha256},
+                {"rounds", r.method_rounds},
+                {"blank", r.method_blank},
                 {"nist_category", r.nist_category},
                 {"nist_reason", r.nist_reason}}},
               {"start_ms", r.start_ms},
@@ -146,6 +148,8 @@ Result<ErasureResult> ResultFromJson(const json& j) {
     r.method_title = m.at("title").get<std::string>();
     r.method_reference = m.at("reference").get<std::string>();
     r.method_sha256 = m.at("sha256").get<std::string>();
+    r.method_rounds = m.value("rounds", 1u);  // absent from records written before --rounds
+    r.method_blank = m.value("blank", false);
     r.nist_category = m.at("nist_category").get<std::string>();
     r.nist_reason = m.at("nist_reason").get<std::string>();
     r.start_ms = j.at("start_ms").get<int64_t>();

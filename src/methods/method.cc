@@ -1,6 +1,7 @@
 // Method helpers: see method.h.
 #include "methods/method.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace kesu {
@@ -30,7 +31,9 @@ const char* NistCategoryName(NistCategory c) { return NameOf(kNistCategoryNames,
 const char* MethodKindName(MethodKind k) { return NameOf(kMethodKindNames, k); }
 
 std::vector<Pass> Method::EffectivePasses() const {
-  std::vector<Pass> p = passes;
+  std::vector<Pass> p;
+  for (uint32_t r = 0; r < std::max<uint32_t>(rounds, 1); ++r)
+    p.insert(p.end(), passes.begin(), passes.end());
   if (final_blank) p.push_back(Pass{Pattern{Pattern::Kind::kZero, {}}, true});
   return p;
 }

@@ -96,9 +96,12 @@ struct Method {
   std::string description;
   MethodKind kind = MethodKind::kOverwrite;
 
-  std::vector<Pass> passes;        // kOverwrite
-  VerifySpec verify;               // final verification
-  bool final_blank = false;        // a zero pass follows the listed passes (and is verified)
+  std::vector<Pass> passes;  // kOverwrite
+  VerifySpec verify;         // final verification
+  bool final_blank = false;  // a zero pass follows the listed passes (and is verified)
+  // How many times `passes` run, in order, before the blank pass: 1 from a file; more only
+  // when the operator asks (--rounds, methods/aliases.h WithRoundsAndBlank).
+  uint32_t rounds = 1;
   bool allow_verify_none = false;  // `--verify none` is permitted (zero, random)
   bool allow_partial = false;      // unwritable regions may be skipped and listed (`partial`)
 
@@ -112,7 +115,8 @@ struct Method {
   std::string file_path;
   std::string file_sha256;  // hex SHA-256 of the file's bytes
 
-  // The passes the engine runs: `passes`, plus a verified zero pass when final_blank.
+  // The passes the engine runs: `passes` `rounds` times, plus a verified zero pass when
+  // final_blank.
   std::vector<Pass> EffectivePasses() const;
   NistCategory CategoryFor(MediaType m) const;
 };

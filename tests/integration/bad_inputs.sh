@@ -36,7 +36,18 @@ for bad in fifo /dev/zero adir big; do
   expect2 "--ca $bad" --config /dev/null cert verify --ca "$bad" x.json
   mkdir -p "m-$bad"
   ln -sf "$(realpath -m "$bad")" "m-$bad/site.toml"
-  expect2 "method file $bad" --config /dev/null --methods-dir "m-$bad" methods
+  # An extra method file that cannot be read loses only its method: one warning naming it,
+  # the built-in methods still listed (docs/methods.md).
+  note "method file $bad: kesu --methods-dir m-$bad methods"
+  timeout 20 "$KESU" --config /dev/null --methods-dir "m-$bad" methods </dev/null >out 2>err
+  KESU_RC=$?
+  [[ $KESU_RC -ne 124 ]] || fail "method file $bad: kesu hung (killed after 20 s)"
+  expect_rc 0 "method file $bad" out err
+  [[ $(wc -l <err) -eq 1 ]] || fail "method file $bad: expected one line on stderr, got: $(cat err)"
+  grep -q "^kesu: warning: m-$bad/site.toml: .*(method left out)$" err ||
+    fail "method file $bad: the warning does not name the file: $(cat err)"
+  grep -q "^zero " out || fail "method file $bad: the built-in methods are not listed"
+  note "  $(cat err)"
 done
 
 # A real certificate directory whose files are then replaced by a FIFO, /dev/zero, a directory.

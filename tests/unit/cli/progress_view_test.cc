@@ -34,6 +34,61 @@ TEST(ProgressViewTest, LineShowsPassPhaseBytesRateAndEta) {
   EXPECT_NE(line.find("ETA 0:00:01"), std::string::npos) << line;
 }
 
+// Display columns of `s` (UTF-8 code points).
+size_t Columns(const std::string& s) {
+  size_t w = 0;
+  for (unsigned char c : s) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+TargetProgress& Verifying(TargetProgress& t, const std::string& name) {
+  t.name = name;
+  t.passes = 35;
+  t.pass = 12;
+  t.size = 1000204886016ull;
+  t.pass_durable = 1000204886016ull;
+  t.total_durable = 12 * 1000204886016ull;
+  t.verify_planned = 1000204886016ull;
+  t.pass_verified = 500102443008ull;
+  return t;
+}
+
+TEST(ProgressViewTest, LineFitsEightyColumnsWithABar) {
+  TargetProgress t;
+  PhaseRate rate;
+  std::string line = ProgressView::FormatLine(Verifying(t, "/dev/sdb"), kSec, &rate, 80);
+  EXPECT_LE(Columns(line), 80u) << line;
+  EXPECT_NE(line.find("["), std::string::npos) << "a short name leaves room for a bar: " << line;
+  EXPECT_EQ(line.find("1000204886016"), std::string::npos) << "sizes are human: " << line;
+  EXPECT_NE(line.find("931.5/931.5 GiB"), std::string::npos) << line;
+}
+
+TEST(ProgressViewTest, LongNameShortenedFromTheStartOnlyWhenAsked) {
+  TargetProgress t;
+  PhaseRate rate;
+  const std::string name = "/dev/shm/kesu-test.a1b2c3d4/a-very-long-image-name-for-a-test.img";
+  std::string tty = ProgressView::FormatLine(Verifying(t, name), kSec, &rate, 80, true);
+  EXPECT_LE(Columns(tty), 80u) << tty;
+  EXPECT_EQ(tty.rfind("…", 0), 0u) << tty;
+  EXPECT_NE(tty.find("for-a-test.img pass 12/35"), std::string::npos) << tty;
+  PhaseRate rate2;
+  std::string log = ProgressView::FormatLine(t, kSec, &rate2, 80, false);
+  EXPECT_EQ(log.rfind(name + " pass 12/35", 0), 0u) << "logs keep the whole name: " << log;
+}
+
+TEST(ProgressViewTest, WiderTerminalGetsTheFullBarAndHumanSizes) {
+  TargetProgress t;
+  t.name = "/dev/sdb";
+  t.passes = 1;
+  t.pass = 1;
+  t.size = 256 * kMiB;
+  t.pass_durable = 128 * kMiB;
+  PhaseRate rate;
+  std::string line = ProgressView::FormatLine(t, kSec, &rate, 132);
+  EXPECT_NE(line.find("[##########..........]"), std::string::npos) << line;
+  EXPECT_NE(line.find(" 50% 128/256 MiB "), std::string::npos) << line;
+}
+
 TEST(ProgressViewTest, FirstSampleOfAPhaseHasNoRateYet) {
   TargetProgress t;
   t.name = "img";

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
+
 // Designated initializers leave the other fields at their defaults on purpose.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
@@ -71,23 +73,115 @@ TEST(ListJsonTest, KeysAndValues) {
   EXPECT_TRUE(ListJson({ok})["devices"][0]["refusal"].is_null());
 }
 
-TEST(ListTableTest, AlignedWithIndentedPartitions) {
+DeviceInfo SystemDisk() {
   DeviceInfo v;
   v.name = "vda";
   v.path = "/dev/vda";
   v.size = 256ull << 30;
   v.transport = Transport::kVirtio;
+  v.media = MediaType::kVirtual;
+  v.rotational = true;
   v.serial = "sys01";
   v.mountpoints = {"/"};
   v.refusal = Refusal{RefusalRule::kHoldsSystem, "holds the running system", ""};
-  std::string t = ListTable({Loop(), v});
+  return v;
+}
+
+TEST(ListTableTest, AlignedWithIndentedPartitionsWhenWide) {
+  std::string t = ListTable({Loop(), SystemDisk()}, 200);
   EXPECT_EQ(t,
-            "NAME           SIZE TRAN   MODEL SERIAL CONTENTS                       ERASABLE\n"
-            "/dev/loop3      64M loop                gpt (file /dev/shm/x/disk.img) "
+            "NAME           SIZE TYPE    ROTA TRAN   MODEL SERIAL CONTENTS                       "
+            "ERASABLE\n"
+            "/dev/loop3      64M virtual no   loop                gpt (file /dev/shm/x/disk.img) "
             "no: mounted at /mnt/t (partition /dev/loop3p1); unmount it first\n"
-            "└─/dev/loop3p1  63M                     ext4 \"KESUTEST\" [/mnt/t]\n"
-            "/dev/vda       256G virtio       sys01  [/]                            "
+            "└─/dev/loop3p1  63M                                  ext4 \"KESUTEST\" [/mnt/t]\n"
+            "/dev/vda       256G virtual yes  virtio       sys01  [/]                            "
             "no: holds the running system\n");
+}
+
+// Display columns of one line (UTF-8 code points).
+size_t Columns(const std::string& line) {
+  size_t w = 0;
+  for (unsigned char c : line) w += (c & 0xC0) != 0x80;
+  return w;
+}
+
+TEST(ListTableTest, FitsEightyColumnsWithReasonsBelowTheRow) {
+  DeviceInfo usb = SystemDisk();
+  usb.name = "sdb";
+  usb.path = "/dev/sdb";
+  usb.transport = Transport::kUsb;
+  usb.media = MediaType::kUsbFlash;
+  usb.model = "SanDisk Ultra Fit USB 3.1 Flash Drive";
+  usb.serial = "4C530001231120115142";
+  usb.rotational = false;
+  usb.mountpoints.clear();
+  usb.pttype = "dos";
+  usb.fstype = "";
+  usb.erasable = true;
+  usb.refusal.reset();
+  std::string t = ListTable({Loop(), SystemDisk(), usb}, 80);
+  std::vector<std::string> lines;
+  for (size_t p = 0, e; p < t.size(); p = e + 1) {
+    e = t.find('\n', p);
+    lines.push_back(t.substr(p, e - p));
+  }
+  for (const auto& l : lines) EXPECT_LE(Columns(l), 80u) << l;
+  ASSERT_GE(lines.size(), 7u) << t;
+  EXPECT_TRUE(lines[1].ends_with(" no: mounted")) << lines[1];
+  EXPECT_EQ(lines[2], "    mounted at /mnt/t (partition /dev/loop3p1); unmount it first");
+  EXPECT_TRUE(lines[4].ends_with(" no: holds-system")) << lines[4];
+  EXPECT_EQ(lines[5], "    holds the running system");
+  EXPECT_NE(lines[6].find("USB flash no   usb"), std::string::npos) << lines[6];
+  EXPECT_TRUE(lines[6].ends_with(" yes")) << lines[6];
+  ASSERT_EQ(lines.size(), 8u) << t;
+  EXPECT_EQ(lines[7], "    model SanDisk Ultra Fit USB 3.1 Flash Drive");
+}
+
+TEST(ListTableTest, MediaTypeAndRotationalColumns) {
+  const std::pair<MediaType, const char*> kCases[] = {
+      {MediaType::kHdd, "HDD"},         {MediaType::kSsd, "SSD"},
+      {MediaType::kNvme, "NVMe"},       {MediaType::kUsbFlash, "USB flash"},
+      {MediaType::kMemoryCard, "card"}, {MediaType::kExternalUsbHdd, "USB HDD"},
+      {MediaType::kVirtual, "virtual"}, {MediaType::kUnknown, "unknown"}};
+  for (const auto& [m, label] : kCases) {
+    DeviceInfo d = SystemDisk();
+    d.media = m;
+    d.rotational = m == MediaType::kHdd;
+    std::string t = ListTable({d}, 200);
+    std::regex want("256G " + std::string(label) + " +" + (d.rotational ? "yes" : "no") + " ");
+    EXPECT_TRUE(std::regex_search(t, want)) << t;
+  }
+}
+
+TEST(ListTableTest, UnboundLoopAndZeroSizeAreEmpty) {
+  DeviceInfo unbound = Loop();
+  unbound.backing_file.clear();
+  unbound.size = 0;
+  unbound.pttype.clear();
+  unbound.partitions.clear();
+  unbound.erasable = true;
+  unbound.refusal.reset();
+  DeviceInfo zero = SystemDisk();
+  zero.size = 0;
+  zero.mountpoints.clear();
+  zero.erasable = true;
+  zero.refusal.reset();
+  DeviceInfo unbound_sized = unbound;  // a loop device with a size but no file
+  unbound_sized.size = 1 << 20;
+  for (const DeviceInfo& d : {unbound, zero, unbound_sized}) {
+    std::string t = ListTable({d}, 80);
+    EXPECT_TRUE(t.ends_with(" no: empty\n")) << t;
+    auto j = ListJson({d})["devices"][0];
+    EXPECT_EQ(j["erasable"], false);
+    EXPECT_EQ(j["refusal"], "empty");
+  }
+  DeviceInfo bound = Loop();
+  bound.erasable = true;
+  bound.refusal.reset();
+  std::string t = ListTable({bound}, 200);
+  std::string row = t.substr(t.find('\n') + 1);
+  EXPECT_TRUE(row.substr(0, row.find('\n')).ends_with(" yes")) << t;
 }
 
 }  // namespace

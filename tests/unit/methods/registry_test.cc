@@ -202,5 +202,88 @@ TEST(MethodRegistry, UnreadableBuiltInDirectoryDoesNotBlameMethodsDir) {
       << reg.status().message();
 }
 
+const char kGood[] =
+    "id = \"%s\"\ntitle = \"T\"\nreference = \"R\"\n[[pass]]\npattern = \"zero\"\n";
+
+std::string Good(const std::string& id) {
+  char b[256];
+  std::snprintf(b, sizeof b, kGood, id.c_str());
+  return b;
+}
+
+TEST(MethodRegistryLenient, OneBadExtraFileLosesOnlyItsMethodWithOneWarning) {
+  MemEnv env;
+  ASSERT_TRUE(env.WriteFileAtomic("/builtin/a.toml", Good("a"), 0644).ok());
+  ASSERT_TRUE(env.WriteFileAtomic("/extra/b.toml", Good("b"), 0644).ok());
+  ASSERT_TRUE(env.WriteFileAtomic("/extra/c.toml", Good("c"), 0644).ok());
+  ASSERT_TRUE(env.WriteFileAtomic("/extra/bad.toml", "id = \"bad\"\ntitle = [\n", 0644).ok());
+  std::vector<std::string> warnings;
+  auto reg = MethodRegistry::Load(&env, MethodDirSet{{"/builtin"}, {"/extra"}}, &warnings);
+  ASSERT_TRUE(reg.ok()) << reg.status().message();
+  EXPECT_NE(reg->Find("a"), nullptr);
+  EXPECT_NE(reg->Find("b"), nullptr);
+  EXPECT_NE(reg->Find("c"), nullptr);
+  EXPECT_EQ(reg->Find("bad"), nullptr);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].rfind("/extra/bad.toml:", 0), 0u) << warnings[0];
+  EXPECT_TRUE(warnings[0].ends_with("(method left out)")) << warnings[0];
+}
+
+TEST(MethodRegistryLenient, ExtraFileRedefiningABuiltInIdIsLeftOut) {
+  MemEnv env;
+  ASSERT_TRUE(env.WriteFileAtomic("/builtin/a.toml", Good("a"), 0644).ok());
+  ASSERT_TRUE(env.WriteFileAtomic("/extra/a.toml", Good("a"), 0644).ok());
+  std::vector<std::string> warnings;
+  auto reg = MethodRegistry::Load(&env, MethodDirSet{{"/builtin"}, {"/extra"}}, &warnings);
+  ASSERT_TRUE(reg.ok()) << reg.status().message();
+  EXPECT_EQ(reg->Find("a")->file_path, "/builtin/a.toml");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("/extra/a.toml:1: method id 'a' is already defined by "
+                             "/builtin/a.toml"),
+            std::string::npos)
+      << warnings[0];
+}
+
+TEST(MethodRegistryLenient, BadBuiltInFileStillFailsTheLoad) {
+  MemEnv env;
+  ASSERT_TRUE(env.WriteFileAtomic("/builtin/a.toml", "id = \"a\"\ntitle = [\n", 0644).ok());
+  ASSERT_TRUE(env.WriteFileAtomic("/extra/b.toml", Good("b"), 0644).ok());
+  std::vector<std::string> warnings;
+  auto reg = MethodRegistry::Load(&env, MethodDirSet{{"/builtin"}, {"/extra"}}, &warnings);
+  ASSERT_FALSE(reg.ok());
+  EXPECT_EQ(reg.status().message().rfind("/builtin/a.toml:", 0), 0u) << reg.status().message();
+}
+
+TEST(MethodRegistryLenient, ExtraFirmwareMethodWithABadFallbackIsLeftOut) {
+  MemEnv env;
+  ASSERT_TRUE(env.WriteFileAtomic("/builtin/a.toml", Good("a"), 0644).ok());
+  ASSERT_TRUE(
+      env.WriteFileAtomic("/extra/fw.toml",
+                          "id = \"fw\"\ntitle = \"F\"\nreference = \"R\"\n"
+                          "kind = \"firmware\"\n[firmware]\ncommand = \"nvme-format-crypto\"\n"
+                          "on_unsupported = \"fallback\"\nfallback = \"missing\"\n",
+                          0644)
+          .ok());
+  std::vector<std::string> warnings;
+  auto reg = MethodRegistry::Load(&env, MethodDirSet{{"/builtin"}, {"/extra"}}, &warnings);
+  ASSERT_TRUE(reg.ok()) << reg.status().message();
+  EXPECT_EQ(reg->Find("fw"), nullptr);
+  EXPECT_NE(reg->Find("a"), nullptr);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].rfind("/extra/fw.toml:8: fallback 'missing'", 0), 0u) << warnings[0];
+}
+
+TEST(MethodDirSetTest, OnlyReplacesTheBuiltInDirectory) {
+  MemEnv env;
+  ASSERT_TRUE(env.WriteFileAtomic("/builtin/a.toml", Good("a"), 0644).ok());
+  auto d = ChooseMethodDirSet(&env, {"/builtin"}, "/extra", "/mine");
+  EXPECT_TRUE(d.strict.empty());
+  EXPECT_EQ(d.lenient, (std::vector<std::string>{"/mine", "/extra"}));
+  const std::string here = KESU_METHODS_DIR;  // a directory that exists
+  auto normal = ChooseMethodDirSet(DefaultEnv(), {"/nowhere/kesu", here}, "/extra", "");
+  EXPECT_EQ(normal.strict, std::vector<std::string>{here});
+  EXPECT_EQ(normal.lenient, std::vector<std::string>{"/extra"});
+}
+
 }  // namespace
 }  // namespace kesu

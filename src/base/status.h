@@ -110,7 +110,7 @@ class [[nodiscard]] Result {
 // `KESU_ASSIGN_OR_RETURN(auto x, Foo());` — assigns the value or returns the Status.
 #define KESU_ASSIGN_OR_RETURN(lhs, expr) \
   KESU_ASSIGN_OR_RETURN_IMPL_(KESU_CONCAT_(kesu_result_, __LINE__), lhs, expr)
-#define KESU_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
-  auto tmp = (expr);                                \
-  if (!tmp.ok()) return tmp.status();               \
-  lhs = std::move(tmp).value()
+#define KESU_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) /* lhs declares: no parentheses */ \
+  auto tmp = (expr);                  /* NOLINT(bugprone-macro-parentheses) */ \
+  if (!tmp.ok()) return tmp.status(); /* NOLINT(bugprone-macro-parentheses) */ \
+  lhs = std::move(tmp).value()        /* NOLINT(bugprone-macro-parentheses) */

@@ -45,7 +45,7 @@ std::string VerificationMethod(const std::string& mode) {
 std::vector<std::string> SuccessDoubts(const ErasureResult& r) {
   std::vector<std::string> d;
   const uint64_t size = r.device.size;
-  if (size == 0) d.push_back("device size is unknown (0 bytes)");
+  if (size == 0) d.emplace_back("device size is unknown (0 bytes)");
   // A verified pass reads what the verification mode plans: every byte for full, the sample
   // plan otherwise (earlier verified passes use the final mode, erase/engine.h).
   const uint64_t verify_expected =

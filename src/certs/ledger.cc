@@ -68,7 +68,7 @@ LedgerReport CheckLedgerText(const std::string& text) {
   LedgerReport r;
   if (!text.empty() && text.back() != '\n') {
     // A torn final append: report it, but still check what precedes it.
-    r.notes.push_back("the last line has no newline (an interrupted append?)");
+    r.notes.emplace_back("the last line has no newline (an interrupted append?)");
   }
   std::vector<std::string> lines = SplitLines(text);
   std::string prev_hash = kGenesisHash;

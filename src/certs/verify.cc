@@ -131,7 +131,7 @@ bool CheckSignature(const LedgerView& lv, CertVerifyReport* r, SignatureReport* 
   r->passed.push_back("signature: valid over the exact " + std::to_string(r->json_bytes.size()) +
                       " bytes, signed " + UtcIso(sig->signing_time_unix * 1000));
   r->passed.push_back("chain: '" + sig->signer.subject + "' chains to the trust anchor");
-  r->passed.push_back("validity: the station certificate was valid at the signing time");
+  r->passed.emplace_back("validity: the station certificate was valid at the signing time");
   return true;
 }
 
@@ -152,7 +152,7 @@ bool CheckSchema(const nlohmann::json& doc, const SignatureReport& sig, CertVeri
              sig.signer.sha256_fingerprint);
     return false;
   }
-  r->passed.push_back("schema: certificates/schema-v1.json");
+  r->passed.emplace_back("schema: certificates/schema-v1.json");
   return true;
 }
 
@@ -172,7 +172,7 @@ bool CheckPage(Env* env, const nlohmann::json& doc, const std::string& file_byte
          "JSON and .p7s");
     return false;
   }
-  r->passed.push_back("page: the PDF is byte for byte the page kesu renders from the JSON");
+  r->passed.emplace_back("page: the PDF is byte for byte the page kesu renders from the JSON");
   return true;
 }
 

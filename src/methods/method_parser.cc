@@ -41,7 +41,7 @@ constexpr size_t kMaxPatternBytes = 512;
 // "hdd, ssd, ..., external-usb-hdd or virtual": the media types a [nist] table may name.
 std::string MediaNames() {
   std::vector<std::string> v;
-  for (MediaType t : KnownMediaTypes()) v.push_back(MediaTypeName(t));
+  for (MediaType t : KnownMediaTypes()) v.emplace_back(MediaTypeName(t));
   std::string s;
   for (size_t i = 0; i < v.size(); ++i) {
     if (i > 0) s += i + 1 == v.size() ? " or " : ", ";

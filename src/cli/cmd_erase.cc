@@ -52,7 +52,7 @@ Result<const Method*> FindMethod(const MethodRegistry& reg, const std::string& i
     names.push_back(x.id);
     ids += (ids.empty() ? "" : ", ") + x.id;
   }
-  for (const NwipeAlias& a : kNwipeAliases) names.push_back(a.name);
+  for (const NwipeAlias& a : kNwipeAliases) names.emplace_back(a.name);
   std::string near = NearestName(id, names);
   return Status::InvalidArgument("unknown method '" + id + "'" +
                                  (near.empty() ? "" : " (did you mean '" + near + "'?)") +

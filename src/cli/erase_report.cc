@@ -97,7 +97,9 @@ void PrintVerification(const VerificationRecord& v) {
     std::printf("  first mismatches at offsets: %s\n", offs.c_str());
   }
   if (!v.content_sha256.empty()) {
-    std::printf("  content sha256 (%s): %s\n", v.expected.c_str(), v.content_sha256.c_str());
+    // Worded as `kesu verify` words it, so the two lines can be compared by eye.
+    std::printf("  content digest (%s, expected %s): %s\n", v.digest_format.c_str(),
+                v.expected.c_str(), v.content_sha256.c_str());
   }
 }
 

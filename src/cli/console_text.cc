@@ -3,23 +3,11 @@
 
 #include <cstdio>
 
+#include "base/units.h"
+
 namespace kesu {
 
-std::string HumanBytes(uint64_t bytes) {
-  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-  if (bytes < 1024) return std::to_string(bytes) + " B";
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024.0 && u < 6) {
-    v /= 1024.0;
-    ++u;
-  }
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f", v);
-  std::string s = b;
-  if (s.ends_with(".0")) s.resize(s.size() - 2);
-  return s + " " + kUnits[u];
-}
+std::string HumanBytes(uint64_t bytes) { return FormatBinarySize(bytes, SizeStyle::kWords); }
 
 std::string HumanDuration(uint64_t s) {
   if (s < 60) return std::to_string(s) + " s";

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "base/units.h"
+
 namespace kesu {
 namespace {
 
@@ -116,24 +118,7 @@ bool IsEmptyDevice(const DeviceInfo& d) {
   return d.size == 0 || (d.transport == Transport::kLoop && d.backing_file.empty());
 }
 
-std::string HumanSize(uint64_t bytes) {
-  static const char* kUnits[] = {"B", "K", "M", "G", "T", "P", "E"};
-  double v = static_cast<double>(bytes);
-  int u = 0;
-  while (v >= 1024.0 && u < 6) {
-    v /= 1024.0;
-    ++u;
-  }
-  char b[32];
-  if (u == 0) {
-    std::snprintf(b, sizeof b, "%lluB", static_cast<unsigned long long>(bytes));
-    return b;
-  }
-  std::snprintf(b, sizeof b, "%.1f", v);
-  std::string s = b;
-  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
-  return s + kUnits[u];
-}
+std::string HumanSize(uint64_t bytes) { return FormatBinarySize(bytes, SizeStyle::kShort); }
 
 nlohmann::ordered_json ListEntryJson(const DeviceInfo& d) {
   nlohmann::ordered_json j;

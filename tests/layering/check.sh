@@ -31,7 +31,7 @@ for ((i = 0; i < ${#layers[@]}; i++)); do
     if out=$("$cxx" -std=c++20 -fsyntax-only "${flags[@]}" "$work/up.cc" 2>&1); then
       echo "FAIL: layer $low can include $up/${header[$up]} (an upward include builds)"
       fail=1
-    elif ! grep -q 'No such file' <<<"$out"; then
+    elif ! grep -qE 'No such file|file not found' <<<"$out"; then  # gcc | clang
       echo "FAIL: $low including $up/${header[$up]} failed for another reason:"; echo "$out" | head -5
       fail=1
     fi

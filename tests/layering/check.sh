@@ -2,7 +2,7 @@
 # The build refuses an upward include (docs/architecture.md, "Layers"). For every pair of layers
 # L below U, a one-line file `#include "U/<header>"` is compiled with exactly the include path
 # of the library kesu_L (its usage requirements, written by tests/CMakeLists.txt into
-# BUILD/layering/L.include) and must fail with "No such file"; and each layer's own headers
+# BUILD/layering/L.include) and must fail as a missing file; and each layer's own headers
 # must compile with that same path (the control: the failure is the include, not the setup).
 # Also no source file may reach around the layers with a relative "../" include.
 # Usage: check.sh BUILD_DIR SOURCE_DIR CXX_COMPILER

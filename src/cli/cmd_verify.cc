@@ -9,6 +9,7 @@
 #include "erase/result_json.h"
 #include "erase/stop_signal.h"
 #include "verify/leaf_sidecar.h"
+#include "verify/region_digest.h"
 #include "verify/standalone.h"
 
 namespace kesu {
@@ -43,13 +44,13 @@ nlohmann::json ErrorsJson(const std::vector<IoErrorRecord>& v) {
 }
 
 // The sidecar named by --against, checked to be comparable with a full read.
-Result<LeafSidecar> LoadAgainst(Cli& cli, const VerifyArgs& a) {
+Result<LeafSidecar> LoadAgainst(Cli& cli, const VerifyArgs& a, uint64_t target_bytes) {
   if (a.sample < 100) {
     return Status::InvalidArgument("--against compares every region: drop --sample");
   }
   auto bytes = cli.env->ReadFileUpTo(a.against, uint64_t{1} << 32);
   if (!bytes.ok()) return bytes.status();
-  auto s = DecodeLeafSidecar(*bytes);
+  auto s = DecodeLeafSidecar(*bytes, target_bytes / kDigestRegionBytes + 1);
   if (!s.ok()) {
     return Status::InvalidArgument("--against " + a.against + ": " + s.status().message() +
                                    "; give the .leaves.gz file written beside a result record");
@@ -91,14 +92,14 @@ int RunVerify(Cli& cli, const VerifyArgs& a) {
     if (!e.ok()) return ReportError(e.status());
     expected = *e;
   }
+  auto dev = DescribeTarget(cli.env, a.target);
+  if (!dev.ok()) return ReportError(dev.status());
   std::optional<LeafSidecar> before;
   if (!a.against.empty()) {
-    auto s = LoadAgainst(cli, a);
+    auto s = LoadAgainst(cli, a, dev->size);
     if (!s.ok()) return ReportError(s.status());
     before = std::move(*s);
   }
-  auto dev = DescribeTarget(cli.env, a.target);
-  if (!dev.ok()) return ReportError(dev.status());
   ReadOnlyOptions o;
   o.sample_percent = a.sample;
   o.stop = InstallStopHandlers();

@@ -28,7 +28,10 @@ uint64_t GetU64(const unsigned char* p) {
 // windowBits 15 + 16: a gzip wrapper (zlib.h, deflateInit2 / inflateInit2).
 constexpr int kGzipWindow = 15 + 16;
 
-Result<std::string> Gunzip(std::string_view gz) {
+// Inflates `gz`, stopping with kInvalidArgument as soon as the output would pass `max_out`
+// bytes (a small file that inflates without bound must not exhaust memory).
+Result<std::string> Gunzip(std::string_view gz, uint64_t max_out) {
+  if (gz.size() > UINT32_MAX) return Status::InvalidArgument("leaf sidecar too large");
   z_stream z{};
   if (inflateInit2(&z, kGzipWindow) != Z_OK) return Status::Internal("zlib inflateInit2 failed");
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
@@ -41,6 +44,12 @@ Result<std::string> Gunzip(std::string_view gz) {
     z.avail_out = sizeof buf;
     rc = inflate(&z, Z_NO_FLUSH);
     out.append(buf, sizeof buf - z.avail_out);
+    if (out.size() > max_out) {
+      inflateEnd(&z);
+      return Status::InvalidArgument("leaf sidecar holds more regions than the target has (" +
+                                     std::to_string(out.size()) + " bytes inflated, at most " +
+                                     std::to_string(max_out) + " expected)");
+    }
     if (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0) break;
   }
   inflateEnd(&z);
@@ -75,8 +84,9 @@ Result<std::string> EncodeLeafSidecar(const VerificationRecord& v) {
   return out;
 }
 
-Result<LeafSidecar> DecodeLeafSidecar(std::string_view gz) {
-  KESU_ASSIGN_OR_RETURN(std::string raw, Gunzip(gz));
+Result<LeafSidecar> DecodeLeafSidecar(std::string_view gz, uint64_t max_regions) {
+  const uint64_t max_raw = kTagLen + 24 + kEntry * std::min<uint64_t>(max_regions, UINT32_MAX);
+  KESU_ASSIGN_OR_RETURN(std::string raw, Gunzip(gz, max_raw));
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
   if (raw.size() < kTagLen + 24 || std::memcmp(p, kRegionDigestTag, kTagLen) != 0) {
     return Status::InvalidArgument("not a kesu-region-sha256-v1 leaf sidecar");

@@ -26,8 +26,10 @@ struct LeafSidecar {
 // kInternal only when zlib fails.
 Result<std::string> EncodeLeafSidecar(const VerificationRecord& v);
 
-// Parses a sidecar file's bytes. kInvalidArgument naming the problem when it is not one.
-Result<LeafSidecar> DecodeLeafSidecar(std::string_view gz);
+// Parses a sidecar file's bytes. kInvalidArgument naming the problem when it is not one, or
+// when it would hold more than `max_regions` leaves (the regions of the target it is compared
+// with): inflating stops there, so a small file that inflates without bound is refused early.
+Result<LeafSidecar> DecodeLeafSidecar(std::string_view gz, uint64_t max_regions);
 
 // The hex region digest of a sidecar's leaves (the value the result record carries).
 std::string SidecarRoot(const LeafSidecar& s);

@@ -124,7 +124,7 @@ TEST(LeafSidecarTest, RoundTripsAndFindsAChangedByteInItsRegion) {
   VerificationRecord va = RecordOf(&a);
   auto gz = EncodeLeafSidecar(va);
   ASSERT_TRUE(gz.ok());
-  auto before = DecodeLeafSidecar(*gz);
+  auto before = DecodeLeafSidecar(*gz, 1 << 20);
   ASSERT_TRUE(before.ok()) << before.status().message();
   EXPECT_EQ(SidecarRoot(*before), va.content_sha256);
 
@@ -139,15 +139,33 @@ TEST(LeafSidecarTest, RoundTripsAndFindsAChangedByteInItsRegion) {
 }
 
 TEST(LeafSidecarTest, RejectsWhatIsNotASidecar) {
-  EXPECT_EQ(DecodeLeafSidecar("not gzip").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(DecodeLeafSidecar("not gzip", 1 << 20).status().code(), Code::kInvalidArgument);
   VerificationRecord v;
   v.digest_region_bytes = kMiB;
   v.leaves.resize(2);
   v.leaves[1].index = 1;
   auto gz = EncodeLeafSidecar(v);
   ASSERT_TRUE(gz.ok());
-  EXPECT_TRUE(DecodeLeafSidecar(*gz).ok());
-  EXPECT_FALSE(DecodeLeafSidecar(gz->substr(0, gz->size() - 9)).ok());
+  EXPECT_TRUE(DecodeLeafSidecar(*gz, 1 << 20).ok());
+  EXPECT_FALSE(DecodeLeafSidecar(gz->substr(0, gz->size() - 9), 1 << 20).ok());
+}
+
+// A sidecar that claims a few regions but inflates far beyond them (a zip bomb: 64 MiB of
+// leaves compress to about 64 KiB) is refused as soon as it passes what the target can have,
+// instead of being inflated whole into memory.
+TEST(LeafSidecarTest, SidecarInflatingBeyondTheTargetIsRefusedEarly) {
+  VerificationRecord v;
+  v.digest_region_bytes = kMiB;
+  v.leaves.resize((64u << 20) / 40);
+  for (size_t i = 0; i < v.leaves.size(); ++i) v.leaves[i].index = i;
+  auto gz = EncodeLeafSidecar(v);
+  ASSERT_TRUE(gz.ok());
+  EXPECT_TRUE(DecodeLeafSidecar(*gz, v.leaves.size()).ok());
+  auto small = DecodeLeafSidecar(*gz, 4);  // compared with a 4 MiB target
+  ASSERT_FALSE(small.ok());
+  EXPECT_EQ(small.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(small.status().message().find("more regions than the target has"), std::string::npos)
+      << small.status().message();
 }
 
 }  // namespace

@@ -67,7 +67,8 @@ Status UnreadableDir(const std::string& dir, const Status& why) {
                           dir.ends_with("/share/kesu/erase-methods");
   return Status::NotFound(
       dir + ": cannot read the method directory (" + why.message() + ")" +
-      (is_builtin ? "; reinstall kesu's erase-methods" : "; check --methods-dir"));
+      (is_builtin ? "; reinstall kesu's erase-methods"
+                  : "; check the directory given to --methods-dir or --methods-dir-only"));
 }
 
 }  // namespace

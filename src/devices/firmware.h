@@ -1,0 +1,98 @@
+// The drive's own erase commands: one FirmwareDriver per protocol (ATA through SCSI ATA
+// PASS-THROUGH, NVMe admin commands, SCSI SANITIZE, eMMC/SD MMC_IOC_CMD), all reaching the
+// device only through BlockFile::Ioctl (SG_IO, NVME_IOCTL_ADMIN_CMD, MMC_IOC_CMD, BLK*), so a
+// fake BlockFile that replays an expected ioctl sequence tests every driver without hardware.
+//
+// Command names are the FirmwareSpec::command values of the method files (methods/method.h):
+//   ata-security-erase, ata-security-erase-enhanced, ata-sanitize-crypto, ata-sanitize-block,
+//   ata-sanitize-overwrite, nvme-format-user-data, nvme-format-crypto, nvme-sanitize-crypto,
+//   nvme-sanitize-block, nvme-sanitize-overwrite, scsi-sanitize-crypto, scsi-sanitize-block,
+//   scsi-sanitize-overwrite, mmc-sanitize, mmc-secure-erase, mmc-secure-trim, blk-secdiscard.
+//
+// Life of a firmware erasure (erase/ drives it):
+//   OpenFirmwareDriver → Probe (capabilities; refuse a command the drive lacks) → optionally
+//   RestoreNativeMax (hidden areas) → Start → Poll until done (progress from the drive, else
+//   from its estimate) → on failure or interruption Recover (clear a temporary password, exit
+//   sanitize failure mode) → the CommandLog goes into the certificate.
+// Thread-safety: a driver is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "devices/device.h"
+#include "env/env.h"
+
+namespace kesu {
+
+// What a drive reports about erasing itself (shown by `kesu list`, "firmware-erase" in JSON).
+struct FirmwareCaps {
+  std::string protocol;               // "ata", "nvme", "scsi", "mmc"; "" when none answered
+  std::vector<std::string> commands;  // command names (above) the drive supports now
+  // ATA security feature set (ACS-3 IDENTIFY DEVICE word 128) and its state.
+  bool security_supported = false, security_enabled = false, security_locked = false,
+       security_frozen = false, enhanced_erase_supported = false;
+  // Erase time estimates in minutes (IDENTIFY words 89 and 90); 0 = not reported.
+  uint32_t normal_erase_minutes = 0, enhanced_erase_minutes = 0;
+  // Hidden areas: capacity the host sees, and the native capacity (READ NATIVE MAX / DCO).
+  bool hpa_supported = false, hpa_present = false, dco_supported = false, dco_present = false;
+  uint64_t accessible_sectors = 0, native_sectors = 0, dco_sectors = 0;
+  // Why a command is missing or blocked, one line each ("frozen: suspend/resume or re-plug the
+  // drive clears it", "FNA: format applies to all namespaces").
+  std::vector<std::string> notes;
+};
+
+// Progress of a running command.
+struct FirmwareProgress {
+  bool done = false;
+  std::optional<double> fraction;  // 0..1 from the drive (sanitize status); none when unknown
+  std::string failure;             // non-empty: the command failed, in one line
+};
+
+// One command sent, for the result record and the certificate (never a password).
+struct FirmwareCommandRecord {
+  std::string name;       // "SECURITY ERASE UNIT", "FORMAT NVM", ...
+  std::string bytes_hex;  // CDB / taskfile / command dwords sent, password fields zeroed
+  std::string status;     // "ok", or the decoded error (sense key/ASC/ASCQ, NVMe status)
+  int64_t start_ms = 0, end_ms = 0;
+};
+
+// Health counters (SMART, NVMe SMART/Health log, SCSI log pages); none = not reported.
+struct DriveHealth {
+  std::optional<uint64_t> power_on_hours, reallocated_sectors, pending_sectors, media_errors,
+      data_units_written, lbas_written;
+};
+
+class FirmwareDriver {
+ public:
+  virtual ~FirmwareDriver() = default;
+  virtual const char* protocol() const = 0;
+  // Identifies the drive's capabilities. kUnsupported when the device does not answer this
+  // protocol at all.
+  virtual Result<FirmwareCaps> Probe() = 0;
+  // Starts `command` (a name above). kUnsupported (exit 2) when the drive lacks it, with the
+  // reason; kFailedPrecondition when it is frozen or locked, explaining what clears it.
+  virtual Status Start(const std::string& command) = 0;
+  // Asks the drive how the command is going. Call until done.
+  virtual Result<FirmwareProgress> Poll() = 0;
+  // After a failure or interruption: leaves the drive usable (clears a temporary password,
+  // exits sanitize failure mode). Appends what it did, or what the technician must do, to
+  // `notes` (e.g. "DRIVE LOCKED: ...").
+  virtual Status Recover(std::vector<std::string>* notes) = 0;
+  // Restores the native capacity (removes HPA/DCO). kUnsupported when the protocol has none.
+  virtual Status RestoreNativeMax() = 0;
+  virtual Result<DriveHealth> Health() = 0;
+  virtual const std::vector<FirmwareCommandRecord>& CommandLog() const = 0;
+};
+
+// The driver for `dev` (by transport; SATA/USB/SAS try ATA PASS-THROUGH first, then SCSI),
+// issuing commands on `file`, which must outlive it. kUnsupported for loop devices, image files
+// and transports no driver speaks.
+Result<std::unique_ptr<FirmwareDriver>> OpenFirmwareDriver(Env* env, const DeviceInfo& dev,
+                                                           BlockFile* file);
+
+}  // namespace kesu

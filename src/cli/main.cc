@@ -68,7 +68,8 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", cli.verbosity, "More log output on stderr (repeat for debug)");
   app.footer(
       "Exit codes: 0 all targets succeeded; 1 an erasure or verification failed or was\n"
-      "interrupted; 2 bad usage or input; 3 refused for safety.\n"
+      "interrupted; 2 bad usage or input; 3 refused for safety, or by the work order\n"
+      "(kesu erase --work-order FILE; check one with 'kesu work-order check FILE').\n"
       "Run 'kesu COMMAND --help' for a command's options.");
 
   kesu::RegisterListCommand(app, cli);
@@ -79,6 +80,7 @@ int main(int argc, char** argv) {
   kesu::RegisterCertCommands(app, cli);
   kesu::RegisterCertPageCommand(app, cli);
   kesu::RegisterLedgerCommands(app, cli);
+  kesu::RegisterWorkOrderCommands(app, cli);
 
   auto logger = spdlog::stderr_color_mt("kesu");
   spdlog::set_default_logger(logger);

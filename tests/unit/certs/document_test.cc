@@ -103,11 +103,12 @@ TEST(DocumentSchemaTest, EnvelopeIsTheErasureCertificatesFieldForField) {
   const json cert = json::parse(certs::kCertificateSchemaV1);
   const json doc = json::parse(certs::kDocumentSchemaV1);
   for (const char* key : {"tool", "station", "organisation", "operator", "customer",
-                          "references", "signer", "id", "issued_ms", "issued_utc", "title"}) {
+                          "references", "signer", "id", "issued_ms", "issued_utc", "title",
+                          "work_order"}) {
     EXPECT_EQ(doc["properties"][key], cert["properties"][key]) << key;
   }
   for (const char* key : {"field", "string_field", "sha256_field", "integer_field",
-                          "boolean_field"}) {
+                          "boolean_field", "date_field", "date", "work_order"}) {
     EXPECT_EQ(doc["$defs"][key], cert["$defs"][key]) << key;
   }
   std::string file = ReadAll(KESU_SOURCE_DIR "/certificates/document-v1.json");

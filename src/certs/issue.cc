@@ -5,11 +5,11 @@
 
 #include "certs/crypto.h"
 #include "certs/dn.h"
-#include "certs/time_zone.h"
 #include "certs/ledger.h"
 #include "certs/pdf.h"
 #include "certs/schema.h"
 #include "certs/sign.h"
+#include "certs/time_zone.h"
 
 namespace kesu {
 

@@ -1,11 +1,12 @@
 // The certificate PDF: page layout (see certs/pdf.h and docs/certificate-pdf.md).
 //
-// The page is laid out top-down in points on A4: a header with the title and the QR code, the
-// outcome banner, two columns (device and method | certificate and work), the passes table,
-// verification, errors, and a footer with the verification commands. What the page says comes
-// from certs/pdf_rows.h; how it is drawn from certs/pdf_canvas.h, whose Fit and Wrap measure
-// glyph widths from the embedded font, so nothing runs past its box. The passes table and the
-// error list are shortened to the space left above the footer.
+// The page is laid out top-down in points on A4: a header with the title, the seal boxes and the
+// QR code, the outcome banner, two columns (device, method, before erasure | certificate, work),
+// the passes table, verification, errors, and a footer with the verification commands. The
+// body (columns to errors) flows: it is laid out at the largest text scale at which it fits on
+// page 1, else at the floor scale over as many continuation pages as it needs. What the page says
+// comes from certs/pdf_rows.h; how it is drawn from certs/pdf_canvas.h, whose Fit and Wrap measure
+// glyph widths from the embedded font, so nothing runs past its box.
 #include "certs/pdf.h"
 
 #include <algorithm>
@@ -15,9 +16,9 @@
 
 #include "base/base64.h"
 #include "certs/pdf_canvas.h"
-#include "certs/time_zone.h"
 #include "certs/pdf_file.h"
 #include "certs/pdf_rows.h"
+#include "certs/time_zone.h"
 #include "crypto/sha256.h"
 
 namespace kesu {
@@ -50,8 +51,8 @@ constexpr Rgb kPaleRed{0.99f, 0.92f, 0.92f};
 
 constexpr float kLabelW = 92.0f;
 constexpr float kQr = 92.0f;
-constexpr float kFooterH = 100;  // verification commands, notes and the page line (page 1)
-constexpr float kContTop = kMargin + 30;            // body top on continuation pages
+constexpr float kFooterH = 100;           // verification commands, notes and the page line (page 1)
+constexpr float kContTop = kMargin + 30;  // body top on continuation pages
 constexpr float kContBottom = kPageH - kMargin - 14;  // body bottom on continuation pages
 // Body text scales: the largest that fits on one page is used; at the last (the floor) the
 // body continues on further pages. A value wraps onto at most kMaxValueLines lines.
@@ -125,7 +126,8 @@ Cursor FlowSection(Flow& f, float x, float width, const std::string& ja, const s
                    const std::vector<PdfRow>& rows, Cursor cur) {
   const float line_h = f.Size(10.2f), head_h = f.Size(15);
   f.Go(cur);
-  f.Need(&cur, head_h + line_h);
+  // A header is kept with the first two lines under it.
+  f.Need(&cur, head_h + 2 * line_h);
   SectionHeader(f, x, cur, width, ja, en);
   cur.y += head_h;
   for (const PdfRow& r : rows) {
@@ -310,8 +312,8 @@ Cursor FlowErrors(Flow& f, const std::vector<std::string>& errors, Cursor cur) {
 size_t FlowBody(Flow& f, const json& cert, const certs::TimeZone& tz) {
   const Cursor start{0, f.first_top};
   const float x2 = kMargin + kColW + kGutter;
-  Cursor left = FlowSection(f, kMargin, kColW, "記憶装置", "Device",
-                            pdf_internal::DeviceRows(cert), start);
+  Cursor left =
+      FlowSection(f, kMargin, kColW, "記憶装置", "Device", pdf_internal::DeviceRows(cert), start);
   left = FlowSection(f, kMargin, kColW, "消去方式", "Method", pdf_internal::MethodRows(cert), left);
   left = FlowSection(f, kMargin, kColW, "消去前の確認", "Before erasure",
                      pdf_internal::BeforeRows(cert, tz), left);
@@ -548,8 +550,7 @@ Status DrawPages(Env* env, PdfCanvas& c, const json& cert, std::string_view cert
     DrawPageLine(c, id, p, pages);
   }
   c.SetPage(0);
-  DrawFooter(c, cert, footer_top, pdf_internal::AttachmentBaseName(id),
-             Sha256Hex(cert_json_bytes));
+  DrawFooter(c, cert, footer_top, pdf_internal::AttachmentBaseName(id), Sha256Hex(cert_json_bytes));
   return c.CheckErrors("drawing the pages");
 }
 

@@ -302,8 +302,9 @@ Status PdfCanvas::Png(std::string_view png, float x, float top, float max_w, flo
   // A failed load reports through the error handler; keep the canvas usable by forgetting it
   // (HPDF_ResetError) and returning our own Status.
   const HaruError before = s_->err;
-  HPDF_Image img = HPDF_LoadPngImageFromMem(s_->doc.get(), reinterpret_cast<const HPDF_BYTE*>(png.data()),
-                                            static_cast<HPDF_UINT>(png.size()));
+  HPDF_Image img =
+      HPDF_LoadPngImageFromMem(s_->doc.get(), reinterpret_cast<const HPDF_BYTE*>(png.data()),
+                               static_cast<HPDF_UINT>(png.size()));
   if (img == nullptr || s_->err.code != before.code) {
     s_->err = before;
     HPDF_ResetError(s_->doc.get());

@@ -116,8 +116,7 @@ class PdfCanvas {
   // used through `*drawn_w` (may be null). libharu decodes it (HPDF_LoadPngImageFromMem, libpng).
   // kInvalidArgument when libharu cannot read the image (not a PNG, or a PNG it does not support,
   // such as interlaced); the canvas stays usable.
-  Status Png(std::string_view png, float x, float top, float max_w, float max_h,
-             float* drawn_w);
+  Status Png(std::string_view png, float x, float top, float max_w, float max_h, float* drawn_w);
 
   // OK, or kInternal naming libharu's first error and `what` was being done.
   Status CheckErrors(const char* what) const;

@@ -253,9 +253,12 @@ std::string JapaneseError(const std::string& e) {
     ja = "エラー";
   }
   static const std::pair<const char*, const char*> kCauses[] = {
-      {"Input/output error", "入出力エラー"},  {"No space left", "空き容量なし"},
-      {"Permission denied", "権限がありません"}, {"No such device", "デバイスがありません"},
-      {"resource busy", "使用中"},              {"Read-only", "読取り専用"},
+      {"Input/output error", "入出力エラー"},
+      {"No space left", "空き容量なし"},
+      {"Permission denied", "権限がありません"},
+      {"No such device", "デバイスがありません"},
+      {"resource busy", "使用中"},
+      {"Read-only", "読取り専用"},
       {"timed out", "タイムアウト"},
   };
   for (const auto& [en, cause] : kCauses) {
@@ -265,6 +268,13 @@ std::string JapaneseError(const std::string& e) {
     }
   }
   return ja + " / " + e;
+}
+
+std::string ModeText(const std::string& mode) {
+  if (mode == "full") return "全域 / full";
+  if (mode.rfind("sample:", 0) == 0) return "抜き取り " + mode.substr(7) + " / " + mode;
+  if (mode == "none") return "なし / none";
+  return mode;
 }
 
 std::string JapaneseStatement(const json& cert) {
@@ -283,8 +293,9 @@ std::string JapaneseStatement(const json& cert) {
     }
     s += "）。";
     const std::string mode = Show(FindField(cert, "/verification/mode"));
-    s += mode == "none" || mode == kNotRecorded ? "読み戻しによる検証はしていません。"
-                                               : "読み戻して検証しました（" + mode + "）。";
+    s += mode == "none" || mode == kNotRecorded
+             ? "読み戻しによる検証はしていません。"
+             : "読み戻して検証しました（" + ModeText(mode) + "）。";
     return s + "NIST SP 800-88 の区分: " + CategoryText(cert) + "。";
   }
   std::string s = std::string(o.ja) + ": この記憶装置は消去済みではありません。";
@@ -529,21 +540,19 @@ std::vector<PdfRow> WorkRows(const json& cert) {
   std::string op = Show(FindField(cert, "/operator/name"));
   if (auto loc = String(cert, "/operator/location")) op += " — " + *loc;
   std::string wo = Show(FindField(cert, "/references/work_order"));
-  std::string agreement =
-      First(cert, {"/references/agreement"}, "ref").value_or(kNotRecorded);
+  std::string agreement = First(cert, {"/references/agreement"}, "ref").value_or(kNotRecorded);
   if (auto date = First(cert, {"/references/agreement", "/references/agreement_date"}, "date")) {
     agreement += " (" + *date + ")";
   }
-  PdfRow instruction = FirstRow(cert, "指示", "Instruction",
-                                {"/references/instruction", "/work_order/instruction"});
+  PdfRow instruction =
+      FirstRow(cert, "指示", "Instruction", {"/references/instruction", "/work_order/instruction"});
   instruction.value = InstructionText(instruction.value);
   return {
       {"作業者", Starred(cert, "Operator", "/operator/name"), op},
       Field(cert, "作業者の所属", "Organisation", "/operator/organisation"),
       Field(cert, "お客様", "Customer", "/customer/name"),
       {"作業指示", Starred(cert, "Work order", "/references/work_order"), wo},
-      {"作業指示書", "Work order SHA-256",
-       Show(FindField(cert, "/references/work_order_sha256"))},
+      {"作業指示書", "Work order SHA-256", Show(FindField(cert, "/references/work_order_sha256"))},
       {"合意書", Starred(cert, "Agreement", "/references/agreement"), agreement},
       FirstRow(cert, "承認番号", "Approval ref.", {"/references/approval"}, "ref"),
       FirstRow(cert, "承認者", "Approver",
@@ -612,8 +621,9 @@ std::string InspectionText(const json& cert) {
 std::string CustodyText(const json& cert, const certs::TimeZone& tz) {
   const json* v = Unwrap(FindField(cert, "/custody"));
   if (v == nullptr || v->is_null()) return kNotRecorded;
-  const json* events = v->is_array() ? v : v->is_object() && v->contains("events") ? &(*v)["events"]
-                                                                                   : nullptr;
+  const json* events = v->is_array()                             ? v
+                       : v->is_object() && v->contains("events") ? &(*v)["events"]
+                                                                 : nullptr;
   std::string out;
   if (events != nullptr && events->is_array()) {
     out = std::to_string(events->size()) + " 件 events";
@@ -655,7 +665,8 @@ SealNames SealNamesFor(const json& cert) {
 
 std::string CaPemNote(const json& cert) {
   (void)cert;
-  return "ca.pem: 発行組織の認証局証明書。発行組織から受け取り、SHA-256 を上記「認証局証明書」と照合: "
+  return "ca.pem: 発行組織の認証局証明書。発行組織から受け取り、SHA-256 "
+         "を上記「認証局証明書」と照合: "
          "openssl x509 -in ca.pem -noout -fingerprint -sha256 / ca.pem is the issuing "
          "organisation's CA certificate: get it from them and compare its SHA-256 with the one "
          "printed above.";
@@ -669,8 +680,9 @@ std::vector<PdfRow> VerificationRows(const json& cert) {
   }
   std::string mode = Show(f("/verification/mode"));
   if (auto m = String(cert, "/verification/method"); m && *m != mode) mode += " (" + *m + ")";
+  if (auto m = String(cert, "/verification/mode")) mode = ModeText(*m) + mode.substr(m->size());
   if (auto e = String(cert, "/verification/expected")) mode += "    期待値 expected: " + *e;
-  std::string mism = Show(f("/verification/mismatched_bytes"));
+  std::string mism = ShowBytes(f("/verification/mismatched_bytes"));
   if (const json* u = Unwrap(f("/verification/unreadable")); u != nullptr && u->is_array()) {
     mism += "     読めない領域 unreadable: " + std::to_string(u->size());
   }

@@ -99,6 +99,9 @@ std::vector<std::string> ErrorLines(const nlohmann::json& cert);
 // English): "消去完了: 全 1,000,204,886,016 バイトを消去しました（1 パス、方式 …）。…", or for
 // anything but a success "消去失敗: この記憶装置は消去済みではありません。エラー 6 件（下記）。…".
 std::string JapaneseStatement(const nlohmann::json& cert);
+// A verification mode in both languages: "full" -> "全域 / full", "sample:5" -> "抜き取り 5 /
+// sample:5", "none" -> "なし / none"; others as they are.
+std::string ModeText(const std::string& mode);
 // One error with a Japanese gloss of its kind and cause before the English text:
 // "書込みエラー（入出力エラー） / write /dev/sdb at offset 409600000: Input/output error".
 std::string JapaneseError(const std::string& error);

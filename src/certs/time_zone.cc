@@ -12,7 +12,8 @@ namespace {
 uint32_t Be32(std::string_view b, size_t at) {
   return (uint32_t{static_cast<uint8_t>(b[at])} << 24) |
          (uint32_t{static_cast<uint8_t>(b[at + 1])} << 16) |
-         (uint32_t{static_cast<uint8_t>(b[at + 2])} << 8) | uint32_t{static_cast<uint8_t>(b[at + 3])};
+         (uint32_t{static_cast<uint8_t>(b[at + 2])} << 8) |
+         uint32_t{static_cast<uint8_t>(b[at + 3])};
 }
 
 int64_t Be64(std::string_view b, size_t at) {
@@ -107,8 +108,8 @@ Result<TimeZone> TimeZone::Parse(const std::string& name, std::string_view b) {
     const uint8_t idx = static_cast<uint8_t>(b[p + 5]);
     if (idx >= c.chars) return bad("abbreviation index out of range");
     std::string_view rest = b.substr(chars_at + idx, c.chars - idx);
-    z.types_.push_back({static_cast<int32_t>(Be32(b, p)),
-                        std::string(rest.substr(0, rest.find('\0')))});
+    z.types_.push_back(
+        {static_cast<int32_t>(Be32(b, p)), std::string(rest.substr(0, rest.find('\0')))});
   }
   // RFC 8536 §3.3: the footer, "\n" TZ-string "\n".
   const size_t foot = data + BlockSize(c, 8);

@@ -57,7 +57,7 @@ class TimeZone {
     std::string abbreviation;
   };
   std::string name_;
-  std::vector<int64_t> trans_;     // transition times, ascending (seconds since the epoch)
+  std::vector<int64_t> trans_;       // transition times, ascending (seconds since the epoch)
   std::vector<uint8_t> trans_type_;  // index into types_ for each transition
   std::vector<Type> types_;
   int footer_type_ = -1;  // index into types_ after the last transition; -1: the last one's

@@ -24,8 +24,8 @@ struct InitFlags {
 // Asks `question` on the terminal unless `*value` is set; an empty answer leaves it empty.
 void Ask(const char* question, const std::string& suggestion, std::string* value) {
   if (!value->empty()) return;
-  std::fprintf(stderr, "%s%s%s%s: ", question, suggestion.empty() ? "" : " [",
-               suggestion.c_str(), suggestion.empty() ? "" : "]");
+  std::fprintf(stderr, "%s%s%s%s: ", question, suggestion.empty() ? "" : " [", suggestion.c_str(),
+               suggestion.empty() ? "" : "]");
   std::fflush(stderr);
   std::string line;
   if (!std::getline(std::cin, line)) return;
@@ -33,8 +33,9 @@ void Ask(const char* question, const std::string& suggestion, std::string* value
 }
 
 Status RunConfigInit(Cli& cli, InitFlags f) {
-  const std::string out =
-      !f.output.empty() ? f.output : !cli.config_path.empty() ? cli.config_path : kDefaultConfigPath;
+  const std::string out = !f.output.empty()          ? f.output
+                          : !cli.config_path.empty() ? cli.config_path
+                                                     : kDefaultConfigPath;
   if (cli.env->FileExists(out) && !f.force) {
     return Status::InvalidArgument(out + " exists; pass --force to replace it (or -o FILE)");
   }

@@ -57,12 +57,11 @@ Result<Config> ParseConfig(const std::string& text, const std::string& origin) {
   }
   Config c;
   c.source = origin;
-  KESU_RETURN_IF_ERROR(
-      ReadTable(root, origin, "organisation",
-                {{"name", &c.org_name},
-                 {"address", &c.org_address},
-                 {"contact", &c.org_contact},
-                 {"logo", &c.org_logo}}));
+  KESU_RETURN_IF_ERROR(ReadTable(root, origin, "organisation",
+                                 {{"name", &c.org_name},
+                                  {"address", &c.org_address},
+                                  {"contact", &c.org_contact},
+                                  {"logo", &c.org_logo}}));
   KESU_RETURN_IF_ERROR(ReadTable(root, origin, "station",
                                  {{"name", &c.station_name},
                                   {"key", &c.station_key},

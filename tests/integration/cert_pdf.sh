@@ -46,7 +46,7 @@ declare -A WORD=([success]=SUCCESS [failed]=FAILED [gutmann-long]=SUCCESS [spars
 declare -A JAPANESE=([failed]="株式会社サンプル商事" [gutmann-long]="寿限無" [failed-worst]="寿限無"
   [order]="承認者" [long-values]="寿限無")
 # Pages each variant takes: the longest values continue on a second page.
-declare -A PAGES=([long-values]=2)
+declare -A PAGES=([long-values]=2 [gutmann-long]=2 [failed-worst]=2)
 
 for variant in success failed gutmann-long sparse failed-worst order long-values; do
   dir="$WORK/$variant"

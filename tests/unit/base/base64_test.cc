@@ -7,9 +7,13 @@ namespace kesu {
 namespace {
 
 TEST(Base64, Rfc4648TestVectorsRoundTrip) {
-  const std::pair<const char*, const char*> kVectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> kVectors[] = {{"", ""},
+                                                          {"f", "Zg=="},
+                                                          {"fo", "Zm8="},
+                                                          {"foo", "Zm9v"},
+                                                          {"foob", "Zm9vYg=="},
+                                                          {"fooba", "Zm9vYmE="},
+                                                          {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, b64] : kVectors) {
     EXPECT_EQ(Base64Encode(plain), b64);
     EXPECT_EQ(Base64Decode(b64), std::string(plain));
@@ -20,8 +24,8 @@ TEST(Base64, Rfc4648TestVectorsRoundTrip) {
 }
 
 TEST(Base64, MalformedTextIsRejected) {
-  EXPECT_EQ(Base64Decode("Zg="), std::nullopt);     // not a multiple of 4
-  EXPECT_EQ(Base64Decode("Z=g="), std::nullopt);    // padding in the middle
+  EXPECT_EQ(Base64Decode("Zg="), std::nullopt);   // not a multiple of 4
+  EXPECT_EQ(Base64Decode("Z=g="), std::nullopt);  // padding in the middle
   EXPECT_EQ(Base64Decode("Zm9v\nYg=="), std::nullopt);
   EXPECT_EQ(Base64Decode("Zm9v!g=="), std::nullopt);
   EXPECT_EQ(Base64Decode("Zg==Zg=="), std::nullopt);  // padding before the end

@@ -3,12 +3,12 @@
 // fits it) instead of being cut here.
 #include "certs/pdf_rows.h"
 
-#include "env/env.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
+
+#include "env/env.h"
 
 namespace kesu::pdf_internal {
 namespace {
@@ -192,22 +192,27 @@ TEST(PdfRowsSections, EveryRecordedFieldHasARowAndMissingOnesSayNotRecorded) {
       {"references",
        {{"agreement", Attested(json{{"ref", "MEMO-2026-117"}, {"date", "2026-11-20"}})},
         {"approval",
-         Attested(json{{"ref", "APPROVAL-2026-117-A"}, {"approver", "鈴木 一郎"}, {"date", "2026-11-28"}})},
+         Attested(json{
+             {"ref", "APPROVAL-2026-117-A"}, {"approver", "鈴木 一郎"}, {"date", "2026-11-28"}})},
         {"instruction", Attested("erase")},
         {"due", Attested("2026-12-15")}}},
       {"before",
        {{"customer_erasure_confirmation", Attested("no")},
         {"customer_asked", Attested(json{{"date", "2026-11-21"}, {"how", "email"}})},
         {"inspection",
-         {{"source", "measured"}, {"value", {{"verdict", "holds-data"}, {"bytes_read", 1000000}}}}}}},
+         {{"source", "measured"},
+          {"value", {{"verdict", "holds-data"}, {"bytes_read", 1000000}}}}}}},
       {"custody",
        {{"source", "measured"},
         {"value",
-         {{"events", json::array({{{"event", "received"}, {"time_ms", 1796016038000}, {"by", "山田"}}})},
+         {{"events",
+           json::array({{{"event", "received"}, {"time_ms", 1796016038000}, {"by", "山田"}}})},
           {"gaps", json::array({"erased before received"})}}}}},
       {"media", {{"source", Attested("経理部")}, {"property_number", Attested("PC-42")}}},
       {"validator",
-       {{"name", Attested("佐藤")}, {"title", Attested("責任者")}, {"organisation", Attested("Org")}}},
+       {{"name", Attested("佐藤")},
+        {"title", Attested("責任者")},
+        {"organisation", Attested("Org")}}},
   };
   const auto work = WorkRows(cert);
   EXPECT_EQ(RowValue(work, "Agreement"), "MEMO-2026-117 (2026-11-20)");
@@ -221,8 +226,9 @@ TEST(PdfRowsSections, EveryRecordedFieldHasARowAndMissingOnesSayNotRecorded) {
   EXPECT_EQ(RowValue(before, "Customer erasure"), "いいえ（お客様は消去していない）/ no");
   EXPECT_EQ(RowValue(before, "Customer asked"), "2026-11-21 (email)");
   EXPECT_EQ(RowValue(before, "Inspection"), "データあり / holds data — 1.00 MB read");
-  EXPECT_EQ(RowValue(before, "Custody"),
-            "1 件 events; 受領 received 2026-11-30 05:20 山田; 欠落あり / GAP: erased before received");
+  EXPECT_EQ(
+      RowValue(before, "Custody"),
+      "1 件 events; 受領 received 2026-11-30 05:20 山田; 欠落あり / GAP: erased before received");
   const auto dev = DeviceRows(cert);
   EXPECT_EQ(RowValue(dev, "Media source"), "経理部");
   EXPECT_EQ(RowValue(dev, "Property no."), "PC-42");
@@ -283,16 +289,18 @@ TEST(PdfRowsSections, TimesAreInTheZoneWithUtcBeside) {
 }
 
 TEST(PdfRowsWording, JapaneseStatementErrorsAndTranslatedValues) {
-  json ok = {{"outcome", {{"result", "success"}}},
-             {"media", {{"size_bytes", 1000}}},
-             {"sanitization",
-              {{"method_id", "zero"},
-               {"category", "clear"},
-               {"passes", json::array({json::object()})}}},
-             {"verification", {{"mode", "pattern"}}}};
+  json ok = {
+      {"outcome", {{"result", "success"}}},
+      {"media", {{"size_bytes", 1000}}},
+      {"sanitization",
+       {{"method_id", "zero"}, {"category", "clear"}, {"passes", json::array({json::object()})}}},
+      {"verification", {{"mode", "pattern"}}}};
   EXPECT_EQ(JapaneseStatement(ok),
             "消去完了: 全 1,000 バイトを消去しました（1 パス、方式 zero）。読み戻して検証しました"
             "（pattern）。NIST SP 800-88 の区分: Clear（消去）。");
+  ok["verification"]["mode"] = "full";
+  EXPECT_NE(JapaneseStatement(ok).find("読み戻して検証しました（全域 / full）"), std::string::npos);
+  EXPECT_EQ(ModeText("sample:5"), "抜き取り 5 / sample:5");
   json failed = {{"outcome", {{"result", "failed"}, {"errors", json::array({"a", "b"})}}},
                  {"verification", {{"mismatched_bytes", 4096}}}};
   EXPECT_EQ(JapaneseStatement(failed),
@@ -307,7 +315,8 @@ TEST(PdfRowsWording, JapaneseStatementErrorsAndTranslatedValues) {
   EXPECT_EQ(MediaTypeText("usb-flash"), "USB フラッシュメモリ / USB flash drive");
   EXPECT_EQ(MediaTypeText("hdd"), "ハードディスク / hard disk (HDD)");
   EXPECT_EQ(MediaTypeText("something new"), "something new");
-  const json v = {{"verification", {{"mode", "pattern"}, {"bytes_read", 1}, {"content_sha256", "x"}}}};
+  const json v = {
+      {"verification", {{"mode", "pattern"}, {"bytes_read", 1}, {"content_sha256", "x"}}}};
   const auto ver = VerificationRows(v);
   const PdfRow* digest = RowNamed(ver, "Content digest");
   ASSERT_NE(digest, nullptr);

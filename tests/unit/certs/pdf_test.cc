@@ -12,8 +12,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "env/env.h"
 #include "support/qpdf_support.h"
@@ -98,9 +98,9 @@ TEST_P(PdfTest, RendersAndAttachmentsRoundTrip) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, PdfTest,
-                         ::testing::Values("success.json", "failed.json", "gutmann-long.json", "order.json",
-                                           "long-values.json",
-                                           "sparse.json", "failed-worst.json"));
+                         ::testing::Values("success.json", "failed.json", "gutmann-long.json",
+                                           "order.json", "long-values.json", "sparse.json",
+                                           "failed-worst.json"));
 
 TEST(PdfTest, FailedTitleSaysFailed) {
   const std::string json_bytes = ReadData("failed.json");
@@ -467,8 +467,8 @@ TEST(PdfLayoutTest, LongestValuesAppearWholeOverTwoPages) {
   }
   const std::string flat = NoSpace(body);
   std::vector<std::string> values;
-  for (const char* section : {"media", "customer", "operator", "references", "before",
-                              "validator", "post_sanitization", "organisation"}) {
+  for (const char* section : {"media", "customer", "operator", "references", "before", "validator",
+                              "post_sanitization", "organisation"}) {
     LongStrings(cert[section], 40, &values);
   }
   LongStrings(cert["sanitization"]["method_reference"], 40, &values);
@@ -502,19 +502,19 @@ TEST(PdfWordingTest, EveryRecordedFieldTimeZoneSealsAndFingerprints) {
   ASSERT_TRUE(pdf.ok()) << pdf.status().message();
   const std::string text = RawText(*pdf);
   if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
-  for (const char* want : {
-           // the work order, before the erasure, the device and the validator
-           "MEMO-2026-117 (2026-11-20)", "APPROVAL-2026-117-A", "鈴木 一郎", "2026-11-28",
-           "消去 / erase", "2026-12-15", "2026-11-21 (email)", "データあり / holds data",
-           "3 件 events", "経理部 PC 入替", "PC-2019-0042", "佐藤 花子 (品質管理責任者,",
-           // time zone, seal boxes, fingerprints and where ca.pem comes from
-           "JST (", "UTC)", "担当者", "確認者", "承認者", "D4:73:5E:3A", "6B:86:B2:73",
-           "ca.pem:", "openssl x509 -in ca.pem -noout -fingerprint -sha256",
-           // Japanese wording: the digest, the outcome, a translated value
-           "内容のハッシュ値 (SHA-256)", "消去完了: 全 1,000,204,886,016 バイト", "SATA",
-           "ハードディスク", "エラー", "page 1 of 1",
-           // the signer and organisation unescaped
-           "station-osaka-01, Example Service Co., Ltd."}) {
+  for (const char* want :
+       {// the work order, before the erasure, the device and the validator
+        "MEMO-2026-117 (2026-11-20)", "APPROVAL-2026-117-A", "鈴木 一郎", "2026-11-28",
+        "消去 / erase", "2026-12-15", "2026-11-21 (email)", "データあり / holds data",
+        "3 件 events", "経理部 PC 入替", "PC-2019-0042", "佐藤 花子 (品質管理責任者,",
+        // time zone, seal boxes, fingerprints and where ca.pem comes from
+        "JST (", "UTC)", "担当者", "確認者", "承認者", "D4:73:5E:3A", "6B:86:B2:73",
+        "ca.pem:", "openssl x509 -in ca.pem -noout -fingerprint -sha256",
+        // Japanese wording: the digest, the outcome, a translated value
+        "内容のハッシュ値 (SHA-256)", "消去完了: 全 1,000,204,886,016 バイト", "SATA",
+        "ハードディスク", "エラー", "page 1 of 1",
+        // the signer and organisation unescaped
+        "station-osaka-01, Example Service Co., Ltd."}) {
     EXPECT_NE(NoSpace(text).find(NoSpace(want)), std::string::npos) << want << "\n" << text;
   }
   EXPECT_EQ(text.find("要約"), std::string::npos);
@@ -538,12 +538,12 @@ TEST(PdfWordingTest, MissingOrderFieldsSayNotRecordedAndTheFailureIsInJapanese) 
 TEST(PdfTest, LogoFromTheCertificateIsDrawnAndABadOneIsLeftOut) {
   auto cert = nlohmann::json::parse(ReadData("order.json"));
   // A 1x1 PNG (RGBA).
-  cert["organisation"]["logo"] = {
-      {"source", "attested"},
-      {"value",
-       {{"png_base64",
-         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="},
-        {"sha256", std::string(64, '0')}}}};
+  cert["organisation"]["logo"] = {{"source", "attested"},
+                                  {"value",
+                                   {{"png_base64",
+                                     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+"
+                                     "M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="},
+                                    {"sha256", std::string(64, '0')}}}};
   auto pdf = Render(cert);
   ASSERT_TRUE(pdf.ok()) << pdf.status().message();
   EXPECT_NE(pdf->find("/Subtype /Image"), std::string::npos);

@@ -32,7 +32,8 @@ TEST(TimeZone, TokyoIsJstWithUtcBeside) {
   EXPECT_EQ(tz->Format(kMs), "2026-11-30 14:20:38 JST (05:20:38 UTC)");
   EXPECT_EQ(tz->At(kMs / 1000).offset_s, 9 * 3600);
   // Across midnight the UTC part carries its own date.
-  EXPECT_EQ(tz->Format(int64_t{1796050800000}), "2026-12-01 00:00:00 JST (2026-11-30 15:00:00 UTC)");
+  EXPECT_EQ(tz->Format(int64_t{1796050800000}),
+            "2026-12-01 00:00:00 JST (2026-11-30 15:00:00 UTC)");
 }
 
 TEST(TimeZone, DaylightSavingFollowsTheTransitions) {

@@ -107,9 +107,9 @@ TEST(PrepareCertificates, TimeZoneAndLogoFromTheConfiguration) {
                                   testing::ReadAll("/usr/share/zoneinfo/Asia/Tokyo"), 0644)
                   .ok());
   auto with = [&](const std::string& station, const std::string& org) {
-    EXPECT_TRUE(env.WriteFileAtomic("/k.toml", "[organisation]\n" + org + "[station]\n" + station,
-                                    0644)
-                    .ok());
+    EXPECT_TRUE(
+        env.WriteFileAtomic("/k.toml", "[organisation]\n" + org + "[station]\n" + station, 0644)
+            .ok());
     return PrepareCertificates(&env, "/k.toml", CertificateOptions{}, nullptr);
   };
   if (testing::ReadAll("/usr/share/zoneinfo/Asia/Tokyo").empty()) GTEST_SKIP() << "no tzdata";

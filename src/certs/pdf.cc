@@ -132,7 +132,8 @@ Cursor FlowSection(Flow& f, float x, float width, const std::string& ja, const s
   cur.y += head_h;
   for (const PdfRow& r : rows) {
     const auto label = LabelLines(f, r);
-    const auto value = f.c.Wrap(r.value, width - kLabelW, f.Size(8.4f), kMaxValueLines);
+    const auto value = f.c.Wrap(r.value, width - kLabelW, f.Size(8.4f),
+                                r.max_lines != 0 ? r.max_lines : kMaxValueLines);
     const size_t n = std::max(label.size(), value.size());
     std::vector<Cursor> label_at;  // labels are drawn after the value, so that the value's
                                    // lines follow each other in the content stream (text

@@ -31,7 +31,8 @@ inline constexpr const char* kNotRecorded = "記録なし / not recorded";
 // One labelled row of a section.
 struct PdfRow {
   std::string ja, en, value;
-  size_t max_lines = 0;  // lines the value may wrap onto; 0: the section's default
+  size_t max_lines = 0;  // lines the value may wrap onto; 0: as many as it needs (the page
+                         // caps a value at 40 lines)
 };
 
 // --- Values ------------------------------------------------------------------------------------

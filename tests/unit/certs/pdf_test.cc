@@ -533,6 +533,10 @@ TEST(PdfWordingTest, MissingOrderFieldsSayNotRecordedAndTheFailureIsInJapanese) 
                            "書込みエラー（入出力エラー） / write /dev/sdb", "Verified"}) {
     EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
   }
+  // A failure never reads as done, in either language.
+  for (const char* never : {"消去しました", "読み戻して検証しました", "SUCCESS", "消去完了"}) {
+    EXPECT_EQ(text.find(never), std::string::npos) << never;
+  }
 }
 
 TEST(PdfTest, LogoFromTheCertificateIsDrawnAndABadOneIsLeftOut) {

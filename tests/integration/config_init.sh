@@ -33,6 +33,34 @@ grep -q '^name = "Other"' "$cfg" || fail "--force did not replace the file"
 err=$("$KESU" config init -o "$KESU_TMP/tz.toml" --time-zone Asia/Atlantis </dev/null 2>&1); rc=$?
 [[ $rc == 2 && ! -e $KESU_TMP/tz.toml ]] || fail "unknown zone: exit $rc ($err)"
 
+# On a terminal it asks for what the flags left out: here the station, the zone (the suggested
+# one taken with Enter) and the key (left commented out with an empty answer).
+python3 - "$KESU" "$KESU_TMP/asked.toml" <<'PY' || fail "config init on a terminal"
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], [sys.argv[1], "config", "init", "-o", sys.argv[2], "--org", "Org"])
+seen, answers = b"", [(b"Station name", b"st-9\n"), (b"Time zone", b"\n"), (b"Station key", b"\n")]
+deadline = time.time() + 60
+while time.time() < deadline:
+    r, _, _ = select.select([fd], [], [], 0.2)
+    if r:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    if answers and answers[0][0] in seen:
+        os.write(fd, answers.pop(0)[1])
+_, status = os.waitpid(pid, 0)
+sys.exit(0 if os.waitstatus_to_exitcode(status) == 0 and not answers else 1)
+PY
+grep -q '^name = "st-9"' "$KESU_TMP/asked.toml" || fail "the answer was not written: $(cat "$KESU_TMP/asked.toml")"
+grep -q '^time_zone = ' "$KESU_TMP/asked.toml" || fail "the suggested zone was not taken"
+grep -q '^# key = ' "$KESU_TMP/asked.toml" || fail "an empty answer is not left commented out"
+
 # Defaults from the key: no configuration names the organisation or the station.
 echo pass-1234567 >"$KESU_TMP/pass"
 "$KESU" --config /dev/null key init "$KESU_TMP/keys" --org "ISK Co., Ltd." --station kesu-st-42 \

@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include "base/base64.h"
+#include "crypto/sha256.h"
 #include "erase/result_json.h"
 
 namespace kesu {
@@ -190,11 +192,18 @@ json EnvelopeFields(const CertificateContext& ctx) {
         {"name", Attested(ctx.station_name)},
         {"dmi_vendor", MeasuredOpt(ctx.dmi_vendor)},
         {"dmi_model", MeasuredOpt(ctx.dmi_model)},
-        {"dmi_serial", MeasuredOpt(ctx.dmi_serial)}}},
+        {"dmi_serial", MeasuredOpt(ctx.dmi_serial)},
+        {"time_zone",
+         ctx.time_zone_configured ? Attested(ctx.time_zone) : MeasuredOpt(ctx.time_zone)}}},
       {"organisation",
        {{"name", Attested(ctx.org_name)},
         {"address", Attested(ctx.org_address)},
-        {"contact", Attested(ctx.org_contact)}}},
+        {"contact", Attested(ctx.org_contact)},
+        {"logo", ctx.logo_png ? json{{"source", "attested"},
+                                     {"value",
+                                      {{"png_base64", Base64Encode(*ctx.logo_png)},
+                                       {"sha256", Sha256Hex(*ctx.logo_png)}}}}
+                              : NotRecorded()}}},
       {"operator",
        {{"name", Attested(ctx.operator_name)},
         {"organisation", Attested(ctx.operator_organisation)},
@@ -218,7 +227,8 @@ json EnvelopeFields(const CertificateContext& ctx) {
         {"sha256_fingerprint", ctx.signer.sha256_fingerprint},
         {"not_before_utc", ctx.signer.not_before_utc},
         {"not_after_utc", ctx.signer.not_after_utc},
-        {"self_signed", ctx.signer.self_signed}}}};
+        {"self_signed", ctx.signer.self_signed},
+        {"trust_anchor_sha256", ctx.trust_anchor_sha256}}}};
 }
 
 Result<json> BuildCertificate(const ErasureResult& result, const CertificateContext& ctx) {

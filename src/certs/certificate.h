@@ -35,6 +35,13 @@ struct CertificateContext {
   // Station: name attested (configuration), host and DMI measured (ReadStationIdentity).
   std::optional<std::string> station_name;
   std::optional<std::string> host, dmi_vendor, dmi_model, dmi_serial;
+  // The zone the page shows times in (IANA name; configuration [station] time_zone, attested,
+  // else the machine's zone at issue, measured; certs/time_zone.h). Recorded in the certificate
+  // so that the page renders the same wherever it is verified.
+  std::optional<std::string> time_zone;
+  bool time_zone_configured = false;
+  // The organisation's logo (configuration [organisation] logo): the PNG file's bytes.
+  std::optional<std::string> logo_png;
   // Operator (NIST "person performing sanitization") and customer — attested.
   std::optional<std::string> operator_name, operator_organisation, operator_location;
   std::optional<std::string> customer;
@@ -69,8 +76,10 @@ struct CertificateContext {
   std::optional<std::string> destination, post_classification;
   // Validator (NIST "validation") — attested.
   std::optional<std::string> validator_name, validator_title, validator_organisation;
-  // The signing certificate (set by IssueCertificates from the loaded key).
+  // The signing certificate (set by IssueCertificates from the loaded key), and the SHA-256 of
+  // the CA certificate it chains to ("" when not known).
   certs::CertSummary signer;
+  std::string trust_anchor_sha256;
 };
 
 // Fills host (/proc/sys/kernel/hostname) and DMI vendor/model/serial

@@ -4,10 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include "certs/crypto.h"
+#include "certs/dn.h"
 #include "certs/ledger.h"
 #include "certs/pdf.h"
 #include "certs/schema.h"
 #include "certs/sign.h"
+#include "certs/time_zone.h"
 
 namespace kesu {
 
@@ -46,6 +48,40 @@ Result<certs::Signer> LoadOrMakeSigner(Env* env, const CertificateContext& base,
       "init DIR' and pass --key DIR/station.key (or set [station] key).",
       signer.key_path, created ? " (made now, unencrypted, mode 0600)" : "");
   return signer;
+}
+
+// The SHA-256 of the CA certificate `signer` chains to: the configured anchor whose subject
+// issued the top of the chain, else the self-signed root the chain carries; "" when neither.
+std::string TrustAnchorSha256(const certs::Signer& signer,
+                              const std::vector<certs::X509Ptr>& anchors) {
+  X509* top = signer.chain.empty() ? signer.cert.get() : signer.chain.back().get();
+  const std::string issuer = certs::NameToString(X509_get_issuer_name(top));
+  for (const auto& a : anchors) {
+    if (certs::NameToString(X509_get_subject_name(a.get())) == issuer) {
+      return certs::Summarize(a.get()).sha256_fingerprint;
+    }
+  }
+  if (!anchors.empty()) return certs::Summarize(anchors.front().get()).sha256_fingerprint;
+  for (const auto& c : signer.chain) {
+    if (certs::Summarize(c.get()).self_signed) return certs::Summarize(c.get()).sha256_fingerprint;
+  }
+  return "";
+}
+
+// The logo file of [organisation] logo: a PNG (its 8-byte signature, ISO/IEC 15948 §5.2) of at
+// most kMaxLogoBytes, since every certificate carries it.
+constexpr uint64_t kMaxLogoBytes = 256 * 1024;
+Result<std::string> ReadLogo(Env* env, const std::string& path) {
+  auto png = env->ReadFileUpTo(path, kMaxLogoBytes + 1);
+  if (!png.ok()) return png.status().WithContext("[organisation] logo");
+  if (png->size() > kMaxLogoBytes) {
+    return Status::InvalidArgument("[organisation] logo " + path +
+                                   ": larger than 256 KiB; use a smaller PNG");
+  }
+  if (png->compare(0, 8, "\x89PNG\r\n\x1a\n") != 0) {
+    return Status::InvalidArgument("[organisation] logo " + path + ": not a PNG file");
+  }
+  return png;
 }
 
 }  // namespace
@@ -96,6 +132,14 @@ Status IssueOne(Env* env, const CertificateContext& base, const ErasureResult& r
   KESU_ASSIGN_OR_RETURN(ctx.id, certs::NewUuid());
   ctx.issued_ms = env->NowUnixMillis();
   ctx.signer = signer_summary;
+  KESU_ASSIGN_OR_RETURN(std::vector<certs::X509Ptr> anchors, LoadAnchors(env, opts.trust_anchor));
+  ctx.trust_anchor_sha256 = TrustAnchorSha256(signer, anchors);
+  // Without a configured name, the station certificate names the organisation (O) and the
+  // station (CN); the first-use key's self-signed name is no one's.
+  if (!signer.first_use) {
+    if (!ctx.org_name) ctx.org_name = certs::DnAttribute(signer_summary.subject, "O");
+    if (!ctx.station_name) ctx.station_name = certs::DnAttribute(signer_summary.subject, "CN");
+  }
   KESU_ASSIGN_OR_RETURN(nlohmann::json cert, BuildCertificate(r, ctx));
   if (Status s = certs::ValidateCertificateSchema(cert); !s.ok()) {
     return Status::Internal("certificate for " + r.device.path +
@@ -192,6 +236,18 @@ Result<CertificateSetup> PrepareCertificates(
   c.org_contact = cfg.org_contact;
   c.station_name = cfg.station_name;
   ReadStationIdentity(env, &c);  // after station_name, its fallback for the host
+  // The zone of the page's times: configured, else this machine's; checked now so that a
+  // wrong name stops the command before anything is erased.
+  c.time_zone_configured = cfg.time_zone.has_value();
+  c.time_zone = cfg.time_zone.value_or(certs::SystemTimeZoneName(env));
+  if (auto tz = certs::LoadTimeZone(env, *c.time_zone); !tz.ok()) {
+    if (c.time_zone_configured) return tz.status().WithContext("[station] time_zone");
+    c.time_zone = "UTC";  // the machine's zone is not installed: UTC, as before
+  }
+  if (cfg.org_logo) {
+    KESU_ASSIGN_OR_RETURN(std::string png, ReadLogo(env, *cfg.org_logo));
+    c.logo_png = std::move(png);
+  }
   c.operator_name = Opt(o.operator_name) ? Opt(o.operator_name) : cfg.operator_name;
   c.operator_organisation =
       Opt(o.operator_organisation) ? Opt(o.operator_organisation) : cfg.operator_organisation;

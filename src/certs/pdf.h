@@ -1,4 +1,5 @@
-// The one-page PDF form of an erasure certificate (docs/certificate-pdf.md).
+// The PDF form of an erasure certificate (docs/certificate-pdf.md): one A4 page, continued on
+// further pages (each with the certificate id and "page N of M") when its values need them.
 //
 // The PDF is for people; the signed JSON is what counts. So the PDF carries the JSON and its
 // detached CMS signature inside itself as embedded files ("<id>.json", "<id>.json.p7s"), shows a
@@ -30,16 +31,20 @@
 
 namespace kesu {
 
-// Renders the one-page certificate PDF for `cert` (the parsed certificate document), embedding
+// Renders the certificate PDF for `cert` (the parsed certificate document), embedding
 // `cert_json_bytes` as attachment "<id>.json" and `p7s_der` as "<id>.json.p7s" (byte for byte,
 // Flate-compressed, MIME types application/json and application/pkcs7-signature), and writes it
 // atomically with mode 0600 to `out_path` through env->WriteFileAtomic. Missing fields render as
-// "記録なし / not recorded"; long values shrink, wrap or are shortened with "…" and never leave the
-// page. The output is a function of the inputs only (no current time; qpdf's deterministic /ID), so
-// rendering a certificate again gives the same bytes — `kesu cert verify` relies on that to check
-// the page. Errors: kInvalidArgument when `cert` has no string "id"; kNotFound when no IPAGothic
-// font file is installed (names the paths tried and the Debian package); kInternal for a libharu or
-// libqrencode failure (names the libharu error code); the Env's Status for the write.
+// "記録なし / not recorded"; long values wrap, the body text shrinks to a floor size, then the
+// body continues on further pages; nothing leaves a page. Times are shown in the zone the
+// certificate records (`station.time_zone`, read from the system tz database through `env`;
+// UTC when none), the logo it carries (`organisation.logo`) is drawn. The output is a function of
+// the inputs only (no current time; qpdf's deterministic /ID), so rendering a certificate again
+// gives the same bytes — `kesu cert verify` relies on that to check the page. Errors:
+// kInvalidArgument when `cert` has no string "id"; kNotFound when no IPAGothic font file is
+// installed (names the paths tried and the Debian package); kInternal for a libharu or libqrencode
+// failure (names the libharu error code); kNotFound naming the zone and tzdata when the recorded
+// time zone is not installed; the Env's Status for the write.
 Status RenderCertificatePdf(Env* env, const nlohmann::json& cert, std::string_view cert_json_bytes,
                             std::string_view p7s_der, const std::string& out_path);
 

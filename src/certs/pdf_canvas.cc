@@ -40,6 +40,9 @@ std::vector<char32_t> PrintableText(std::string_view s) {
   for (char32_t& c : cps) {
     if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) c = ' ';
     if (c > 0xFFFF || (c >= 0xD800 && c <= 0xDFFF)) c = '?';
+    // IPAGothic, like most Japanese fonts, draws U+005C REVERSE SOLIDUS as a yen sign (JIS X
+    // 0201 put the yen sign at 0x5C); the full-width reverse solidus is drawn as a backslash.
+    if (c == '\\') c = 0xFF3C;
   }
   return cps;
 }
@@ -112,7 +115,8 @@ Result<std::string> FindFontFile(Env* env) {
 struct PdfCanvas::State {
   HaruError err;  // filled by OnHaruError; its address is libharu's user data
   std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, DocDeleter> doc;
-  HPDF_Page page = nullptr;
+  HPDF_Page page = nullptr;  // the page drawing calls go to
+  std::vector<HPDF_Page> pages;
   HPDF_Font font = nullptr;
 };
 
@@ -134,11 +138,26 @@ Result<std::unique_ptr<PdfCanvas>> PdfCanvas::Create(const std::string& font_pat
   s->font = HPDF_GetFont(pdf, font_name, "UTF-8");
   s->page = HPDF_AddPage(pdf);
   HPDF_Page_SetSize(s->page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+  s->pages.push_back(s->page);
   if (s->font == nullptr || s->page == nullptr || s->err.code != HPDF_OK) {
     return HaruStatus(s->err, "creating the page");
   }
   return std::unique_ptr<PdfCanvas>(new PdfCanvas(std::move(s)));
 }
+
+void PdfCanvas::AddPage() {
+  HPDF_Page page = HPDF_AddPage(s_->doc.get());
+  if (page == nullptr) return;  // recorded by OnHaruError
+  HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
+  s_->pages.push_back(page);
+  s_->page = page;
+}
+
+void PdfCanvas::SetPage(size_t index) {
+  if (index < s_->pages.size()) s_->page = s_->pages[index];
+}
+
+size_t PdfCanvas::PageCount() const { return s_->pages.size(); }
 
 void PdfCanvas::SetInfo(const std::string& title, const std::string& creator) {
   HPDF_SetInfoAttr(s_->doc.get(), HPDF_INFO_TITLE, title.c_str());
@@ -208,6 +227,8 @@ std::vector<std::string> PdfCanvas::Wrap(std::string_view s, float width, float 
       float cw = Width(cps, end, end + 1, size);
       if (w + cw > width && end > start) break;
       if (cps[end] == ' ') last_space = end;
+      // After a colon inside a run ("AB:CD:…", a fingerprint): a break keeps the colon.
+      if (cps[end] == ':' && end + 1 < cps.size() && cps[end + 1] != ' ') last_space = end + 1;
       w += cw;
       ++end;
     }
@@ -272,6 +293,29 @@ Status PdfCanvas::QrCode(const std::string& payload, float x, float top, float s
     }
   }
   HPDF_Page_Fill(page);
+  return Status::Ok();
+}
+
+Status PdfCanvas::Png(std::string_view png, float x, float top, float max_w, float max_h,
+                      float* drawn_w) {
+  if (drawn_w != nullptr) *drawn_w = 0;
+  // A failed load reports through the error handler; keep the canvas usable by forgetting it
+  // (HPDF_ResetError) and returning our own Status.
+  const HaruError before = s_->err;
+  HPDF_Image img =
+      HPDF_LoadPngImageFromMem(s_->doc.get(), reinterpret_cast<const HPDF_BYTE*>(png.data()),
+                               static_cast<HPDF_UINT>(png.size()));
+  if (img == nullptr || s_->err.code != before.code) {
+    s_->err = before;
+    HPDF_ResetError(s_->doc.get());
+    return Status::InvalidArgument("pdf: the logo is not a PNG libharu can read");
+  }
+  const float w = static_cast<float>(HPDF_Image_GetWidth(img));
+  const float h = static_cast<float>(HPDF_Image_GetHeight(img));
+  if (w <= 0 || h <= 0) return Status::InvalidArgument("pdf: the logo has no pixels");
+  const float k = std::min(max_w / w, max_h / h);
+  HPDF_Page_DrawImage(s_->page, img, x, kPageHeight - top - h * k, w * k, h * k);
+  if (drawn_w != nullptr) *drawn_w = w * k;
   return Status::Ok();
 }
 

@@ -1,6 +1,6 @@
 // Private to src/certs/pdf*.cc: one A4 page drawn with libharu (libhpdf 2.3.0).
 //
-// PdfCanvas owns a libharu document with one A4 portrait page and one embedded TrueType font
+// PdfCanvas owns a libharu document with A4 portrait pages and one embedded TrueType font
 // (UTF-8 encoder, CID font), and offers what the certificate layout needs: text that is
 // measured from the font's glyph widths and fitted to a box (shrunk, then shortened with "…"),
 // wrapped onto lines, filled and stroked rectangles, rules, and a QR code (libqrencode). Every
@@ -34,7 +34,8 @@ std::vector<char32_t> DecodeUtf8(std::string_view s);
 
 // Text as the page shows it: control characters (C0, DEL, C1) become spaces, and characters
 // outside the Basic Multilingual Plane (which libharu's 16-bit UTF-8 encoder cannot map) and
-// lone surrogates become "?".
+// lone surrogates become "?", and "\" becomes U+FF3C FULLWIDTH REVERSE SOLIDUS, because
+// IPAGothic draws U+005C as a yen sign.
 std::vector<char32_t> PrintableText(std::string_view s);
 
 // UTF-8 for code points [begin, end) of `cps` (clamped to its size). Code points must be in the
@@ -67,6 +68,12 @@ class PdfCanvas {
   PdfCanvas(const PdfCanvas&) = delete;
   PdfCanvas& operator=(const PdfCanvas&) = delete;
 
+  // Appends an empty A4 page; drawing calls go to it until SetPage. Pages are numbered from 0.
+  void AddPage();
+  // Makes page `index` (< PageCount()) the one drawing calls go to; out of range is ignored.
+  void SetPage(size_t index);
+  size_t PageCount() const;
+
   // Sets the document information dictionary's /Title and /Creator (ISO 32000-1 §14.3.3).
   void SetInfo(const std::string& title, const std::string& creator);
 
@@ -85,8 +92,9 @@ class PdfCanvas {
   float Fit(float x, float baseline, float width, float size, float min_size, std::string_view s,
             Rgb c = kInk, bool bold = false);
 
-  // Splits `s` into lines no wider than `width` at `size`, breaking after spaces where
-  // possible and anywhere in runs without spaces (Japanese text, serial numbers, digests). At
+  // Splits `s` into lines no wider than `width` at `size`, breaking at spaces (or after a colon
+  // followed by more text, as in "AB:CD:…" fingerprints) where possible and anywhere in runs
+  // without them (Japanese text, serial numbers, digests). At
   // most `max_lines` (at least one line, maybe empty); when the text does not fit, the last line
   // is shortened with "…". Draws nothing.
   std::vector<std::string> Wrap(std::string_view s, float width, float size,
@@ -102,6 +110,13 @@ class PdfCanvas {
   // zone is drawn (the page's white margin serves as one). Runs of dark modules in a row are
   // one rectangle each. kInternal when libqrencode cannot encode the payload.
   Status QrCode(const std::string& payload, float x, float top, float size);
+
+  // Draws the PNG image `png` (bytes of a PNG file) scaled to fit within `max_w` x `max_h`
+  // points, keeping its aspect ratio, with its top-left corner at (x, top); returns the width
+  // used through `*drawn_w` (may be null). libharu decodes it (HPDF_LoadPngImageFromMem, libpng).
+  // kInvalidArgument when libharu cannot read the image (not a PNG, or a PNG it does not support,
+  // such as interlaced); the canvas stays usable.
+  Status Png(std::string_view png, float x, float top, float max_w, float max_h, float* drawn_w);
 
   // OK, or kInternal naming libharu's first error and `what` was being done.
   Status CheckErrors(const char* what) const;

@@ -56,6 +56,7 @@ void RegisterVerifyCommands(CLI::App& app, Cli& cli);  // kesu verify, kesu insp
 void RegisterKeyCommands(CLI::App& app, Cli& cli);     // kesu key init|install
 void RegisterCertCommands(CLI::App& app, Cli& cli);    // kesu cert verify|show|pdf
 void RegisterLedgerCommands(CLI::App& app, Cli& cli);  // kesu ledger verify|tsq
+void RegisterConfigCommands(CLI::App& app, Cli& cli);  // kesu config init
 
 // kesu work-order check (src/cli/cmd_work_order.cc).
 void RegisterWorkOrderCommands(CLI::App& app, Cli& cli);

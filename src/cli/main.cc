@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   kesu::RegisterCertPageCommand(app, cli);
   kesu::RegisterLedgerCommands(app, cli);
   kesu::RegisterWorkOrderCommands(app, cli);
+  kesu::RegisterConfigCommands(app, cli);
 
   auto logger = spdlog::stderr_color_mt("kesu");
   spdlog::set_default_logger(logger);
@@ -95,7 +96,9 @@ int main(int argc, char** argv) {
     spdlog::set_level(cli.verbosity >= 2   ? spdlog::level::debug
                       : cli.verbosity == 1 ? spdlog::level::info
                                            : spdlog::level::warn);
-    // Every command reads and checks the configuration before it does anything.
+    // Every command reads and checks the configuration before it does anything, except the
+    // one that writes it (a broken file is what `kesu config init --force` replaces).
+    if (app.got_subcommand("config")) return;
     auto cfg = kesu::LoadConfig(cli.env, cli.config_path);
     if (!cfg.ok()) throw ConfigError(cfg.status());
   });

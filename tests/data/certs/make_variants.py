@@ -96,3 +96,63 @@ worst["sanitization"]["method_reference"] = "very long reference " * 30
 worst["signer"]["subject"] = "CN=" + "x" * 300
 worst["references"]["work_order"] = f("WO-" * 100)
 write("failed-worst.json", worst)
+
+# 6. A Japanese customer's job, everything recorded: the work order's fields (agreement,
+#    approval with approver and date, instruction, due, when the customer was asked), the
+#    inspection before the erasure, the custody chain, validator, property number, media source,
+#    the trust anchor's fingerprint and the station's time zone (Asia/Tokyo).
+order = copy.deepcopy(example)
+order["id"] = "3f2e1d0c-4b5a-4968-8776-a5b4c3d2e1f0"
+order["station"]["time_zone"] = f("Asia/Tokyo")
+order["organisation"]["name"] = f("株式会社イグザンプル・サービス (Example Service Co., Ltd.)")
+order["customer"]["name"] = f("株式会社サンプル商事 御中")
+order["operator"]["name"] = f("山田 太郎")
+order["operator"]["location"] = f("大阪府大阪市北区 お客様先")
+order["references"]["agreement"] = f({"ref": "MEMO-2026-117", "date": "2026-11-20"})
+order["references"]["approval"] = f({"ref": "APPROVAL-2026-117-A", "approver": "鈴木 一郎",
+                                     "date": "2026-11-28"})
+order["references"]["instruction"] = f("erase")
+order["references"]["due"] = f("2026-12-15")
+order["before"]["customer_erasure_confirmation"] = f("no")
+order["before"]["customer_asked"] = f({"date": "2026-11-21", "how": "email"})
+order["before"]["inspection"] = f({"verdict": "holds-data", "bytes_read": 268435456}, "measured")
+order["custody"] = f({"events": [
+    {"event": "received", "time_ms": 1764220800000, "by": "山田 太郎"},
+    {"event": "stored", "time_ms": 1764224400000, "by": "山田 太郎"},
+    {"event": "erased", "time_ms": 1764480038000, "by": "kesu"}], "gaps": []}, "measured")
+order["media"]["property_number"] = f("PC-2019-0042")
+order["media"]["source"] = f("経理部 PC 入替 (accounting PC replacement)")
+order["sanitization"]["agreed_method"] = f("zero-verify")
+order["sanitization"]["is_agreed_method"] = f(True, "measured")
+order["validator"] = {"name": f("佐藤 花子"), "title": f("品質管理責任者"),
+                      "organisation": f("株式会社イグザンプル・サービス")}
+order["signer"]["subject"] = "CN=station-osaka-01,O=Example Service Co.\\, Ltd."
+order["signer"]["trust_anchor_sha256"] = "d4735e3a265e16eee03f59718b9b5d03019c07d8b6c51f90da3a666eec13ab35"
+write("order.json", order)
+
+# 7. The longest values at once, on a success: every field long enough that the page must wrap,
+#    shrink and continue on a second page, and every value must still appear whole.
+lv = copy.deepcopy(order)
+lv["id"] = "7a8b9c0d-1e2f-4a3b-9c4d-5e6f7a8b9c0d"
+long_words = lambda tag, n: " ".join(f"{tag}{i:03d}" for i in range(n))
+lv["organisation"]["name"] = f("株式会社エグザンプル・サービス・アンド・リサイクリング・ソリューションズ東日本 " + long_words("ORG", 12))
+lv["customer"]["name"] = f("株式会社ながいなまえのおきゃくさま情報システム部門データセンター運用グループ 御中 " + long_words("CUST", 20))
+lv["operator"]["name"] = f("寿限無 寿限無 五劫の擦り切れ 海砂利水魚の水行末 雲来末 風来末 食う寝る処に住む処")
+lv["operator"]["location"] = f(long_words("LOC", 30))
+lv["media"]["model"] = f(long_words("MODEL", 25), "measured")
+lv["media"]["serial"] = f("ZZ" + "0123456789ABCDEF" * 8, "measured")
+lv["media"]["property_number"] = f(long_words("PROP", 20))
+lv["media"]["source"] = f(long_words("SRC", 40))
+lv["references"]["work_order"] = f("WO-" * 100)
+lv["references"]["agreement"] = f({"ref": long_words("AGR", 25), "date": "2026-11-20"})
+lv["references"]["approval"] = f({"ref": "APPROVAL-" + long_words("APR", 25), "approver": long_words("APPROVER", 8), "date": "2026-11-28"})
+lv["before"]["customer_erasure_confirmation"] = f(long_words("CONFIRM", 30))
+lv["sanitization"]["method_reference"] = "Table A-8 (flash media) " + long_words("REF", 40)
+lv["sanitization"]["category_reason"] = long_words("REASON", 45)
+lv["validator"] = {"name": f(long_words("VAL", 8)), "title": f(long_words("TITLE", 8)),
+                   "organisation": f(long_words("VORG", 8))}
+lv["post_sanitization"]["destination"] = f(long_words("DEST", 30))
+lv["sanitization"]["passes"] = passes(35, size, 1763000000000,
+                                      lambda i: "random" if i <= 4 or i >= 32 else f"0x{(i * 37) % 256:02x}{(i * 53) % 256:02x}{(i * 91) % 256:02x}")
+lv["outcome"]["statement"] = "SUCCESS: " + long_words("STATEMENT", 40)
+write("long-values.json", lv)

@@ -373,5 +373,33 @@ TEST_F(IssueTest, FailedErasureSaysFailedInJsonAndShow) {
   EXPECT_EQ(Sh("'" + testing::KesuBinary() + "' cert verify", &out), 2) << out;
 }
 
+// Without configured names, the station certificate names the organisation (O) and station
+// (CN); the trust anchor's fingerprint and the time zone are recorded for the page.
+TEST_F(IssueTest, NamesFromTheStationCertificateAnchorFingerprintAndZoneAreRecorded) {
+  ctx_.station_name.reset();
+  ctx_.org_name.reset();
+  ctx_.time_zone = "Asia/Tokyo";
+  IssueOptions o = Opts();
+  o.trust_anchor = Ca();
+  auto issued = Issue({testing::SampleResult()}, o);
+  ASSERT_EQ(issued.size(), 1u);
+  const auto cert = nlohmann::json::parse(ReadAll(issued[0].json_path));
+  EXPECT_EQ(cert["organisation"]["name"]["value"], "Example Org");
+  EXPECT_EQ(cert["station"]["name"]["value"], "station-1");
+  EXPECT_EQ(cert["station"]["time_zone"],
+            nlohmann::json({{"source", "measured"}, {"value", "Asia/Tokyo"}}));
+  std::string fp;
+  ASSERT_EQ(Sh("openssl x509 -in " + Ca() + " -outform DER | sha256sum | cut -c1-64", &fp), 0);
+  EXPECT_EQ(cert["signer"]["trust_anchor_sha256"], fp.substr(0, 64));
+  EXPECT_TRUE(Verify(issued[0].json_path, Ca()).ok());
+  // Configured names win.
+  ctx_.org_name = "Configured Org";
+  ctx_.station_name = "configured-station";
+  auto again = Issue({testing::SampleResult()}, o);
+  const auto cert2 = nlohmann::json::parse(ReadAll(again[0].json_path));
+  EXPECT_EQ(cert2["organisation"]["name"]["value"], "Configured Org");
+  EXPECT_EQ(cert2["station"]["name"]["value"], "configured-station");
+}
+
 }  // namespace
 }  // namespace kesu

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <string>
 
+#include "env/env.h"
+
 namespace kesu::pdf_internal {
 namespace {
 
@@ -50,9 +52,9 @@ TEST(PdfRowsFormat, SpeedTimeAndDuration) {
   EXPECT_EQ(ShowSpeed(&speed), "187.5");
   EXPECT_EQ(ShowSpeed(nullptr), "—");
   EXPECT_EQ(ShowTime(&ms), "2026-03-02 09:15:00 UTC");
-  EXPECT_EQ(ShowTime(&ms, false), "03-02 09:15:00");
+  EXPECT_EQ(ShowLocalTime(&ms, certs::TimeZone()), "2026-03-02 09:15:00");
   EXPECT_EQ(ShowTime(nullptr), kNotRecorded);
-  EXPECT_EQ(ShowTime(nullptr, false), "—");
+  EXPECT_EQ(ShowLocalTime(nullptr, certs::TimeZone()), "—");
   const json text = "2026-03-02T09:15:00Z";
   EXPECT_EQ(ShowTime(&text), "2026-03-02T09:15:00Z");  // already formatted: as it is
   EXPECT_EQ(ShowDuration(0), "0:00:00");
@@ -114,9 +116,10 @@ TEST(PdfRowsSections, AttestedLabelsAreStarredAndDestinationIsPlannedOnFailure) 
   const PdfRow* dest = RowNamed(work, "Destination");
   ASSERT_NE(dest, nullptr);
   EXPECT_EQ(dest->ja, "処置後（予定）");
-  EXPECT_EQ(dest->value, "予定 / planned: returned to customer (the erasure did not succeed)");
+  EXPECT_EQ(dest->value,
+            "予定 / planned: お客様へ返却 / returned to customer (the erasure did not succeed)");
   cert["outcome"]["result"] = "success";
-  EXPECT_EQ(RowValue(WorkRows(cert), "Destination"), "returned to customer");
+  EXPECT_EQ(RowValue(WorkRows(cert), "Destination"), "お客様へ返却 / returned to customer");
 }
 
 TEST(PdfRowsSections, VerificationSaysWhenNothingWasVerified) {
@@ -126,11 +129,11 @@ TEST(PdfRowsSections, VerificationSaysWhenNothingWasVerified) {
                  {"bytes_planned", 1000},
                  {"mismatched_bytes", 0},
                  {"content_sha256", "abc"}}}};
-  EXPECT_EQ(RowValue(VerificationRows(cert), "Content SHA-256"), "abc");
+  EXPECT_EQ(RowValue(VerificationRows(cert), "Content digest"), "abc");
   EXPECT_EQ(RowValue(VerificationRows(cert), "Bytes read"),
             "1,000 bytes (1.0 kB) / 1.00 kB planned");
   cert["verification"]["bytes_read"] = 0;
-  EXPECT_EQ(RowValue(VerificationRows(cert), "Content SHA-256"), "<absent>");
+  EXPECT_EQ(RowValue(VerificationRows(cert), "Content digest"), "<absent>");
   EXPECT_NE(RowValue(VerificationRows(cert), "Verified").find("nothing was read back"),
             std::string::npos);
   cert["verification"]["mode"] = "none";
@@ -148,12 +151,10 @@ TEST(PdfRowsSections, LongValuesAreKeptWholeForTheCanvasToFit) {
   const PdfRow* s = RowNamed(dev, "Serial");
   ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->value, serial);
-  EXPECT_EQ(s->max_lines, 3u);
   const auto method = MethodRows(cert);
   const PdfRow* why = RowNamed(method, "Why");
   ASSERT_NE(why, nullptr);
   EXPECT_EQ(why->value, reason);
-  EXPECT_EQ(why->max_lines, 5u);
 }
 
 TEST(PdfRowsPasses, CellsAndTotal) {
@@ -168,7 +169,7 @@ TEST(PdfRowsPasses, CellsAndTotal) {
                      {"errors", json::array({"e"})}};
   const auto cells = PassCells(pass);
   const std::array<std::string, kPassColumns> want = {
-      "1", "random", "1.00 GB", "150.0", "—", "03-02 09:15:00", "03-02 10:15:23", "1"};
+      "1", "random", "1.00 GB", "150.0", "—", "2026-03-02 09:15:00", "2026-03-02 10:15:23", "1"};
   EXPECT_EQ(cells, want);
   EXPECT_EQ(PassCells(json::object())[7], "—");
   json passes = json::array({pass, pass});
@@ -180,6 +181,148 @@ TEST(PdfRowsPasses, CellsAndTotal) {
   cert["sanitization"]["passes"] = passes;
   ASSERT_NE(Passes(cert), nullptr);
   EXPECT_EQ(Passes(cert)->size(), 2u);
+}
+
+json Attested(json v) { return {{"source", "attested"}, {"value", std::move(v)}}; }
+
+// Every attested and recorded field has a row, in both languages; what is missing says so.
+TEST(PdfRowsSections, EveryRecordedFieldHasARowAndMissingOnesSayNotRecorded) {
+  json cert = {
+      {"outcome", {{"result", "success"}}},
+      {"references",
+       {{"agreement", Attested(json{{"ref", "MEMO-2026-117"}, {"date", "2026-11-20"}})},
+        {"approval",
+         Attested(json{
+             {"ref", "APPROVAL-2026-117-A"}, {"approver", "鈴木 一郎"}, {"date", "2026-11-28"}})},
+        {"instruction", Attested("erase")},
+        {"due", Attested("2026-12-15")}}},
+      {"before",
+       {{"customer_erasure_confirmation", Attested("no")},
+        {"customer_asked", Attested(json{{"date", "2026-11-21"}, {"how", "email"}})},
+        {"inspection",
+         {{"source", "measured"},
+          {"value", {{"verdict", "holds-data"}, {"bytes_read", 1000000}}}}}}},
+      {"custody",
+       {{"source", "measured"},
+        {"value",
+         {{"events",
+           json::array({{{"event", "received"}, {"time_ms", 1796016038000}, {"by", "山田"}}})},
+          {"gaps", json::array({"erased before received"})}}}}},
+      {"media", {{"source", Attested("経理部")}, {"property_number", Attested("PC-42")}}},
+      {"validator",
+       {{"name", Attested("佐藤")},
+        {"title", Attested("責任者")},
+        {"organisation", Attested("Org")}}},
+  };
+  const auto work = WorkRows(cert);
+  EXPECT_EQ(RowValue(work, "Agreement"), "MEMO-2026-117 (2026-11-20)");
+  EXPECT_EQ(RowValue(work, "Approval ref."), "APPROVAL-2026-117-A");
+  EXPECT_EQ(RowValue(work, "Approver"), "鈴木 一郎");
+  EXPECT_EQ(RowValue(work, "Approval date"), "2026-11-28");
+  EXPECT_EQ(RowValue(work, "Instruction"), "消去 / erase");
+  EXPECT_EQ(RowValue(work, "Due"), "2026-12-15");
+  EXPECT_EQ(RowValue(work, "Validator"), "佐藤 (責任者, Org)");
+  const auto before = BeforeRows(cert, certs::TimeZone());
+  EXPECT_EQ(RowValue(before, "Customer erasure"), "いいえ（お客様は消去していない）/ no");
+  EXPECT_EQ(RowValue(before, "Customer asked"), "2026-11-21 (email)");
+  EXPECT_EQ(RowValue(before, "Inspection"), "データあり / holds data — 1.00 MB read");
+  EXPECT_EQ(
+      RowValue(before, "Custody"),
+      "1 件 events; 受領 received 2026-11-30 05:20 山田; 欠落あり / GAP: erased before received");
+  const auto dev = DeviceRows(cert);
+  EXPECT_EQ(RowValue(dev, "Media source"), "経理部");
+  EXPECT_EQ(RowValue(dev, "Property no."), "PC-42");
+  for (const auto& rows : {work, before, dev}) {
+    for (const PdfRow& r : rows) EXPECT_FALSE(r.ja.empty()) << r.en;
+  }
+  // The same rows on a certificate that records none of it.
+  const json empty = {{"outcome", {{"result", "success"}}}};
+  for (const char* en : {"Agreement", "Approval ref.", "Approver", "Approval date", "Instruction",
+                         "Due", "Validator"}) {
+    EXPECT_EQ(RowValue(WorkRows(empty), en), kNotRecorded) << en;
+  }
+  for (const char* en : {"Customer erasure", "Customer asked", "Inspection", "Custody"}) {
+    EXPECT_EQ(RowValue(BeforeRows(empty, certs::TimeZone()), en), kNotRecorded) << en;
+  }
+  EXPECT_EQ(RowValue(DeviceRows(empty), "Media source"), kNotRecorded);
+  // Flat fields beside the reference are read as well.
+  json flat = {{"references",
+                {{"agreement", Attested("MEMO-1")},
+                 {"agreement_date", Attested("2026-01-02")},
+                 {"approval", Attested("AP-1")},
+                 {"approval_approver", Attested("Ichiro")},
+                 {"approval_date", Attested("2026-01-03")}}}};
+  EXPECT_EQ(RowValue(WorkRows(flat), "Agreement"), "MEMO-1 (2026-01-02)");
+  EXPECT_EQ(RowValue(WorkRows(flat), "Approval ref."), "AP-1");
+  EXPECT_EQ(RowValue(WorkRows(flat), "Approver"), "Ichiro");
+  EXPECT_EQ(SealNamesFor(flat).approver, "Ichiro");
+}
+
+TEST(PdfRowsSections, SignerIsUnescapedAndFingerprintsAreShown) {
+  json cert = {{"signer",
+                {{"subject", "CN=station-01,O=ISK Co.\\, Ltd."},
+                 {"sha256_fingerprint", std::string(64, 'a')},
+                 {"trust_anchor_sha256", "0123456789abcdef" + std::string(48, '0')},
+                 {"self_signed", false}}}};
+  const auto rows = CertificateRows(cert);
+  EXPECT_EQ(RowValue(rows, "Signed by"), "station-01, ISK Co., Ltd.");
+  const std::string station = RowValue(rows, "Station cert SHA-256");
+  EXPECT_EQ(station.substr(0, 9), "AA:AA:AA:");
+  EXPECT_EQ(station.size(), 95u);
+  EXPECT_EQ(RowValue(rows, "CA (ca.pem) SHA-256").substr(0, 12), "01:23:45:67:");
+  cert["signer"].erase("trust_anchor_sha256");
+  EXPECT_EQ(RowValue(CertificateRows(cert), "CA (ca.pem) SHA-256"), kNotRecorded);
+  cert["signer"]["self_signed"] = true;
+  EXPECT_NE(RowValue(CertificateRows(cert), "CA (ca.pem) SHA-256").find("self-signed"),
+            std::string::npos);
+}
+
+TEST(PdfRowsSections, TimesAreInTheZoneWithUtcBeside) {
+  auto tokyo = certs::LoadTimeZone(DefaultEnv(), "Asia/Tokyo");
+  if (!tokyo.ok()) GTEST_SKIP() << "tzdata not installed";
+  const json cert = {{"issued_ms", int64_t{1796016038000}}};
+  EXPECT_EQ(RowValue(CertificateRows(cert, *tokyo), "Issued"),
+            "2026-11-30 14:20:38 JST (05:20:38 UTC)");
+  EXPECT_EQ(RowValue(CertificateRows(cert), "Issued"), "2026-11-30 05:20:38 UTC");
+  const json pass = {{"start_ms", int64_t{1796016038000}}};
+  EXPECT_EQ(PassCells(pass, *tokyo)[5], "2026-11-30 14:20:38");
+}
+
+TEST(PdfRowsWording, JapaneseStatementErrorsAndTranslatedValues) {
+  json ok = {
+      {"outcome", {{"result", "success"}}},
+      {"media", {{"size_bytes", 1000}}},
+      {"sanitization",
+       {{"method_id", "zero"}, {"category", "clear"}, {"passes", json::array({json::object()})}}},
+      {"verification", {{"mode", "pattern"}}}};
+  EXPECT_EQ(JapaneseStatement(ok),
+            "消去完了: 全 1,000 バイトを消去しました（1 パス、方式 zero）。読み戻して検証しました"
+            "（pattern）。NIST SP 800-88 の区分: Clear（消去）。");
+  ok["verification"]["mode"] = "full";
+  EXPECT_NE(JapaneseStatement(ok).find("読み戻して検証しました（全域 / full）"), std::string::npos);
+  EXPECT_EQ(ModeText("sample:5"), "抜き取り 5 / sample:5");
+  json failed = {{"outcome", {{"result", "failed"}, {"errors", json::array({"a", "b"})}}},
+                 {"verification", {{"mismatched_bytes", 4096}}}};
+  EXPECT_EQ(JapaneseStatement(failed),
+            "消去失敗: この記憶装置は消去済みではありません。エラー 2 件（下記）。検証で 4,096 "
+            "バイトの不一致。");
+  EXPECT_EQ(JapaneseError("write /dev/sdb at offset 4096: Input/output error (errno 5)"),
+            "書込みエラー（入出力エラー） / write /dev/sdb at offset 4096: Input/output error "
+            "(errno 5)");
+  EXPECT_EQ(JapaneseError("interrupted by SIGINT"), "中断 / interrupted by SIGINT");
+  EXPECT_EQ(TransportText("usb"), "USB");
+  EXPECT_EQ(TransportText("loop"), "ループデバイス / loop device");
+  EXPECT_EQ(MediaTypeText("usb-flash"), "USB フラッシュメモリ / USB flash drive");
+  EXPECT_EQ(MediaTypeText("hdd"), "ハードディスク / hard disk (HDD)");
+  EXPECT_EQ(MediaTypeText("something new"), "something new");
+  const json v = {
+      {"verification", {{"mode", "pattern"}, {"bytes_read", 1}, {"content_sha256", "x"}}}};
+  const auto ver = VerificationRows(v);
+  const PdfRow* digest = RowNamed(ver, "Content digest");
+  ASSERT_NE(digest, nullptr);
+  EXPECT_EQ(digest->ja, "内容のハッシュ値 (SHA-256)");
+  EXPECT_EQ(RowValue(DeviceRows({{"media", {{"type", "ssd"}}}}), "Media type"),
+            "SSD（SATA/SAS）/ solid-state drive");
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "env/env.h"
 #include "support/qpdf_support.h"
@@ -98,7 +99,8 @@ TEST_P(PdfTest, RendersAndAttachmentsRoundTrip) {
 
 INSTANTIATE_TEST_SUITE_P(Variants, PdfTest,
                          ::testing::Values("success.json", "failed.json", "gutmann-long.json",
-                                           "sparse.json", "failed-worst.json"));
+                                           "order.json", "long-values.json", "sparse.json",
+                                           "failed-worst.json"));
 
 TEST(PdfTest, FailedTitleSaysFailed) {
   const std::string json_bytes = ReadData("failed.json");
@@ -338,6 +340,14 @@ std::string PageText(const std::string& pdf) {
   return out;
 }
 
+std::string NoSpace(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c != ' ' && c != '\n' && c != '\f') out.push_back(c);
+  }
+  return out;
+}
+
 std::string RenderedText(const nlohmann::json& cert) {
   const std::string bytes = cert.dump();
   auto pdf = RenderCertificatePdfBytes(DefaultEnv(), cert, bytes, "sig");
@@ -355,7 +365,7 @@ TEST(PdfWordingTest, VerifyNoneSaysNotVerified) {
   if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
   EXPECT_NE(text.find("not verified (--verify none)"), std::string::npos) << text;
   EXPECT_EQ(text.find("verified (none)"), std::string::npos) << text;
-  EXPECT_EQ(text.find("Content SHA-256"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Content digest"), std::string::npos) << text;
 }
 
 TEST(PdfWordingTest, FailureThatReadNothingSaysVerifiedNoAndPlannedDestination) {
@@ -366,14 +376,16 @@ TEST(PdfWordingTest, FailureThatReadNothingSaysVerifiedNoAndPlannedDestination) 
   if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
   EXPECT_NE(text.find("Verified"), std::string::npos) << text;
   EXPECT_NE(text.find("なし / no"), std::string::npos) << text;
-  EXPECT_EQ(text.find("Content SHA-256"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Content digest"), std::string::npos) << text;
   EXPECT_EQ(text.find(std::string(64, 'c')), std::string::npos) << text;
   EXPECT_NE(text.find("処置後（予定）"), std::string::npos) << text;
-  EXPECT_NE(text.find("予定 / planned: returned to customer"), std::string::npos) << text;
+  EXPECT_NE(NoSpace(text).find(NoSpace("予定 / planned: お客様へ返却 / returned to customer")),
+            std::string::npos)
+      << text;
   // A success keeps the plain label.
   const std::string ok = RenderedText(nlohmann::json::parse(ReadData("success.json")));
   EXPECT_EQ(ok.find("予定"), std::string::npos) << ok;
-  EXPECT_NE(ok.find("Content SHA-256"), std::string::npos) << ok;
+  EXPECT_NE(ok.find("Content digest"), std::string::npos) << ok;
 }
 
 TEST(PdfWordingTest, FooterSaysTheSignedJsonIsTheCertificate) {
@@ -394,6 +406,163 @@ TEST(PdfTest, AttachmentsHaveBareNamesAndMimeTypes) {
   EXPECT_NE(pdf->find("/F (" + id + ".json)"), std::string::npos);
   EXPECT_NE(pdf->find("/Subtype /application#2fjson"), std::string::npos);
   EXPECT_NE(pdf->find("/Subtype /application#2fpkcs7-signature"), std::string::npos);
+}
+
+// The pages of a PDF (page objects, ISO 32000-1 §7.7.3.3).
+size_t PageCount(const std::string& pdf) {
+  size_t n = 0;
+  for (size_t at = pdf.find("/Type /Page"); at != std::string::npos;
+       at = pdf.find("/Type /Page", at + 1)) {
+    if (pdf.compare(at, 12, "/Type /Pages") != 0) ++n;
+  }
+  return n;
+}
+
+// pdftotext's text of the pages from `first` to `last` in content-stream order (-raw).
+std::string RawText(const std::string& pdf, int first = 1, int last = 99) {
+  char tmpl[] = "/tmp/kesu-pdfraw-XXXXXX";
+  int fd = mkstemp(tmpl);
+  if (fd < 0) return "";
+  (void)!write(fd, pdf.data(), pdf.size());
+  close(fd);
+  std::string cmd = "pdftotext -raw -f " + std::to_string(first) + " -l " + std::to_string(last) +
+                    " " + tmpl + " - 2>/dev/null";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    pclose(p);
+  }
+  unlink(tmpl);
+  return out;
+}
+
+// Every string value in `j` that a person or kesu recorded, at least `min` bytes long.
+void LongStrings(const nlohmann::json& j, size_t min, std::vector<std::string>* out) {
+  if (j.is_string() && j.get_ref<const std::string&>().size() >= min) out->push_back(j);
+  if (j.is_structured()) {
+    for (const auto& e : j) LongStrings(e, min, out);
+  }
+}
+
+Result<std::string> Render(const nlohmann::json& cert) {
+  return RenderCertificatePdfBytes(DefaultEnv(), cert, cert.dump(), "sig");
+}
+
+// The longest values of tests/data at once: the page wraps, shrinks, then continues on a second
+// page with the id and "page 2 of 2", and every value appears whole in the text.
+TEST(PdfLayoutTest, LongestValuesAppearWholeOverTwoPages) {
+  const auto cert = nlohmann::json::parse(ReadData("long-values.json"));
+  auto pdf = Render(cert);
+  ASSERT_TRUE(pdf.ok()) << pdf.status().message();
+  EXPECT_EQ(PageCount(*pdf), 2u);
+  const std::string text = RawText(*pdf);
+  if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+  // Lines a page break puts inside a value: the continued section's header.
+  std::string body;
+  std::istringstream lines(text);
+  for (std::string l; std::getline(lines, l);) {
+    if (l.find("（続き）") == std::string::npos) body += l + "\n";
+  }
+  const std::string flat = NoSpace(body);
+  std::vector<std::string> values;
+  for (const char* section : {"media", "customer", "operator", "references", "before", "validator",
+                              "post_sanitization", "organisation"}) {
+    LongStrings(cert[section], 40, &values);
+  }
+  LongStrings(cert["sanitization"]["method_reference"], 40, &values);
+  LongStrings(cert["sanitization"]["category_reason"], 40, &values);
+  LongStrings(cert["outcome"]["statement"], 40, &values);
+  ASSERT_GE(values.size(), 15u);
+  for (const auto& v : values) {
+    EXPECT_NE(flat.find(NoSpace(v)), std::string::npos) << "not whole on the page: " << v;
+  }
+  const std::string id = cert["id"];
+  const std::string page2 = RawText(*pdf, 2, 2);
+  EXPECT_NE(page2.find("page 2 of 2"), std::string::npos) << page2;
+  EXPECT_NE(page2.find(id), std::string::npos) << page2;
+  EXPECT_NE(RawText(*pdf, 1, 1).find("page 1 of 2"), std::string::npos);
+  // All 35 passes are listed, none left out.
+  EXPECT_EQ(text.find("passes not shown"), std::string::npos);
+}
+
+// A certificate with everything recorded fits one page (text shrunk at most to the floor).
+TEST(PdfLayoutTest, AFullOrderFitsOnePage) {
+  for (const char* name : {"order.json", "success.json", "failed.json"}) {
+    auto pdf = Render(nlohmann::json::parse(ReadData(name)));
+    ASSERT_TRUE(pdf.ok()) << pdf.status().message();
+    EXPECT_EQ(PageCount(*pdf), 1u) << name;
+  }
+}
+
+TEST(PdfWordingTest, EveryRecordedFieldTimeZoneSealsAndFingerprints) {
+  const auto cert = nlohmann::json::parse(ReadData("order.json"));
+  auto pdf = Render(cert);
+  ASSERT_TRUE(pdf.ok()) << pdf.status().message();
+  const std::string text = RawText(*pdf);
+  if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+  for (const char* want :
+       {// the work order, before the erasure, the device and the validator
+        "MEMO-2026-117 (2026-11-20)", "APPROVAL-2026-117-A", "鈴木 一郎", "2026-11-28",
+        "消去 / erase", "2026-12-15", "2026-11-21 (email)", "データあり / holds data",
+        "3 件 events", "経理部 PC 入替", "PC-2019-0042", "佐藤 花子 (品質管理責任者,",
+        // time zone, seal boxes, fingerprints and where ca.pem comes from
+        "JST (", "UTC)", "担当者", "確認者", "承認者", "D4:73:5E:3A", "6B:86:B2:73",
+        "ca.pem:", "openssl x509 -in ca.pem -noout -fingerprint -sha256",
+        // Japanese wording: the digest, the outcome, a translated value
+        "内容のハッシュ値 (SHA-256)", "消去完了: 全 1,000,204,886,016 バイト", "SATA",
+        "ハードディスク", "エラー", "page 1 of 1",
+        // the signer and organisation unescaped
+        "station-osaka-01, Example Service Co., Ltd."}) {
+    EXPECT_NE(NoSpace(text).find(NoSpace(want)), std::string::npos) << want << "\n" << text;
+  }
+  EXPECT_EQ(text.find("要約"), std::string::npos);
+  EXPECT_EQ(text.find('\\'), std::string::npos) << "a backslash is drawn (IPAGothic: yen sign)";
+  for (const char* missing : {"Agreement", "Approver", "Inspection", "Custody", "Media source"}) {
+    EXPECT_NE(text.find(missing), std::string::npos) << missing;
+  }
+}
+
+TEST(PdfWordingTest, MissingOrderFieldsSayNotRecordedAndTheFailureIsInJapanese) {
+  const auto cert = nlohmann::json::parse(ReadData("failed.json"));
+  const std::string text = RawText(*Render(cert));
+  if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+  for (const char* want : {"Approver", "Approval date", "Instruction", "Due", "Inspection",
+                           "Custody", "記録なし / not recorded", "消去失敗: この記憶装置は消去済み",
+                           "書込みエラー（入出力エラー） / write /dev/sdb", "Verified"}) {
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+  }
+  // A failure never reads as done, in either language.
+  for (const char* never : {"消去しました", "読み戻して検証しました", "SUCCESS", "消去完了"}) {
+    EXPECT_EQ(text.find(never), std::string::npos) << never;
+  }
+}
+
+TEST(PdfTest, LogoFromTheCertificateIsDrawnAndABadOneIsLeftOut) {
+  auto cert = nlohmann::json::parse(ReadData("order.json"));
+  // A 1x1 PNG (RGBA).
+  cert["organisation"]["logo"] = {{"source", "attested"},
+                                  {"value",
+                                   {{"png_base64",
+                                     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+"
+                                     "M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="},
+                                    {"sha256", std::string(64, '0')}}}};
+  auto pdf = Render(cert);
+  ASSERT_TRUE(pdf.ok()) << pdf.status().message();
+  EXPECT_NE(pdf->find("/Subtype /Image"), std::string::npos);
+  cert["organisation"]["logo"]["value"]["png_base64"] = "R0lGODlh";  // "GIF89a"
+  auto bad = Render(cert);
+  ASSERT_TRUE(bad.ok()) << bad.status().message();
+  EXPECT_EQ(bad->find("/Subtype /Image"), std::string::npos);
+}
+
+TEST(PdfTest, ARecordedZoneThatIsNotInstalledIsAnError) {
+  auto cert = nlohmann::json::parse(ReadData("success.json"));
+  cert["station"]["time_zone"] = {{"source", "attested"}, {"value", "Mars/Olympus_Mons"}};
+  auto pdf = Render(cert);
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_NE(pdf.status().message().find("tzdata"), std::string::npos) << pdf.status().message();
 }
 
 }  // namespace

@@ -96,5 +96,62 @@ TEST(PrepareCertificates, OptionsOverrideTheConfiguration) {
             Code::kNotFound);
 }
 
+// [station] time_zone and [organisation] logo reach the certificate context; a zone that is not
+// installed and a logo that is not a PNG stop the command before anything is erased.
+TEST(PrepareCertificates, TimeZoneAndLogoFromTheConfiguration) {
+  MemEnv env;
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + "rest";
+  ASSERT_TRUE(env.WriteFileAtomic("/logo.png", png, 0644).ok());
+  ASSERT_TRUE(env.WriteFileAtomic("/bad.png", "GIF89a", 0644).ok());
+  ASSERT_TRUE(env.WriteFileAtomic("/usr/share/zoneinfo/Asia/Tokyo",
+                                  testing::ReadAll("/usr/share/zoneinfo/Asia/Tokyo"), 0644)
+                  .ok());
+  auto with = [&](const std::string& station, const std::string& org) {
+    EXPECT_TRUE(
+        env.WriteFileAtomic("/k.toml", "[organisation]\n" + org + "[station]\n" + station, 0644)
+            .ok());
+    return PrepareCertificates(&env, "/k.toml", CertificateOptions{}, nullptr);
+  };
+  if (testing::ReadAll("/usr/share/zoneinfo/Asia/Tokyo").empty()) GTEST_SKIP() << "no tzdata";
+  auto s = with("time_zone = \"Asia/Tokyo\"\n", "logo = \"/logo.png\"\n");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->context.time_zone, "Asia/Tokyo");
+  EXPECT_TRUE(s->context.time_zone_configured);
+  EXPECT_EQ(s->context.logo_png, png);
+  // Not configured: this machine's zone (MemEnv has no /etc/timezone: UTC), not attested.
+  s = with("", "");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->context.time_zone, "UTC");
+  EXPECT_FALSE(s->context.time_zone_configured);
+  EXPECT_EQ(s->context.logo_png, std::nullopt);
+  auto bad_zone = with("time_zone = \"Asia/Atlantis\"\n", "");
+  ASSERT_FALSE(bad_zone.ok());
+  EXPECT_NE(bad_zone.status().message().find("[station] time_zone"), std::string::npos);
+  auto bad_logo = with("", "logo = \"/bad.png\"\n");
+  ASSERT_FALSE(bad_logo.ok());
+  EXPECT_NE(bad_logo.status().message().find("not a PNG"), std::string::npos);
+}
+
+TEST(Config, InitFileParsesBackWithCommentsForWhatIsNotGiven) {
+  ConfigInitValues v;
+  v.org_name = "ISK Co., Ltd. \"東京\" \\ branch";
+  v.station_name = "station-01";
+  v.time_zone = "Asia/Tokyo";
+  const std::string text = RenderConfigFile(v);
+  auto c = ParseConfig(text, "init.toml");
+  ASSERT_TRUE(c.ok()) << c.status().message() << "\n" << text;
+  EXPECT_EQ(c->org_name, v.org_name);
+  EXPECT_EQ(c->station_name, "station-01");
+  EXPECT_EQ(c->time_zone, "Asia/Tokyo");
+  EXPECT_EQ(c->station_key, std::nullopt);
+  EXPECT_EQ(c->org_logo, std::nullopt);
+  EXPECT_NE(text.find("# key = \"/etc/kesu/keys/station.key\""), std::string::npos) << text;
+  EXPECT_NE(text.find("# The station key"), std::string::npos) << text;
+  // Every key of an empty init is commented out, and the file still parses.
+  auto empty = ParseConfig(RenderConfigFile({}), "empty.toml");
+  ASSERT_TRUE(empty.ok()) << empty.status().message();
+  EXPECT_EQ(empty->org_name, std::nullopt);
+}
+
 }  // namespace
 }  // namespace kesu

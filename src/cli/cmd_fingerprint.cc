@@ -109,22 +109,44 @@ int RunFingerprint(Cli& cli, const FingerprintArgs& a) {
   return v->unreadable.empty() ? kExitOk : kExitFailed;
 }
 
-// A signed fingerprint (FILE with FILE.p7s and FILE.leaves.gz beside it): its signature must
-// verify (certs/verify.h; an untrusted signer is accepted, as for `kesu cert verify`'s
-// UNTRUSTED), its leaves must be the ones it records, and its subject's serial must be the
+// Whether the fingerprint `file` is authentic for this station: every check of `kesu cert
+// verify` passes against the configured trust anchor, or, when its signer is not trusted (no
+// anchor, or the first-use key), the signature is valid and made by this station's own key.
+Status CheckFingerprintSigner(Cli& cli, const std::string& file, const nlohmann::json& doc,
+                              const DocumentStation& station) {
+  certs::CertVerifyOptions vo;
+  if (!station.trust_anchor().empty()) {
+    KESU_ASSIGN_OR_RETURN(vo.trust_pem, cli.env->ReadFile(station.trust_anchor()));
+  }
+  KESU_ASSIGN_OR_RETURN(certs::CertVerifyReport rep,
+                        certs::VerifyCertificateFile(cli.env, file, vo));
+  const certs::CertVerdict v = rep.verdict();
+  if (v == certs::CertVerdict::kInvalid) {
+    return Status::InvalidArgument("--against " + file + ": " + rep.VerdictLine());
+  }
+  std::string signer;
+  if (doc.contains("signer") && doc["signer"].is_object()) {
+    signer = doc["signer"].value("sha256_fingerprint", "");
+  }
+  if (v == certs::CertVerdict::kUntrusted && signer != station.signer_sha256()) {
+    return Status::InvalidArgument("--against " + file +
+                                   ": signed by a key that is neither trusted nor this "
+                                   "station's; take the fingerprint with this station's key");
+  }
+  return Status::Ok();
+}
+
+// A signed fingerprint (FILE with FILE.p7s and FILE.leaves.gz beside it): authentic
+// (CheckFingerprintSigner), its leaves the ones it records, and its subject's serial the
 // target's when both have one.
 Result<ReturnReference> LoadFingerprint(Cli& cli, const std::string& file, const std::string& bytes,
-                                        const DeviceInfo& dev) {
+                                        const DeviceInfo& dev, const DocumentStation& station) {
   nlohmann::json doc = nlohmann::json::parse(bytes, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
     return Status::InvalidArgument("--against " + file +
                                    ": neither a fingerprint (JSON) nor a .leaves.gz sidecar");
   }
-  auto rep = certs::VerifyCertificateFile(cli.env, file, {});
-  if (!rep.ok()) return rep.status();
-  if (rep->verdict() == certs::CertVerdict::kInvalid) {
-    return Status::InvalidArgument("--against " + file + ": " + rep->VerdictLine());
-  }
+  KESU_RETURN_IF_ERROR(CheckFingerprintSigner(cli, file, doc, station));
   auto gz = cli.env->ReadFileUpTo(file + ".leaves.gz", uint64_t{1} << 32);
   if (!gz.ok()) return gz.status().WithContext("--against " + file + ": its leaves");
   auto ref = ReferenceFromFingerprint(doc, *gz, dev.size / kDigestRegionBytes + 1);
@@ -142,10 +164,11 @@ Result<ReturnReference> LoadFingerprint(Cli& cli, const std::string& file, const
   return ref;
 }
 
-Result<ReturnReference> LoadReference(Cli& cli, const std::string& file, const DeviceInfo& dev) {
+Result<ReturnReference> LoadReference(Cli& cli, const std::string& file, const DeviceInfo& dev,
+                                      const DocumentStation& station) {
   KESU_ASSIGN_OR_RETURN(std::string bytes, cli.env->ReadFileUpTo(file, uint64_t{1} << 32));
   if (bytes.size() < 2 || bytes[0] != '\x1f' || bytes[1] != '\x8b') {
-    return LoadFingerprint(cli, file, bytes, dev);
+    return LoadFingerprint(cli, file, bytes, dev, station);
   }
   ReturnReference ref;
   ref.kind = "erasure-sidecar";
@@ -179,10 +202,10 @@ void PrintReturnCheck(const DeviceInfo& dev, const ReturnReference& ref,
 int RunReturnCheck(Cli& cli, const FingerprintArgs& a) {
   auto dev = DescribeTarget(cli.env, a.target);
   if (!dev.ok()) return ReportError(dev.status());
-  auto ref = LoadReference(cli, a.against, *dev);
-  if (!ref.ok()) return ReportError(ref.status());
   DocumentStation station(cli.env, cli.config_path, a.cert);
   if (Status s = station.Prepare(); !s.ok()) return ReportError(s);
+  auto ref = LoadReference(cli, a.against, *dev, station);
+  if (!ref.ok()) return ReportError(ref.status());
   auto v = ReadWhole(cli, *dev);
   if (!v.ok()) return ReportError(v.status());
   ReturnCheckOutcome o = CheckReturn(*ref, LayoutOf(*dev), *v);

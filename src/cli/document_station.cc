@@ -22,6 +22,12 @@ Status DocumentStation::Prepare() {
 
 const std::string& DocumentStation::cert_dir() const { return setup_->options.cert_dir; }
 
+const std::string& DocumentStation::trust_anchor() const { return setup_->options.trust_anchor; }
+
+std::string DocumentStation::signer_sha256() const {
+  return certs::Summarize(signer_->cert.get()).sha256_fingerprint;
+}
+
 Result<IssuedCertificate> DocumentStation::Issue(const DocumentContent& content,
                                                  const std::vector<ExtraFile>& extra) {
   if (!setup_ || !signer_) return Status::Internal("document station not prepared");

@@ -28,6 +28,10 @@ class DocumentStation {
   Result<IssuedCertificate> Issue(const DocumentContent& content,
                                   const std::vector<ExtraFile>& extra);
   const std::string& cert_dir() const;
+  // After Prepare: the configured trust anchor's path ("" when none) and the SHA-256
+  // fingerprint of this station's signing certificate.
+  const std::string& trust_anchor() const;
+  std::string signer_sha256() const;
 
  private:
   Env* env_;

@@ -60,6 +60,7 @@ std::vector<Region> Random(const InspectionInput& in) {
     uint64_t hi = i + 1 == in.strata ? in.size : in.size / in.strata * (i + 1);
     uint64_t span = hi > lo + region ? hi - lo - region : 0;
     uint64_t off = lo + (span ? SplitMix64(&state) % (span + 1) : 0);
+    off -= off % in.align;  // so the region is exactly `region` bytes
     v.push_back(Aligned(off, region, in.align, in.size));
   }
   return NormalizeRegions(std::move(v));

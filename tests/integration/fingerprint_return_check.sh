@@ -80,6 +80,12 @@ cp fp.json fp2.json && cp fp.json.p7s fp2.json.p7s && head -c 100 /dev/urandom |
 KESU_RC=$?
 expect_rc 2 "return-check against swapped leaves" out err
 
+# A fingerprint signed by another station's untrusted key is refused.
+"${K[@]}" return-check ext4.img --against fp.json --cert-dir other-station --no-pdf >out 2>err
+KESU_RC=$?
+expect_rc 2 "return-check with another station's first-use key" out err
+grep -q "neither trusted nor this station's" err || fail "other station: $(cat err)"
+
 # --- Loop device: fingerprint, unchanged, a file written through a mount, changed.
 truncate -s $((64 * MiB)) loop.img
 mkfs.ext4 -q -F loop.img || fail "mkfs.ext4 loop.img"

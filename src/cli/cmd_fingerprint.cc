@@ -84,7 +84,7 @@ int RunFingerprint(Cli& cli, const FingerprintArgs& a) {
   // Drive write counters: not read yet (std::nullopt until the firmware layer reports them).
   c.body =
       FingerprintBody(LayoutOf(*dev), *v, Basename(a.out) + ".leaves.gz", gz_sha, std::nullopt);
-  c.result = v->unreadable.empty() ? "recorded" : "incomplete";
+  c.result = v->unreadable.empty() ? "recorded" : "unreadable";
   c.statement = "kesu read all " + std::to_string(v->bytes_read) + " bytes of " + dev->path +
                 " and recorded their region digest " + v->content_sha256 + ".";
   if (!v->unreadable.empty()) {

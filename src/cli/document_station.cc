@@ -52,7 +52,7 @@ nlohmann::json DeviceSubject(const DeviceInfo& d) {
           {"size_bytes", d.size},
           {"logical_sector_bytes", d.logical_sector},
           {"transport", TransportName(d.transport)},
-          {"media", MediaTypeName(d.media)}};
+          {"type", MediaTypeName(d.media)}};
 }
 
 void PrintIssued(const IssuedCertificate& ic) {

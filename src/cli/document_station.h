@@ -42,7 +42,7 @@ class DocumentStation {
 };
 
 // A document's subject for a device or image: path, name, model, serial, wwn, firmware,
-// size_bytes, logical_sector_bytes, transport, media (as the erasure certificate names them).
+// size_bytes, logical_sector_bytes, transport, type (as the erasure certificate names them).
 nlohmann::json DeviceSubject(const DeviceInfo& d);
 
 // Prints where an issued document went: "  signed: JSON (ledger #N)" and its PDF, on stdout.

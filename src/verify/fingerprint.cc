@@ -104,7 +104,7 @@ ReturnCheckOutcome CheckReturn(const ReturnReference& ref, const MediumLayout& m
     changed_bytes += r.length;
   }
   bool same = o.comparison.changed.empty() && o.added.empty() && o.removed.empty();
-  o.result = !now.unreadable.empty() ? "incomplete" : same ? "unchanged" : "changed";
+  o.result = !now.unreadable.empty() ? "unreadable" : same ? "unchanged" : "changed";
   o.body = {{"against",
              {{"kind", ref.kind},
               {"file", ref.file},

@@ -53,7 +53,7 @@ Result<ReturnReference> ReferenceFromFingerprint(const nlohmann::json& doc,
                                                  const std::string& sidecar_gz,
                                                  uint64_t max_regions);
 
-// The return-check document's body and its result ("unchanged" or "changed"; "incomplete"
+// The return-check document's body and its result ("unchanged" or "changed"; "unreadable"
 // when ranges could not be read). `now` is a full read of the medium, which holds `layout`.
 struct ReturnCheckOutcome {
   nlohmann::json body;

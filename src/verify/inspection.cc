@@ -92,7 +92,7 @@ std::string Counts(const InspectReport& r) {
 void SetVerdict(InspectReport* r) {
   r->nonuniform_ppm = r->blocks ? r->nonuniform_blocks * 1000000 / r->blocks : 0;
   if (r->unreadable_bytes > 0) {
-    r->result = "cannot-tell";
+    r->result = "unreadable";
     r->verdict = "cannot tell: " + std::to_string(r->unreadable_bytes) + " bytes could not be read";
   } else if (r->nonuniform_blocks > 0 || !r->signatures.empty() || !r->found.empty()) {
     r->result = "holds-data";

@@ -48,7 +48,7 @@ struct InspectReport {
   std::vector<std::string> signatures;     // "pttype:gpt", "fstype:ext4", "partition:sda1:ext4"
   std::vector<ContentSignature> found;     // each signature libblkid located (MediumLayout)
   bool appears_erased = false;
-  std::string result;   // "holds-data", "appears-erased" or "cannot-tell"
+  std::string result;   // "holds-data", "appears-erased" or "unreadable"
   std::string verdict;  // one line
 };
 

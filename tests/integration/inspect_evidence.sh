@@ -93,11 +93,10 @@ grep -qi "invalid" vout || fail "kesu cert verify of a changed byte: $(cat vout 
 
 # --- The erasure certificate embeds the inspection made before the first write.
 cp disk64.img erase64.img
-run_kesu eout eerr erase erase64.img --method zero --yes --no-pdf
+run_kesu eout eerr erase erase64.img --method zero --yes --no-pdf --json
 expect_rc 0 "erase erase64.img" eout eerr
-cert=$(ls "$dir"/certs/*erase64*.json 2>/dev/null | grep -v ledger | tail -n 1)
-[[ -n $cert ]] || cert=$(grep -l '"erase64.img"' "$dir"/certs/*.json | tail -n 1)
-[[ -f $cert ]] || fail "no erasure certificate for erase64.img"
+cert=$(jq -r 'select(.event == "result") | .certificate.json // empty' eout | tail -n 1)
+[[ -f $cert ]] || fail "no erasure certificate for erase64.img: $(tail -n 3 eout)"
 expect_eq "before.inspection source" "$(jq -r .before.inspection.source "$cert")" measured
 expect_eq "before.inspection result" "$(jq -r .before.inspection.value.result "$cert")" holds-data
 [[ $(jq -r .before.inspection.value.nonuniform_blocks "$cert") -gt 0 ]] ||
@@ -113,7 +112,7 @@ jq -e '.signatures_found[] | select(.type == "dos")' out.json >/dev/null ||
   fail "loop: MBR signature not found: $(jq -c .signatures_found out.json)"
 run_kesu lout lerr erase "$loopdev" --method zero --yes --no-pdf --json
 expect_rc 0 "erase $loopdev" lout lerr
-lcert=$(jq -r 'select(.event == "result") | .certificate.json // .certificate // empty' lout | tail -n 1)
-[[ -f $lcert ]] || lcert=$(ls -t "$dir"/certs/*.json | grep -v ledger | head -n 1)
+lcert=$(jq -r 'select(.event == "result") | .certificate.json // empty' lout | tail -n 1)
+[[ -f $lcert ]] || fail "no erasure certificate for $loopdev: $(tail -n 3 lout)"
 expect_eq "loop: before.inspection result" "$(jq -r .before.inspection.value.result "$lcert")" holds-data
 note ok

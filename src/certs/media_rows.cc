@@ -95,9 +95,10 @@ std::vector<DocumentSection> ReturnCheckRows(const json& doc) {
   const json& b = Body(doc);
   DocumentSection s{"返却時照合", "Return check", {}};
   const json& a = b.contains("against") ? b["against"] : json::object();
-  s.rows.push_back({"照合対象", "Against",
-                    S(a, "kind") + " " + S(a, "file") +
-                        (S(a, "document_id") == "" ? "" : " (" + S(a, "document_id") + ")")});
+  s.rows.push_back(
+      {"照合対象", "Against",
+       S(a, "kind") + " " + S(a, "file") +
+           (S(a, "document_id").empty() ? std::string() : " (" + S(a, "document_id") + ")")});
   s.rows.push_back({"受入時", "Digest then", S(a, "content_sha256")});
   s.rows.push_back({"現在", "Digest now", S(b, "content_sha256")});
   s.rows.push_back({"比較", "Compared",
@@ -106,9 +107,14 @@ std::vector<DocumentSection> ReturnCheckRows(const json& doc) {
   json ranges = json::array();
   if (b.contains("changed_regions") && b["changed_regions"].is_array()) {
     for (const json& r : b["changed_regions"]) {
-      std::string w = S(r, "within");
-      ranges.push_back("[" + S(r, "offset") + ", " + S(r, "end") + ")" +
-                       (w.empty() || w == "-" ? "" : " in " + w));
+      std::string line = "[";
+      line += S(r, "offset");
+      line += ", ";
+      line += S(r, "end");
+      line += ")";
+      const std::string w = S(r, "within");
+      if (!w.empty() && w != "-") line += " in " + w;
+      ranges.push_back(line);
     }
   }
   ListRows(json{{"r", ranges}}, "r", "変更範囲", "Changed", 16, &s.rows);

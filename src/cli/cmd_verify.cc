@@ -2,6 +2,7 @@
 // [--certify]` (the inspection plan, verify/inspection.h; --certify signs it, certs/document.h):
 // read-only checks of a target's content (verify/standalone.h, verify/leaf_sidecar.h). Neither
 // prints or stores device data: only counts, offsets, classifications and a digest.
+#include <cctype>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -201,6 +202,31 @@ DocumentContent InspectionDocument(const DeviceInfo& dev, const InspectReport& r
   return c;
 }
 
+// What the customer said about erasing the data (clauses 3-8 ①, 3-10 ①: `--customer-erased`,
+// or the work order's customer-erased, which reads "yes: ..." when they say they erased it),
+// set against what the inspection found. When they say they erased it, an inspection that finds
+// the medium uniform is the evidence for it; one that finds data contradicts it, and says so in
+// the outcome's errors.
+void AddCustomerClaim(const std::optional<std::string>& claim, DocumentContent* c) {
+  if (!claim || claim->empty()) return;
+  std::string lower = *claim;
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const bool says_erased = lower.rfind("yes", 0) == 0 || lower.rfind("erased", 0) == 0;
+  const std::string result = c->result;
+  nlohmann::json consistent = nullptr;
+  if (says_erased && result != "unreadable") consistent = result == "appears-erased";
+  c->body["customer_erased_claim"] = {
+      {"statement", *claim}, {"says_erased", says_erased}, {"consistent", consistent}};
+  if (says_erased && result == "appears-erased") {
+    c->statement +=
+        " This inspection is the evidence for the customer's statement that the "
+        "data was erased.";
+  } else if (says_erased && result == "holds-data") {
+    c->errors.push_back("the customer states the data was erased (" + *claim +
+                        "), but this inspection found data: ask the customer again, or erase it");
+  }
+}
+
 int RunInspect(Cli& cli, const VerifyArgs& a) {
   if (a.sample > 100)
     return ReportError(Status::InvalidArgument("--sample " + std::to_string(a.sample) +
@@ -220,7 +246,9 @@ int RunInspect(Cli& cli, const VerifyArgs& a) {
   if (!r.ok()) return ReportError(r.status());
   std::optional<IssuedCertificate> issued;
   if (station) {
-    auto ic = station->Issue(InspectionDocument(*dev, *r), {});
+    DocumentContent c = InspectionDocument(*dev, *r);
+    AddCustomerClaim(station->context().customer_erasure_confirmation, &c);
+    auto ic = station->Issue(c, {});
     if (!ic.ok()) return ReportError(ic.status().WithContext("inspection not certified"));
     issued = std::move(*ic);
   }

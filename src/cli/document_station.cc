@@ -24,6 +24,8 @@ const std::string& DocumentStation::cert_dir() const { return setup_->options.ce
 
 const std::string& DocumentStation::trust_anchor() const { return setup_->options.trust_anchor; }
 
+const CertificateContext& DocumentStation::context() const { return setup_->context; }
+
 std::string DocumentStation::signer_sha256() const {
   return certs::Summarize(signer_->cert.get()).sha256_fingerprint;
 }

@@ -31,6 +31,9 @@ class DocumentStation {
   // After Prepare: the configured trust anchor's path ("" when none) and the SHA-256
   // fingerprint of this station's signing certificate.
   const std::string& trust_anchor() const;
+  // After Prepare: the context documents are issued with (configuration, options and, with a
+  // work order, the order's fields).
+  const CertificateContext& context() const;
   std::string signer_sha256() const;
 
  private:

@@ -91,6 +91,18 @@ openssl cms -verify -binary -inform DER -in tampered.json.p7s -content tampered.
 "$KESU" --config /dev/null cert verify tampered.json >vout 2>verr && fail "kesu cert verify accepts a changed byte"
 grep -qi "invalid" vout || fail "kesu cert verify of a changed byte: $(cat vout verr)"
 
+# --- The customer says they erased it: the inspection is the evidence, or contradicts it.
+"$KESU" --config /dev/null inspect disk64.img --certify --cert-dir certs --no-pdf --json \
+  --customer-erased "yes: erased by the customer" >out.json 2>err || fail "inspect --customer-erased: $(cat err)"
+doc=$(jq -r .document.json out.json)
+expect_eq "claim contradicted" "$(jq -r .body.customer_erased_claim.consistent "$doc")" false
+jq -r '.outcome.errors[]' "$doc" | grep -q "found data" || fail "no warning: $(jq -c .outcome "$doc")"
+"$KESU" --config /dev/null inspect zero256.img --certify --cert-dir certs --no-pdf --json \
+  --customer-erased "yes: erased by the customer" >out.json 2>err || fail "inspect zeros: $(cat err)"
+doc=$(jq -r .document.json out.json)
+expect_eq "claim supported" "$(jq -r .body.customer_erased_claim.consistent "$doc")" true
+jq -r .outcome.statement "$doc" | grep -q "evidence" || fail "statement: $(jq -r .outcome.statement "$doc")"
+
 # --- The erasure certificate embeds the inspection made before the first write.
 cp disk64.img erase64.img
 run_kesu eout eerr erase erase64.img --method zero --yes --no-pdf --json

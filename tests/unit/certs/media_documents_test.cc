@@ -76,6 +76,10 @@ TEST(MediaDocumentsTest, InspectionBodyIsValidAndStrict) {
   json extra = doc;
   extra["body"]["device_data"] = "secret";
   EXPECT_FALSE(ValidateDocumentSchema(extra).ok());
+  json claim = doc;
+  claim["body"]["customer_erased_claim"] = {
+      {"statement", "yes: erased"}, {"says_erased", true}, {"consistent", false}};
+  EXPECT_TRUE(ValidateDocumentSchema(claim).ok()) << ValidateDocumentSchema(claim).message();
   json bad = doc;
   bad["body"]["result"] = "erased-probably";
   EXPECT_FALSE(ValidateDocumentSchema(bad).ok());

@@ -1,6 +1,7 @@
 // See document_rows.h.
 #include "certs/document_rows.h"
 
+#include "certs/media_rows.h"
 #include "certs/pdf_rows.h"
 
 namespace kesu {
@@ -81,7 +82,10 @@ DocumentSection SignerPart(const json& doc) {
 
 // The kind's own content rows; empty when the kind has no row function (the generic walk is
 // used). Add a case here for a kind whose body reads better laid out by hand.
-std::vector<DocumentSection> KindRows(const std::string& /*kind*/, const json& /*doc*/) {
+std::vector<DocumentSection> KindRows(const std::string& kind, const json& doc) {
+  if (kind == "inspection") return InspectionRows(doc);
+  if (kind == "fingerprint") return FingerprintRows(doc);
+  if (kind == "return-check") return ReturnCheckRows(doc);
   return {};
 }
 

@@ -1,10 +1,15 @@
-// `kesu verify TARGET [--expect zero|one|0xNN] [--against SIDECAR]` and `kesu inspect TARGET`:
+// `kesu verify TARGET [--expect zero|one|0xNN] [--against SIDECAR]` and `kesu inspect TARGET
+// [--certify]` (the inspection plan, verify/inspection.h; --certify signs it, certs/document.h):
 // read-only checks of a target's content (verify/standalone.h, verify/leaf_sidecar.h). Neither
 // prints or stores device data: only counts, offsets, classifications and a digest.
+#include <cctype>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
+#include "cli/cert_options.h"
 #include "cli/cli.h"
+#include "cli/document_station.h"
 #include "devices/discovery.h"
 #include "erase/result_json.h"
 #include "erase/stop_signal.h"
@@ -20,7 +25,10 @@ struct VerifyArgs {
   std::string expect;
   std::string against;
   uint32_t sample = 100;
+  uint64_t seed = 0;
   bool json = false;
+  bool certify = false;     // kesu inspect --certify
+  CertificateOptions cert;  // its signing options, as kesu erase takes them
 };
 
 Status CheckSample(uint32_t pct) {
@@ -148,51 +156,111 @@ int RunVerify(Cli& cli, const VerifyArgs& a) {
   return ok ? kExitOk : kExitFailed;
 }
 
+// The human lines of an inspection report.
+void PrintInspection(const DeviceInfo& dev, const InspectReport& r) {
+  std::printf("%s: %s\n", dev.path.c_str(), r.verdict.c_str());
+  std::printf(
+      "  plan %s (seed %llu): read %llu of %llu planned bytes in %llu blocks of %llu bytes: "
+      "%llu zero, %llu one (0xFF), %llu other uniform, %llu non-uniform (%llu.%04llu%%)\n",
+      r.plan.c_str(), static_cast<unsigned long long>(r.seed),
+      static_cast<unsigned long long>(r.bytes_read),
+      static_cast<unsigned long long>(r.bytes_planned), static_cast<unsigned long long>(r.blocks),
+      static_cast<unsigned long long>(r.block_bytes),
+      static_cast<unsigned long long>(r.zero_blocks), static_cast<unsigned long long>(r.one_blocks),
+      static_cast<unsigned long long>(r.uniform_other_blocks),
+      static_cast<unsigned long long>(r.nonuniform_blocks),
+      static_cast<unsigned long long>(r.nonuniform_ppm / 10000),
+      static_cast<unsigned long long>(r.nonuniform_ppm % 10000));
+  for (const InspectPartCount& p : r.parts) {
+    std::printf("  %-10s %5llu regions, %llu bytes, %llu of %llu blocks non-uniform\n",
+                p.name.c_str(), static_cast<unsigned long long>(p.regions),
+                static_cast<unsigned long long>(p.bytes),
+                static_cast<unsigned long long>(p.nonuniform_blocks),
+                static_cast<unsigned long long>(p.blocks));
+  }
+  std::string sigs;
+  for (const auto& s : r.signatures) sigs += (sigs.empty() ? "" : ", ") + s;
+  for (const auto& s : r.found) {
+    sigs += (sigs.empty() ? "" : ", ") + s.type + "@" + std::to_string(s.offset);
+  }
+  std::printf("  signatures: %s\n", sigs.empty() ? "none found" : sigs.c_str());
+}
+
+// The signed inspection document (certs/document.h kInspection).
+DocumentContent InspectionDocument(const DeviceInfo& dev, const InspectReport& r) {
+  DocumentContent c;
+  c.kind = DocumentKind::kInspection;
+  c.title = "Pre-erasure inspection";
+  c.subject = DeviceSubject(dev);
+  c.body = InspectReportToJson(r);
+  c.result = r.result;
+  c.statement = "kesu inspected " + dev.path + " (" + r.plan + " plan, " +
+                std::to_string(r.bytes_read) + " bytes read): " + r.verdict + ".";
+  if (r.unreadable_bytes > 0) {
+    c.errors.push_back(std::to_string(r.unreadable_bytes) + " bytes could not be read");
+  }
+  return c;
+}
+
+// What the customer said about erasing the data (clauses 3-8 ①, 3-10 ①: `--customer-erased`,
+// or the work order's customer-erased, which reads "yes: ..." when they say they erased it),
+// set against what the inspection found. When they say they erased it, an inspection that finds
+// the medium uniform is the evidence for it; one that finds data contradicts it, and says so in
+// the outcome's errors.
+void AddCustomerClaim(const std::optional<std::string>& claim, DocumentContent* c) {
+  if (!claim || claim->empty()) return;
+  std::string lower = *claim;
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const bool says_erased = lower.rfind("yes", 0) == 0 || lower.rfind("erased", 0) == 0;
+  const std::string result = c->result;
+  nlohmann::json consistent = nullptr;
+  if (says_erased && result != "unreadable") consistent = result == "appears-erased";
+  c->body["customer_erased_claim"] = {
+      {"statement", *claim}, {"says_erased", says_erased}, {"consistent", consistent}};
+  if (says_erased && result == "appears-erased") {
+    c->statement +=
+        " This inspection is the evidence for the customer's statement that the "
+        "data was erased.";
+  } else if (says_erased && result == "holds-data") {
+    c->errors.push_back("the customer states the data was erased (" + *claim +
+                        "), but this inspection found data: ask the customer again, or erase it");
+  }
+}
+
 int RunInspect(Cli& cli, const VerifyArgs& a) {
-  if (Status s = CheckSample(a.sample); !s.ok()) return ReportError(s);
+  if (a.sample > 100)
+    return ReportError(Status::InvalidArgument("--sample " + std::to_string(a.sample) +
+                                               ": give a percentage 0..100"));
   auto dev = DescribeTarget(cli.env, a.target);
   if (!dev.ok()) return ReportError(dev.status());
-  ReadOnlyOptions o;
+  std::optional<DocumentStation> station;
+  if (a.certify) {
+    station.emplace(cli.env, cli.config_path, a.cert);
+    if (Status s = station->Prepare(); !s.ok()) return ReportError(s);
+  }
+  InspectOptions o;
   o.sample_percent = a.sample;
+  o.seed = a.seed;
   o.stop = InstallStopHandlers();
   auto r = InspectTarget(cli.env, *dev, o);
   if (!r.ok()) return ReportError(r.status());
+  std::optional<IssuedCertificate> issued;
+  if (station) {
+    DocumentContent c = InspectionDocument(*dev, *r);
+    AddCustomerClaim(station->context().customer_erasure_confirmation, &c);
+    auto ic = station->Issue(c, {});
+    if (!ic.ok()) return ReportError(ic.status().WithContext("inspection not certified"));
+    issued = std::move(*ic);
+  }
   if (a.json) {
-    nlohmann::json j{{"event", "inspect"},
-                     {"device", DeviceToJson(*dev)},
-                     {"mode", a.sample >= 100 ? "full" : "sample:" + std::to_string(a.sample)},
-                     {"block_bytes", r->block_bytes},
-                     {"bytes_planned", r->bytes_planned},
-                     {"bytes_read", r->bytes_read},
-                     {"blocks", r->blocks},
-                     {"zero_blocks", r->zero_blocks},
-                     {"one_blocks", r->one_blocks},
-                     {"uniform_other_blocks", r->uniform_other_blocks},
-                     {"nonuniform_blocks", r->nonuniform_blocks},
-                     {"nonuniform_ppm", r->nonuniform_ppm},
-                     {"first_nonuniform", r->first_nonuniform},
-                     {"unreadable_bytes", r->unreadable_bytes},
-                     {"signatures", r->signatures},
-                     {"appears_erased", r->appears_erased},
-                     {"verdict", r->verdict}};
+    nlohmann::json j = InspectReportToJson(*r);
+    j["event"] = "inspect";
+    j["device"] = DeviceToJson(*dev);
+    if (issued) j["document"] = {{"json", issued->json_path}, {"id", issued->id}};
     std::printf("%s\n", j.dump().c_str());
   } else {
-    std::printf("%s: %s\n", dev->path.c_str(), r->verdict.c_str());
-    std::printf(
-        "  read %llu of %llu planned bytes in %llu blocks of %llu bytes: %llu zero, "
-        "%llu one (0xFF), %llu other uniform, %llu non-uniform (%llu.%04llu%%)\n",
-        static_cast<unsigned long long>(r->bytes_read),
-        static_cast<unsigned long long>(r->bytes_planned),
-        static_cast<unsigned long long>(r->blocks), static_cast<unsigned long long>(r->block_bytes),
-        static_cast<unsigned long long>(r->zero_blocks),
-        static_cast<unsigned long long>(r->one_blocks),
-        static_cast<unsigned long long>(r->uniform_other_blocks),
-        static_cast<unsigned long long>(r->nonuniform_blocks),
-        static_cast<unsigned long long>(r->nonuniform_ppm / 10000),
-        static_cast<unsigned long long>(r->nonuniform_ppm % 10000));
-    std::string sigs;
-    for (const auto& s : r->signatures) sigs += (sigs.empty() ? "" : ", ") + s;
-    std::printf("  signatures: %s\n", sigs.empty() ? "none found" : sigs.c_str());
+    PrintInspection(*dev, *r);
+    if (issued) PrintIssued(*issued);
   }
   return r->unreadable_bytes > 0 ? kExitFailed : kExitOk;
 }
@@ -222,9 +290,15 @@ void RegisterVerifyCommands(CLI::App& app, Cli& cli) {
       "inspect", "Is a target already erased? Classifies sampled blocks; never prints data");
   i->add_option("target", ia->target, "Block device or image file")->required();
   i->add_option("--sample", ia->sample,
-                "Read this percentage (1..100); always the first and last MiB")
-      ->default_val(1);
+                "Also read this percentage (1..99) spread over the target; 100 reads every "
+                "byte; default 0: the inspection plan alone (docs/verification.md)")
+      ->default_val(0);
+  i->add_option("--seed", ia->seed,
+                "Seed of the plan's random regions (default: drawn; the report records it)");
   i->add_flag("--json", ia->json, "One JSON object on stdout");
+  i->add_flag("--certify", ia->certify,
+              "Sign the inspection as a document in the certificate directory and the ledger");
+  AddCertificateOptions(i, &ia->cert);
   i->footer("Exit codes: 0 inspected (see the verdict); 1 unreadable ranges; 2 bad usage.");
   i->callback([&cli, ia] { cli.exit_code = RunInspect(cli, *ia); });
 }

@@ -32,7 +32,11 @@ Certification StationCertifier::Certify(size_t index, const ErasureResult& resul
     return c;
   }
   std::vector<IssuedCertificate> out;
-  Status s = IssueCertificates(env_, setup_->context, {result}, setup_->options, *signer_, &out);
+  CertificateContext ctx = setup_->context;
+  if (index < inspections_.size() && !inspections_[index].is_null()) {
+    ctx.inspection = inspections_[index];
+  }
+  Status s = IssueCertificates(env_, ctx, {result}, setup_->options, *signer_, &out);
   if (issued_.size() <= index) issued_.resize(index + 1);
   if (!out.empty()) {
     issued_[index] = out.front();
@@ -41,6 +45,11 @@ Certification StationCertifier::Certify(size_t index, const ErasureResult& resul
   }
   if (!c.issued) c.error = s.ok() ? Status::Internal(result.device.path + ": not issued") : s;
   return c;
+}
+
+void StationCertifier::Inspected(size_t index, const nlohmann::json& inspection) {
+  if (inspections_.size() <= index) inspections_.resize(index + 1);
+  inspections_[index] = inspection;
 }
 
 const IssuedCertificate* StationCertifier::issued(size_t index) const {

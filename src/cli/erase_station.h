@@ -27,6 +27,7 @@ class StationCertifier final : public Certifier {
   StationCertifier(Env* env, CertificateSetup setup);
   Status Prepare() override;
   Certification Certify(size_t index, const ErasureResult& result) override;
+  void Inspected(size_t index, const nlohmann::json& inspection) override;
   // What Certify(index) wrote, or nullptr when it wrote no entry at all.
   const IssuedCertificate* issued(size_t index) const;
 
@@ -35,6 +36,7 @@ class StationCertifier final : public Certifier {
   std::optional<CertificateSetup> setup_;
   std::optional<certs::Signer> signer_;
   std::vector<std::optional<IssuedCertificate>> issued_;
+  std::vector<nlohmann::json> inspections_;  // by target index: before.inspection
 };
 
 // The operator types each target's serial (or its file name, for an image; or its device

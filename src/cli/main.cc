@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "cli/cli.h"
+#include "cli/cmd_fingerprint.h"
 #include "config/config.h"
 #include "erase/stop_signal.h"
 #include "kesu/build_info.h"
@@ -76,6 +77,7 @@ int main(int argc, char** argv) {
   kesu::RegisterMethodsCommand(app, cli);
   kesu::RegisterEraseCommand(app, cli);
   kesu::RegisterVerifyCommands(app, cli);
+  kesu::RegisterFingerprintCommands(app, cli);
   kesu::RegisterKeyCommands(app, cli);
   kesu::RegisterCertCommands(app, cli);
   kesu::RegisterCertPageCommand(app, cli);

@@ -6,8 +6,10 @@
 #include <thread>
 
 #include "crypto/sha256.h"
+#include "devices/layout.h"
 #include "devices/safety.h"
 #include "erase/result_json.h"
+#include "verify/inspection.h"
 #include "verify/leaf_sidecar.h"
 #include "verify/region_digest.h"
 
@@ -45,6 +47,7 @@ struct Target {
   std::unique_ptr<BlockFile> file;
   TargetProgress progress;
   ErasureResult result;
+  nlohmann::json inspection;  // made in step 7 before the first write
 };
 
 class Job {
@@ -170,6 +173,7 @@ class Job {
         o.progress = &tp->progress;
         o.hash_threads = DefaultHashThreads(static_cast<unsigned>(targets_.size()));
         ApplyCachePolicy(tp->dev, &o);
+        tp->inspection = Inspect(tp, stop);
         tp->result = RunErasure(env_, tp->file.get(), tp->dev, *in_.method, o);
       });
     }
@@ -178,12 +182,33 @@ class Job {
     for (auto& t : targets_) t->file.reset();  // closed before anything is reported
   }
 
+  // Step 7, on the target's thread before its first write: the inspection the certificate
+  // carries as before.inspection (verify/inspection.h, the default plan: a few seconds at
+  // most). A failure to inspect is recorded, and does not stop the erasure.
+  nlohmann::json Inspect(Target* t, const std::atomic<bool>* stop) {
+    if (!in_.inspect) return nullptr;
+    InspectOptions io;
+    io.seed = in_.engine.sample_seed;
+    io.stop = stop;
+    // Where the signatures and partitions lie: libblkid on the target (opened read-only, not
+    // exclusively), unless the job's contents come from an injected prober (tests).
+    MediumLayout layout;
+    if (in_.discovery.prober == nullptr && in_.discovery.probe_contents) {
+      if (auto l = ProbeMediumLayout(t->dev.path); l.ok()) layout = std::move(*l);
+    }
+    io.layout = &layout;
+    auto r = InspectOpenTarget(env_, t->file.get(), t->dev, io);
+    if (r.ok()) return InspectReportToJson(*r);
+    return {{"result", "not-inspected"}, {"error", r.status().message()}};
+  }
+
   // Step 8: the result records (atomic, 0600), then one certificate per target.
   void Report() {
     for (auto& t : targets_) {
       TargetOutcome o;
       o.device = t->dev;
       o.result = std::move(t->result);
+      o.inspection = std::move(t->inspection);
       out_.targets.push_back(std::move(o));
     }
     if (!in_.result_dir.empty()) {
@@ -202,6 +227,9 @@ class Job {
       }
     }
     for (size_t i = 0; i < out_.targets.size(); ++i) {
+      if (!out_.targets[i].inspection.is_null()) {
+        certifier_->Inspected(i, out_.targets[i].inspection);
+      }
       out_.targets[i].certification = certifier_->Certify(i, out_.targets[i].result);
     }
   }

@@ -14,7 +14,9 @@
 //   6. runs the whole gate again on the open files (RecheckBeforeWrite): the prompt may have
 //      waited while something mounted, attached or swapped on a target;
 //   7. arms the stop flag, then erases every target at once (one RunErasure per target, each
-//      on its own thread), reporting through JobProgress;
+//      on its own thread, preceded on that thread by the inspection the certificate carries:
+//      verify/inspection.h on the open file, before the first write), reporting through
+//      JobProgress;
 //   8. writes each target's result record (when a result directory is given) and has the
 //      Certifier certify every result, whatever its outcome, in the order the targets were
 //      named.
@@ -26,6 +28,7 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +64,13 @@ class Certifier {
   // job's targets), for every outcome: a failed or interrupted erasure gets a certificate
   // that says so. Only called after Prepare() returned OK.
   virtual Certification Certify(size_t index, const ErasureResult& result) = 0;
+  // Step 8, just before Certify(index): the inspection made on that target before its first
+  // write (verify/inspection.h InspectReportToJson, or {"result": "not-inspected", "error"}),
+  // for the certificate's before.inspection. Not called when no inspection was made.
+  virtual void Inspected(size_t index, const nlohmann::json& inspection) {
+    (void)index;
+    (void)inspection;
+  }
 };
 
 // The operator's consent. Called from the job's thread only.
@@ -102,6 +112,11 @@ struct EraseJobInput {
   // whether an overdue order may be worked. "Today" is TodayLocal(env).
   const WorkOrder* work_order = nullptr;
   bool allow_overdue = false;
+  // Inspect each target (verify/inspection.h, the default plan, seeded by
+  // engine.sample_seed when set; signatures located by libblkid unless discovery.prober is
+  // set) on its open file just before its first write: TargetOutcome::inspection, handed to
+  // Certifier::Inspected before Certify.
+  bool inspect = true;
 };
 
 // How a work order's serial list names `d` (config/work_order.h SerialAllowed): its serial,
@@ -127,6 +142,7 @@ struct TargetOutcome {
   ErasureResult result;         // the engine's record
   std::string result_path;      // its record in the result directory; "" when none written
   Certification certification;  // what the Certifier made of it
+  nlohmann::json inspection;    // made before the first write; null when none was made
 };
 
 struct EraseJobOutcome {

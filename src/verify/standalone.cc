@@ -44,43 +44,6 @@ std::string ModeText(uint32_t pct) {
   return VerifySpec{pct >= 100 ? VerifyMode::kFull : VerifyMode::kSample, pct}.ToString();
 }
 
-class Classifier final : public RegionConsumer {
- public:
-  explicit Classifier(InspectReport* r) : r_(r) {}
-  void Consume(uint64_t offset, const std::byte* data, size_t len) override {
-    r_->bytes_read += len;
-    const uint64_t bb = r_->block_bytes;
-    while (len > 0) {
-      // Classify in block_bytes units aligned to the target's offsets.
-      size_t n = static_cast<size_t>(std::min<uint64_t>(len, bb - offset % bb));
-      Classify(offset, data, n);
-      offset += n;
-      data += n;
-      len -= n;
-    }
-  }
-  void Unreadable(uint64_t, uint64_t len, const Status&) override { r_->unreadable_bytes += len; }
-
- private:
-  void Classify(uint64_t offset, const std::byte* d, size_t n) {
-    ++r_->blocks;
-    const std::byte b0 = d[0];
-    bool uniform = n <= 1 || (d[n - 1] == b0 && std::memcmp(d, d + 1, n - 1) == 0);
-    if (!uniform) {
-      ++r_->nonuniform_blocks;
-      if (r_->first_nonuniform.size() < 16)
-        r_->first_nonuniform.push_back(offset - offset % r_->block_bytes);
-    } else if (b0 == std::byte{0x00}) {
-      ++r_->zero_blocks;
-    } else if (b0 == std::byte{0xFF}) {
-      ++r_->one_blocks;
-    } else {
-      ++r_->uniform_other_blocks;
-    }
-  }
-  InspectReport* r_;
-};
-
 }  // namespace
 
 Result<Pattern> ParseExpectedFill(const std::string& text) {
@@ -127,40 +90,16 @@ Result<VerificationRecord> VerifyTarget(Env* env, const DeviceInfo& dev,
   return v;
 }
 
-Result<InspectReport> InspectTarget(Env* env, const DeviceInfo& dev, const ReadOnlyOptions& opts) {
-  KESU_ASSIGN_OR_RETURN(Opened o, OpenReadOnly(env, dev));
-  InspectReport r;
-  r.block_bytes = std::max<uint64_t>(4096, o.file->logical_block_size());
-  if (!dev.pttype.empty()) r.signatures.push_back("pttype:" + dev.pttype);
-  if (!dev.fstype.empty()) r.signatures.push_back("fstype:" + dev.fstype);
-  for (const auto& p : dev.partitions) {
-    r.signatures.push_back("partition:" + p.name + (p.fstype.empty() ? "" : ":" + p.fstype));
-  }
-  std::vector<Region> plan = MakePlan(*o.file, dev, opts);
-  r.bytes_planned = PlanBytes(plan);
-  ReaderOptions ro = opts.reader;
-  if (dev.rotational && ro.chunk_bytes == 0) ro.chunk_bytes = 64 * kMiB;
-  Classifier c(&r);
-  RegionReader reader(o.file.get(), o.tail.get(), ro, opts.stop);
-  KESU_RETURN_IF_ERROR(reader.Run(plan, nullptr, &c));
-  r.nonuniform_ppm = r.blocks ? r.nonuniform_blocks * 1000000 / r.blocks : 0;
-  const std::string what = opts.sample_percent >= 100 ? "all" : "sampled";
-  if (r.unreadable_bytes > 0) {
-    r.verdict = "cannot tell: " + std::to_string(r.unreadable_bytes) + " bytes could not be read";
-  } else if (!r.signatures.empty()) {
-    r.verdict = "holds data: partition table or filesystem signatures found";
-  } else if (r.nonuniform_blocks > 0) {
-    r.verdict = "holds data: " + std::to_string(r.nonuniform_blocks) + " of " +
-                std::to_string(r.blocks) + " " + what +
-                " blocks are not uniform (data, or a random fill: inspection cannot tell "
-                "them apart)";
-  } else {
-    r.appears_erased = true;
-    r.verdict = "appears erased: " + what + " blocks uniform (" + std::to_string(r.zero_blocks) +
-                " zero, " + std::to_string(r.one_blocks) + " one, " +
-                std::to_string(r.uniform_other_blocks) + " other fill)";
-  }
-  return r;
+Result<InspectReport> InspectTarget(Env* env, const DeviceInfo& dev, const InspectOptions& opts) {
+  KESU_ASSIGN_OR_RETURN(std::unique_ptr<BlockFile> file,
+                        env->OpenBlock(dev.path, {.write = false, .direct = true}));
+  if (opts.layout != nullptr) return InspectOpenTarget(env, file.get(), dev, opts);
+  // libblkid reads the target itself; one it cannot open has no layout to add.
+  auto layout = ProbeMediumLayout(dev.path);
+  InspectOptions o = opts;
+  MediumLayout none;
+  o.layout = layout.ok() ? &*layout : &none;
+  return InspectOpenTarget(env, file.get(), dev, o);
 }
 
 }  // namespace kesu

@@ -14,6 +14,7 @@
 #include "devices/device.h"
 #include "env/env.h"
 #include "methods/method.h"
+#include "verify/inspection.h"
 #include "verify/region_reader.h"
 #include "verify/verification_record.h"
 
@@ -38,24 +39,9 @@ Result<VerificationRecord> VerifyTarget(Env* env, const DeviceInfo& dev,
                                         const std::optional<Pattern>& expected,
                                         const ReadOnlyOptions& opts);
 
-// What inspection found. Blocks are classified in units of `block_bytes` (4096, or the
-// logical block size when larger); a partial last block counts as one block.
-struct InspectReport {
-  uint64_t block_bytes = 4096;
-  uint64_t bytes_planned = 0, bytes_read = 0;
-  uint64_t blocks = 0;                // classified
-  uint64_t zero_blocks = 0;           // every byte 0x00
-  uint64_t one_blocks = 0;            // every byte 0xFF
-  uint64_t uniform_other_blocks = 0;  // one repeated byte other than 0x00/0xFF
-  uint64_t nonuniform_blocks = 0;     // anything else: data, or a random fill
-  uint64_t nonuniform_ppm = 0;        // nonuniform_blocks per million classified blocks
-  uint64_t unreadable_bytes = 0;
-  std::vector<uint64_t> first_nonuniform;  // offsets of the first 16 non-uniform blocks
-  std::vector<std::string> signatures;     // "pttype:gpt", "fstype:ext4", "partition:sda1:ext4"
-  bool appears_erased = false;
-  std::string verdict;  // one line
-};
-
-Result<InspectReport> InspectTarget(Env* env, const DeviceInfo& dev, const ReadOnlyOptions& opts);
+// Opens the target read-only and inspects it (verify/inspection.h InspectOpenTarget), with
+// opts.layout, or else the layout libblkid reads from dev.path (devices/layout.h; none when it
+// cannot). Open failures as returned by Env::OpenBlock.
+Result<InspectReport> InspectTarget(Env* env, const DeviceInfo& dev, const InspectOptions& opts);
 
 }  // namespace kesu

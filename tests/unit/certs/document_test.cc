@@ -14,6 +14,8 @@
 #include "certs/schema.h"
 #include "certs/verify.h"
 #include "unit/certs/cert_test_util.h"
+#include "verify/fingerprint.h"
+#include "verify/inspection.h"
 
 namespace kesu {
 namespace {
@@ -31,10 +33,19 @@ DocumentContent Inspection() {
   c.kind = DocumentKind::kInspection;
   c.title = "Pre-erasure inspection";
   c.subject = {{"path", "/dev/shm/x.img"}, {"serial", "SN-77"}, {"size_bytes", 67108864}};
-  c.body = {{"verdict", "holds-data"},
-            {"plan", {{"seed", 42}, {"bytes_read", 1048576}}},
-            {"signatures", json::array({"gpt", "ext4"})},
-            {"regions", json::array({{{"offset", 0}, {"class", "data"}}})}};
+  InspectReport r;  // the body `kesu inspect --certify` signs (verify/inspection.h)
+  r.plan = "default";
+  r.seed = 42;
+  r.strata = 1024;
+  r.target_bytes = 67108864;
+  r.bytes_planned = r.bytes_read = 1048576;
+  r.blocks = 256;
+  r.zero_blocks = 253;
+  r.nonuniform_blocks = 3;
+  r.signatures = {"pttype:gpt", "fstype:ext4"};
+  r.result = "holds-data";
+  r.verdict = "holds data: 3 of 256 blocks read are not uniform";
+  c.body = InspectReportToJson(r);
   c.result = "holds-data";
   c.statement = "The medium holds data: 3 of 64 sampled regions are not uniform.";
   return c;
@@ -170,7 +181,8 @@ TEST(DocumentRowsTest, GenericRowsWalkEveryValueAndSayWhenRowsAreLeftOut) {
   EXPECT_EQ(rows[3].en, "Plan / Seed");
   rows.clear();
   EXPECT_FALSE(GenericRows(body, "", &rows, 2));
-  auto sections = DocumentSections(json{{"kind", "inspection"}, {"body", body}}, 2);
+  // A kind with no row function of its own gets the generic walk.
+  auto sections = DocumentSections(json{{"kind", "x-generic"}, {"body", body}}, 2);
   EXPECT_EQ(sections[3].rows.back().en, "Not shown");
 }
 
@@ -239,7 +251,18 @@ TEST_F(DocumentTest, PageSaysTheKindAndTheResult) {
   c.title = "Return check";
   c.result = "changed";
   c.statement = "The medium CHANGED since intake: 1 region differs.";
-  c.body = {{"changed_regions", json::array({"0-1048575"})}};
+  ReturnReference ref;  // the body `kesu return-check` signs (verify/fingerprint.h)
+  ref.kind = "fingerprint";
+  ref.file = "fp.json";
+  ref.leaves_sha256 = std::string(64, 'a');
+  ref.leaves = {2 * 1048576, 1048576, {{0, {}}, {1, {}}}};
+  VerificationRecord now;
+  now.digest_target_bytes = 2 * 1048576;
+  now.digest_region_bytes = 1048576;
+  now.leaves = ref.leaves.leaves;
+  now.leaves[0].sha[0] = 1;
+  now.content_sha256 = std::string(64, 'b');
+  c.body = CheckReturn(ref, MediumLayout{}, now).body;
   IssuedCertificate ic = Issue(c);
   std::string text;
   ASSERT_EQ(Sh("pdftotext -layout '" + ic.pdf_path + "' -", &text), 0);
@@ -247,7 +270,7 @@ TEST_F(DocumentTest, PageSaysTheKindAndTheResult) {
   if (const char* keep = std::getenv("KESU_KEEP_PDF")) fs::copy_file(ic.pdf_path, keep);
   EXPECT_NE(text.find("返却時照合記録"), std::string::npos) << text;
   EXPECT_NE(text.find("RESULT: CHANGED"), std::string::npos) << text;
-  EXPECT_NE(text.find("0-1048575"), std::string::npos) << text;
+  EXPECT_NE(text.find("[0, 1048576)"), std::string::npos) << text;
   EXPECT_NE(text.find("Taro Yamada"), std::string::npos) << text;
 }
 

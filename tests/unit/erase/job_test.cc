@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -57,6 +58,10 @@ class FakeCertifier final : public Certifier {
   Status prepare;
   std::set<std::string> fail;  // device paths whose certificate cannot be written
   std::vector<ErasureResult> certified;
+  std::map<size_t, nlohmann::json> inspected;
+  void Inspected(size_t index, const nlohmann::json& inspection) override {
+    inspected[index] = inspection;
+  }
   Status Prepare() override {
     log_->push_back("prepare");
     return prepare;
@@ -209,6 +214,31 @@ TEST_F(JobTest, ResultRecordsAreWrittenBeforeCertifying) {
   EXPECT_TRUE(env_->FileExists(path));
   EXPECT_EQ(env_->mem().FileMode(path), 0600u);
   EXPECT_TRUE(o.records_error.ok());
+}
+
+// The inspection is made on the open target before the first write: it saw the customer's data
+// (a non-uniform block and the uniform 0xAB fill) although the target ends zeroed, and every
+// certified result carries it.
+TEST_F(JobTest, EachResultCarriesTheInspectionMadeBeforeTheFirstWrite) {
+  Use("nvme");
+  auto a = AddImage("/img/a.img");
+  a->data[4096 + 5] = std::byte{0x01};
+  AddImage("/img/b.img");
+  EraseJobOutcome o = Run({"/img/a.img", "/img/b.img"});
+  ASSERT_TRUE(o.Erased()) << o.status.message();
+  EXPECT_TRUE(Zeroed(*a));
+  ASSERT_EQ(certifier_.certified.size(), 2u);
+  ASSERT_EQ(certifier_.inspected.size(), 2u);
+  EXPECT_EQ(o.targets[0].inspection, certifier_.inspected[0]);
+  const nlohmann::json& ia = certifier_.inspected[0];
+  ASSERT_TRUE(ia.is_object()) << ia.dump();
+  EXPECT_EQ(ia["result"], "holds-data");
+  EXPECT_EQ(ia["nonuniform_blocks"], 1);
+  EXPECT_EQ(ia["uniform_other_blocks"], kImageSize / 4096 - 1);
+  EXPECT_EQ(ia["bytes_read"], kImageSize);
+  const nlohmann::json& ib = certifier_.inspected[1];
+  EXPECT_EQ(ib["result"], "appears-erased");  // 0xAB everywhere: a uniform fill
+  EXPECT_EQ(ib["uniform_other_blocks"], kImageSize / 4096);
 }
 
 TEST_F(JobTest, TargetNamedTwiceIsBadInputAndNothingIsOpened) {

@@ -89,7 +89,8 @@ TEST(InspectTest, UniformTargetAppearsErased) {
   MemEnv env;
   auto d = env.AddDevice(kDev, 16 * kMiB, std::byte{0});
   std::fill(d->data.begin() + 8 * kMiB, d->data.begin() + 9 * kMiB, std::byte{0xFF});
-  ReadOnlyOptions o;  // full read
+  InspectOptions o;
+  o.sample_percent = 100;  // full read
   auto r = InspectTarget(&env, Dev(16 * kMiB), o);
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->appears_erased) << r->verdict;
@@ -104,7 +105,7 @@ TEST(InspectTest, DataAndSignaturesMeanNotErased) {
   MemEnv env;
   auto d = env.AddDevice(kDev, 16 * kMiB, std::byte{0});
   d->data[10 * 4096 + 17] = std::byte{0x42};  // one block of "data" in the first MiB
-  ReadOnlyOptions o;
+  InspectOptions o;
   o.sample_percent = 10;
   auto r = InspectTarget(&env, Dev(16 * kMiB), o);
   ASSERT_TRUE(r.ok());
@@ -122,6 +123,56 @@ TEST(InspectTest, DataAndSignaturesMeanNotErased) {
   ASSERT_TRUE(r2.ok());
   EXPECT_FALSE(r2->appears_erased);
   EXPECT_EQ(r2->signatures, std::vector<std::string>{"pttype:gpt"});
+}
+
+// The default plan on a medium above the floor: a partition table, and 8 MiB of non-uniform
+// data in the middle that neither the edges nor the partition start reach. The random part
+// finds it, and the report says which part did.
+TEST(InspectTest, DefaultPlanFindsDataInTheMiddle) {
+  MemEnv env;
+  const uint64_t size = 128 * kMiB;
+  auto d = env.AddDevice(kDev, size, std::byte{0});
+  for (uint64_t i = 60 * kMiB; i < 68 * kMiB; ++i) d->data[i] = std::byte(i * 131 % 251 + 1);
+  d->data[510] = std::byte{0x55};
+  d->data[511] = std::byte{0xAA};
+  DeviceInfo dev = Dev(size);
+  dev.pttype = "dos";
+  MediumLayout layout;
+  layout.pttype = "dos";
+  layout.signatures = {{"partition-table", "dos", 510, 2, 0}};
+  layout.partitions = {{1, kMiB, size - kMiB, "", "", ""}};
+  InspectOptions o;
+  o.seed = 99;
+  o.layout = &layout;
+  auto r = InspectTarget(&env, dev, o);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->plan, "default");
+  EXPECT_EQ(r->seed, 99u);
+  EXPECT_EQ(r->result, "holds-data");
+  EXPECT_NE(r->verdict.find("holds data"), std::string::npos);
+  EXPECT_LT(r->bytes_planned, size);
+  EXPECT_EQ(r->bytes_read, r->bytes_planned);
+  ASSERT_EQ(r->parts.size(), 4u);
+  EXPECT_EQ(r->parts[0].name, "edges");
+  EXPECT_EQ(r->parts[0].nonuniform_blocks, 1u);  // the MBR's signature block
+  EXPECT_EQ(r->parts[3].name, "random");
+  EXPECT_GT(r->parts[3].nonuniform_blocks, 0u);
+  ASSERT_FALSE(r->first_nonuniform.empty());
+  EXPECT_EQ(r->first_nonuniform[0], 0u);
+  EXPECT_GE(r->first_nonuniform.back(), 60 * kMiB);
+  nlohmann::json j = InspectReportToJson(*r);
+  EXPECT_EQ(j["seed"], "99");
+  EXPECT_EQ(j["signatures_found"][0]["offset"], 510);
+}
+
+TEST(InspectTest, DefaultPlanOnAnErasedMediumAppearsErased) {
+  MemEnv env;
+  env.AddDevice(kDev, 128 * kMiB, std::byte{0});
+  auto r = InspectTarget(&env, Dev(128 * kMiB), {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->appears_erased) << r->verdict;
+  EXPECT_EQ(r->result, "appears-erased");
+  EXPECT_NE(r->seed, 0u);  // drawn, and recorded
 }
 
 }  // namespace

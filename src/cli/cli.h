@@ -56,6 +56,7 @@ void RegisterVerifyCommands(CLI::App& app, Cli& cli);  // kesu verify, kesu insp
 void RegisterKeyCommands(CLI::App& app, Cli& cli);     // kesu key init|install
 void RegisterCertCommands(CLI::App& app, Cli& cli);    // kesu cert verify|show|pdf
 void RegisterLedgerCommands(CLI::App& app, Cli& cli);  // kesu ledger verify|tsq
+void RegisterStationCommand(CLI::App& app, Cli& cli);  // kesu station
 
 // kesu cert page (src/cli/cmd_cert_page.cc); call after RegisterCertCommands.
 void RegisterCertPageCommand(CLI::App& app, Cli& cli);

@@ -79,6 +79,7 @@ int main(int argc, char** argv) {
   kesu::RegisterCertCommands(app, cli);
   kesu::RegisterCertPageCommand(app, cli);
   kesu::RegisterLedgerCommands(app, cli);
+  kesu::RegisterStationCommand(app, cli);
 
   auto logger = spdlog::stderr_color_mt("kesu");
   spdlog::set_default_logger(logger);

@@ -4,10 +4,12 @@
 # `kesu key init`. Three loop devices over image files made here: two drives full of a marker,
 # and a "stick" whose filesystem is labelled KESU-DATA, which the station must never show.
 # The operator selects the two drives, confirms by typing 2, waits for the summary and quits.
-# Checked: both drives listed and the stick not; a wrong count starts nothing; both markers gone,
-# the stick unchanged; two certificates that `kesu cert verify --ca` accepts; the disposal report
+# Checked: both drives listed and the stick not; a third drive attached while the menu is shown
+# appears in it (hot-swap) and, not selected, keeps its marker; a wrong count starts nothing;
+# both markers gone, the stick unchanged; two certificates that `kesu cert verify --ca` accepts; the disposal report
 # (JSON verified with `openssl cms` against the CA, and its text) names both drives as erased.
-# The last screen is kept as BUILD_DIR/station-tmux.screen.txt.
+# The screens with the drives selected and at the end are kept as
+# BUILD_DIR/station-tmux.{selected,done}.txt.
 source "$(dirname "$0")/lib.sh"
 need_loop
 command -v tmux >/dev/null || skip "tmux is not installed (scripts/setup installs it)"
@@ -26,6 +28,7 @@ echo "BOOT_IMAGE=/boot/vmlinuz console=ttyS0,115200" >"$dir/cmdline"  # no kesu.
 SIZE=$((8 << 20))
 fill_marker "$dir/a.img" "$SIZE" "KESU-TMUX-A-$$"
 fill_marker "$dir/b.img" "$SIZE" "KESU-TMUX-B-$$"
+fill_marker "$dir/c.img" "$SIZE" "KESU-TMUX-C-$$"
 truncate -s "$SIZE" "$dir/stick.img"
 mkfs.ext4 -q -F -L KESU-DATA "$dir/stick.img" || fail "mkfs.ext4 on the stick image"
 stick_sum=$(sha256sum <"$dir/stick.img")
@@ -70,6 +73,11 @@ rb=$(row_of "$B")
 $(cat "$dir/list.txt")"
 note "rows: $A is $ra, $B is $rb"
 
+# Hot-swap: a drive attached now shows up (rows are appended, so A's and B's numbers stay).
+loop_attach C "$dir/c.img"
+wait_for "$C "
+note "$C appeared in the menu"
+
 # The cursor starts on row 1. Select A, then B.
 press() { tm send-keys -t station "$@"; }
 down() { local n=$1; while ((n-- > 0)); do press Down; done; }
@@ -79,6 +87,7 @@ if ((rb > ra)); then down $((rb - ra)); else for ((n = ra - rb; n > 0; n--)); do
 press Space
 wait_for "[x] $(printf '%2d' "$rb") $B"
 wait_for "[x] $(printf '%2d' "$ra") $A"
+screen >"$BUILD_DIR/station-tmux.selected.txt"
 
 # A wrong count starts nothing.
 press e
@@ -92,7 +101,7 @@ wait_for "Type the number of drives selected"
 press 2 Enter
 wait_for "Done: 2 erased and certified, 0 failed"
 screen >"$dir/done.txt"
-cp "$dir/done.txt" "$BUILD_DIR/station-tmux.screen.txt"
+cp "$dir/done.txt" "$BUILD_DIR/station-tmux.done.txt"
 grep -q -F "$S " "$dir/done.txt" && fail "the stick $S is shown after the erasure"
 press q
 for ((i = 0; i < 120; i++)); do [[ -f $dir/rc ]] && break; sleep 0.5; done
@@ -102,6 +111,7 @@ for ((i = 0; i < 120; i++)); do [[ -f $dir/rc ]] && break; sleep 0.5; done
 [[ $(count_marker "$dir/a.img" "KESU-TMUX-A-$$") -eq 0 ]] || fail "the marker is still on $A"
 [[ $(count_marker "$dir/b.img" "KESU-TMUX-B-$$") -eq 0 ]] || fail "the marker is still on $B"
 [[ $(sha256sum <"$dir/stick.img") == "$stick_sum" ]] || fail "the stick image changed"
+[[ $(count_marker "$dir/c.img" "KESU-TMUX-C-$$") -gt 0 ]] || fail "$C was not selected but lost its marker"
 
 shopt -s nullglob
 certs=("$data"/certificates/*.json)

@@ -279,7 +279,7 @@ int RunStation(Cli& cli, const StationArgs& args) {
   job.engine.verify = *verify;
   job.arm_stop = [] { return InstallStopHandlers(); };
   StationRunner runner(env, job, &(*signing)->setup, &*(*signing)->signer, DiscoveryOptions{},
-                       *data_dir + "/reports", [&log](const std::string& l) { log.Line(l); });
+                       [&log](const std::string& l) { log.Line(l); });
   int code = 0;
   bool poweroff = params->poweroff.value_or(false);
   if (want) {
@@ -300,8 +300,8 @@ int RunStation(Cli& cli, const StationArgs& args) {
   runner.Wait();
   std::vector<StationRow> rows = runner.Snapshot(200);
   code = ResultCode(rows, code);
-  auto report = runner.WriteReport();
-  log.Line(report.ok() ? "disposal report: " + *report
+  auto report = runner.IssueReport();
+  log.Line(report.ok() ? "disposal report: " + report->json_path
                        : "DISPOSAL REPORT NOT WRITTEN: " + report.status().message());
   if (!report.ok() && code == 0) code = kExitFailed;
   // Every certificate, the report and the log went through Env's durable writes (fsync of

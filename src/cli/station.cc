@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "cli/console_text.h"
-#include "kesu/build_info.h"
 
 namespace kesu {
 namespace {
@@ -20,35 +19,26 @@ std::vector<std::string> SplitBlanks(const std::string& text) {
   return words;
 }
 
-// "YYYY-MM-DDTHH:MM:SSZ" (compact: "YYYYMMDDTHHMMSSZ") of a Unix time in milliseconds.
-std::string UtcText(int64_t ms, bool compact) {
+// "YYYY-MM-DDTHH:MM:SSZ" of a Unix time in milliseconds.
+std::string UtcText(int64_t ms) {
   std::time_t t = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, compact ? "%Y%m%dT%H%M%SZ" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-std::string SafeName(const std::string& s) {
-  std::string out = s;
-  for (char& c : out) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-';
-    if (!ok) c = '_';
-  }
-  return out;
 }
 
 nlohmann::json Opt(const std::optional<std::string>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+bool Certified(const ReportDrive& d) {
+  return d.erased && d.outcome == "success" && !d.certificate_id.empty();
+}
+
 bool AllErased(const DisposalReport& r) {
-  if (r.drives.empty()) return false;
-  return std::all_of(r.drives.begin(), r.drives.end(), [](const ReportDrive& d) {
-    return d.erased && d.outcome == "success" && !d.certificate_id.empty();
-  });
+  return !r.drives.empty() && std::all_of(r.drives.begin(), r.drives.end(), Certified);
 }
 
 }  // namespace
@@ -151,9 +141,11 @@ StationFiles FindStationFiles(Env* env, const std::string& data_dir) {
   return f;
 }
 
-std::string DisposalReportJson(const DisposalReport& r) {
+DocumentContent DisposalReportContent(const DisposalReport& r) {
   nlohmann::json drives = nlohmann::json::array();
+  size_t erased = 0;
   for (const ReportDrive& d : r.drives) {
+    if (Certified(d)) ++erased;
     drives.push_back({{"path", d.device.path},
                       {"model", d.device.model},
                       {"serial", d.device.serial},
@@ -167,28 +159,45 @@ std::string DisposalReportJson(const DisposalReport& r) {
                       {"note", d.note}});
   }
   const CertificateContext& m = r.machine;
-  nlohmann::json doc = {
-      {"kind", "disposal-report"},
-      {"schema_version", 1},
-      {"issued_ms", r.issued_ms},
-      {"issued_utc", UtcText(r.issued_ms, false)},
-      {"tool", {{"name", "kesu"}, {"version", KESU_VERSION}}},
-      {"machine",
-       {{"vendor", Opt(m.dmi_vendor)}, {"model", Opt(m.dmi_model)}, {"serial", Opt(m.dmi_serial)}}},
-      {"station", {{"name", Opt(m.station_name)}, {"host", Opt(m.host)}}},
-      {"organisation", Opt(m.org_name)},
-      {"operator", Opt(m.operator_name)},
-      {"work_order", Opt(m.work_order_ref)},
-      {"method", r.method_id},
-      {"result", AllErased(r) ? "all-erased" : "incomplete"},
-      {"drives", drives}};
-  return doc.dump(2) + "\n";
+  DocumentContent c;
+  c.kind = DocumentKind::kDisposalReport;
+  c.title = "Disposal report";
+  c.subject = {{"vendor", Opt(m.dmi_vendor)}, {"model", Opt(m.dmi_model)}};
+  if (m.dmi_serial) {
+    c.subject["serial"] = *m.dmi_serial;
+  } else {
+    c.subject["id"] = m.host.value_or("unknown-machine");
+  }
+  c.body = {{"method", r.method_id}, {"drives", drives}};
+  size_t n = r.drives.size();
+  if (n > 0 && erased == n) {
+    c.result = "success";
+    c.statement =
+        "Every drive found in this computer (" + std::to_string(n) + ") was erased and certified.";
+  } else if (erased > 0) {
+    c.result = "partial";
+    c.statement = std::to_string(erased) + " of the " + std::to_string(n) +
+                  " drives found in this computer were erased and certified.";
+  } else {
+    c.result = "failed";
+    c.statement = n == 0 ? "No drive was found in this computer."
+                         : "None of the " + std::to_string(n) +
+                               " drives found in this computer was erased and certified.";
+  }
+  for (const ReportDrive& d : r.drives) {
+    if (!Certified(d)) {
+      c.errors.push_back(d.device.path + " (serial '" + d.device.serial +
+                         "'): " + (d.erased ? d.outcome : "not erased") +
+                         (d.note.empty() ? "" : ", " + d.note));
+    }
+  }
+  return c;
 }
 
 std::string DisposalReportText(const DisposalReport& r) {
   const CertificateContext& m = r.machine;
   std::ostringstream o;
-  o << "kesu disposal report, " << UtcText(r.issued_ms, false) << "\n"
+  o << "kesu disposal report, " << UtcText(r.issued_ms) << "\n"
     << "Machine: " << m.dmi_vendor.value_or("?") << " " << m.dmi_model.value_or("?") << ", serial "
     << m.dmi_serial.value_or("?") << "\n"
     << "Method:  " << r.method_id << "\n"
@@ -208,11 +217,6 @@ std::string DisposalReportText(const DisposalReport& r) {
     o << "\n";
   }
   return o.str();
-}
-
-std::string DisposalReportStem(const DisposalReport& r) {
-  std::string who = r.machine.dmi_serial.value_or(r.machine.host.value_or("unknown"));
-  return "disposal_" + SafeName(who) + "_" + UtcText(r.issued_ms, true);
 }
 
 std::vector<std::string> DriveWatcher::Poll() {

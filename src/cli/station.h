@@ -13,6 +13,7 @@
 
 #include "base/status.h"
 #include "certs/certificate.h"
+#include "certs/document.h"
 #include "devices/device.h"
 #include "env/env.h"
 #include "erase/result.h"
@@ -81,15 +82,14 @@ struct DisposalReport {
   std::string method_id;
   std::vector<ReportDrive> drives;
 };
-// The report as JSON text (schema: docs/bootable-image.md "The disposal report"); "result" is
-// "all-erased" when every drive was erased and certified with outcome success, "incomplete"
-// otherwise.
-std::string DisposalReportJson(const DisposalReport& r);
+// The report as a signed document of kind "disposal-report" (certs/document.h,
+// certificates/document-v1.json $defs/body_disposal_report): subject the machine (vendor,
+// model, serial; "id" the host name when it reports no serial), body the method and every
+// drive, result "success" when every drive found was erased with outcome success and
+// certified, "partial" when some were, "failed" when none was (or none was found).
+DocumentContent DisposalReportContent(const DisposalReport& r);
 // The same as a plain text summary for people (one line per drive).
 std::string DisposalReportText(const DisposalReport& r);
-// "disposal_DMISERIAL_YYYYMMDDTHHMMSSZ" (characters outside [A-Za-z0-9._-] become '_'; the
-// host name when the machine reports no serial).
-std::string DisposalReportStem(const DisposalReport& r);
 
 // Watches /sys/block for whole disks that appear (hot-swap bays, a drive plugged into a dock):
 // Poll lists /sys/block through Env and returns the names not seen by an earlier Poll (the

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <set>
 
-#include "certs/sign.h"
+#include "certs/document.h"
 #include "cli/erase_station.h"
 #include "cli/progress_view.h"
 
@@ -93,17 +93,14 @@ class StationRunner::BatchProgress final : public JobProgress {
 };
 
 StationRunner::StationRunner(Env* env, EraseJobInput job, const CertificateSetup* setup,
-                             const certs::Signer* signer, DiscoveryOptions discovery,
-                             std::string report_dir, LogFn log)
+                             const certs::Signer* signer, DiscoveryOptions discovery, LogFn log)
     : env_(env),
       job_(std::move(job)),
       setup_(setup),
       signer_(signer),
       discovery_(discovery),
-      report_dir_(std::move(report_dir)),
       log_(std::move(log)),
-      watcher_(env),
-      started_ms_(env->NowUnixMillis()) {}
+      watcher_(env) {}
 
 StationRunner::~StationRunner() { Wait(); }
 
@@ -219,8 +216,6 @@ void StationRunner::Finish(const std::vector<size_t>& rows, const EraseJobOutcom
     }
     --running_;
   }
-  auto report = WriteReport();
-  if (!report.ok()) log_("the disposal report could not be written: " + report.status().message());
 }
 
 DisposalReport StationRunner::BuildReport() {
@@ -244,22 +239,17 @@ DisposalReport StationRunner::BuildReport() {
   return r;
 }
 
-Result<std::string> StationRunner::WriteReport() {
+Result<IssuedCertificate> StationRunner::IssueReport() {
   DisposalReport r = BuildReport();
+  CertificateContext ctx = setup_->context;
+  ctx.id = "00000000-0000-4000-8000-000000000000";  // IssueDocument gives it its own
+  ctx.issued_ms = r.issued_ms;
+  KESU_ASSIGN_OR_RETURN(nlohmann::json doc, BuildDocument(DisposalReportContent(r), ctx));
+  IssuedCertificate out;
   std::lock_guard<std::mutex> lock(issue_mu_);
-  if (report_stem_.empty()) {
-    DisposalReport first = r;
-    first.issued_ms = started_ms_;
-    report_stem_ = DisposalReportStem(first);
-  }
-  KESU_RETURN_IF_ERROR(env_->CreateDir(report_dir_, 0700));
-  std::string base = report_dir_ + "/" + report_stem_;
-  std::string json = DisposalReportJson(r);
-  KESU_ASSIGN_OR_RETURN(std::string p7s, certs::SignDetached(*signer_, json, r.issued_ms));
-  KESU_RETURN_IF_ERROR(env_->WriteFileAtomic(base + ".json", json, 0600));
-  KESU_RETURN_IF_ERROR(env_->WriteFileAtomic(base + ".json.p7s", p7s, 0600));
-  KESU_RETURN_IF_ERROR(env_->WriteFileAtomic(base + ".txt", DisposalReportText(r), 0600));
-  return base + ".json";
+  KESU_RETURN_IF_ERROR(
+      IssueDocument(env_, doc, setup_->options, *signer_, {{"txt", DisposalReportText(r)}}, &out));
+  return out;
 }
 
 std::vector<StationRow> StationRunner::Snapshot(size_t width) {

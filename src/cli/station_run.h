@@ -3,7 +3,7 @@
 // on its own thread, so drives that appear later start while others run), the certificates
 // every job issues with one signer, and the disposal report of the computer.
 //
-// Thread-safety: Rescan, Busy, Snapshot and WriteReport may be called from any thread (one
+// Thread-safety: Rescan, Busy, Snapshot and IssueReport may be called from any thread (one
 // mutex guards the rows; the erasure threads only touch the rows through it); Start and Wait
 // from one thread only.
 #pragma once
@@ -55,11 +55,10 @@ class StationRunner {
   using LogFn = std::function<void(const std::string&)>;
   // `job` is the template of every job (method, engine options, arm_stop); its targets are
   // replaced. `setup` and `signer` are the loaded station signer (LoadStationSigner); they sign
-  // every certificate and the report. `discovery` describes drives. The disposal report goes
-  // into `report_dir`. All must outlive the runner.
+  // every certificate and the report. `discovery` describes drives. All must outlive the
+  // runner.
   StationRunner(Env* env, EraseJobInput job, const CertificateSetup* setup,
-                const certs::Signer* signer, DiscoveryOptions discovery, std::string report_dir,
-                LogFn log);
+                const certs::Signer* signer, DiscoveryOptions discovery, LogFn log);
   ~StationRunner();  // waits for running jobs
 
   // Polls /sys/block (DriveWatcher); new disks are described (discovery, with the gate's
@@ -75,11 +74,11 @@ class StationRunner {
   std::vector<StationRow> Snapshot(size_t width);
   // The serials of the boot media Rescan found and left out.
   std::set<std::string> BootMediumSerials() const;
-  // Writes the disposal report of the computer (DisposalReportStem: .json, .json.p7s signed by
-  // the station key like a certificate, and .txt) into the report directory (created 0700),
-  // replacing the one this runner wrote before. Returns the JSON file's path, or why it could not
-  // be written.
-  Result<std::string> WriteReport();
+  // Issues the disposal report of the computer: a signed document of kind "disposal-report"
+  // (DisposalReportContent; certs/document.h IssueDocument: STEM.json, .json.p7s, .pdf, a
+  // ledger line, and STEM.txt with DisposalReportText) in the certificate directory. Call once,
+  // when nothing runs any more. Returns what was issued, or why it could not be.
+  Result<IssuedCertificate> IssueReport();
   // Waits for every running job.
   void Wait();
 
@@ -95,10 +94,8 @@ class StationRunner {
   const CertificateSetup* setup_;
   const certs::Signer* signer_;
   DiscoveryOptions discovery_;
-  std::string report_dir_;
   LogFn log_;
   DriveWatcher watcher_;
-  int64_t started_ms_;
   mutable std::mutex mu_;  // rows_, live_, rates_, running_
   std::mutex issue_mu_;    // one IssueCertificates / report write at a time
   std::vector<StationRow> rows_;
@@ -107,7 +104,6 @@ class StationRunner {
   std::vector<PhaseRate> rates_;             // per row
   int running_ = 0;
   std::vector<std::thread> threads_;
-  std::string report_stem_;
 };
 
 }  // namespace kesu

@@ -154,10 +154,6 @@ std::optional<StationExit> ListKey(int ch, const std::vector<StationRow>& rows, 
         s->message = "Erasures are running: wait until they finish.";
         break;
       }
-      if (auto report = runner->WriteReport(); !report.ok()) {
-        s->message = "Report not written: " + report.status().message();
-        break;
-      }
       return ch == 'p' ? StationExit::kPowerOff : StationExit::kQuit;
     default:
       break;
@@ -217,7 +213,7 @@ std::string StationSummary(const std::vector<StationRow>& rows) {
   }
   if (ok + bad == 0) return "Nothing erased yet.";
   return "Done: " + std::to_string(ok) + " erased and certified, " + std::to_string(bad) +
-         " failed; certificates and report written.";
+         " failed; certificates written.";
 }
 
 StationExit RunStationScreen(StationRunner* runner, const StationScreenInfo& info) {

@@ -27,7 +27,7 @@ enum class StationExit { kQuit, kPowerOff };
 // HOLDS fw:..."); the running and finished forms as described above. Exposed for tests.
 std::string FormatStationRow(const StationRow& row, size_t number, bool selected, size_t width);
 
-// The summary line when nothing runs: "N erased and certified, M failed; report: FILE".
+// The summary line when nothing runs: "Done: N erased and certified, M failed; ...".
 std::string StationSummary(const std::vector<StationRow>& rows);
 
 // Runs the menu on the terminal (stdin/stdout must be one) until the operator quits or asks

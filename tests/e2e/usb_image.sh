@@ -18,8 +18,9 @@
 # the serial log), the station program's result line, the marker gone from each listed drive and
 # still on the unlisted one, the stick's marker file unchanged, one certificate per listed
 # drive on the data partition, naming that drive's serial, verified by `openssl cms -verify`
-# against the CA and by `kesu cert verify --ca`, and the disposal report (reports/) naming the
-# machine's DMI serial and every erased drive, its signature verified by `openssl cms -verify`.
+# against the CA and by `kesu cert verify --ca`, and the disposal report (a signed document of
+# kind disposal-report beside them) naming the machine's DMI serial, every erased drive and the
+# unlisted one as not erased, verified the same two ways.
 #
 # Each boot's serial log is kept as BUILD_DIR/e2e-usb-image/MODE.console.log.
 #
@@ -249,7 +250,8 @@ boot() {  # boot MODE: one boot and its checks
   mkdir -p "$dir/certs"
   mcopy -s -o -i "$D" "::/certificates/*" "$dir/certs/" || fail "$mode: no certificates on the stick"
   mcopy -s -o -i "$D" "::/logs" "$dir/" || fail "$mode: no logs on the stick"
-  local certs=("$dir"/certs/*.json) c serials="" ndrives=${#drives[@]}
+  local c certs=() serials="" ndrives=${#drives[@]} reports=("$dir"/certs/*_disposal-report_*.json)
+  for c in "$dir"/certs/*.json; do [[ $c == *_disposal-report_* ]] || certs+=("$c"); done
   ((${#certs[@]} == ndrives)) || fail "$mode: expected $ndrives certificates, found ${#certs[@]}: $(ls "$dir/certs")"
   for c in "${certs[@]}"; do
     openssl cms -verify -binary -inform DER -in "$c.p7s" -content "$c" -CAfile "$keys/ca.pem" \
@@ -271,22 +273,26 @@ print(d["media"]["serial"]["value"])' "$c")" " || fail "$mode: $c is not a succe
   n=$(grep -a -c "kesu-station: certificate: .*certificates/.*\.json" "$dir/console.log")
   ((n == ndrives)) || fail "$mode: the station named $n new certificates, expected $ndrives"
 
-  # The disposal report: the machine's DMI serial (-smbios), every erased drive, signed.
-  mkdir -p "$dir/reports"
-  mcopy -s -o -i "$D" "::/reports/*" "$dir/reports/" || fail "$mode: no disposal report on the stick"
-  local reports=("$dir"/reports/disposal_*.json)
-  ((${#reports[@]} == 1)) || fail "$mode: expected one disposal report, found: $(ls "$dir/reports")"
+  # The disposal report (a signed document in the certificate directory): the machine's DMI
+  # serial (-smbios), every erased drive; verified by openssl and by kesu.
+  ((${#reports[@]} == 1)) || fail "$mode: expected one disposal report, found: $(ls "$dir/certs")"
   openssl cms -verify -binary -inform DER -in "${reports[0]}.p7s" -content "${reports[0]}" \
     -CAfile "$keys/ca.pem" -out /dev/null 2>"$dir/cms.err" ||
     fail "$mode: openssl cms -verify of the disposal report: $(cat "$dir/cms.err")"
+  "$KESU" --config /dev/null cert verify --ca "$keys/ca.pem" "${reports[0]}" >"$dir/verify.out" 2>&1 ||
+    fail "$mode: kesu cert verify of the disposal report: $(cat "$dir/verify.out")"
   python3 - "${reports[0]}" "QEMU-USB-E2E-$mode" "$expect_serials" <<'EOF' ||
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["kind"] == "disposal-report", r["kind"]
-assert r["machine"]["serial"] == sys.argv[2], r["machine"]
-erased = sorted(d["serial"] for d in r["drives"] if d["erased"] and d["outcome"] == "success")
+assert r["subject"]["serial"] == sys.argv[2], r["subject"]
+drives = r["body"]["drives"]
+erased = sorted(d["serial"] for d in drives if d["erased"] and d["outcome"] == "success")
 assert ",".join(erased) + "," == sys.argv[3], erased
-assert not any(d["serial"] == "KESU-STICK" for d in r["drives"]), "the stick is in the report"
+assert not any(d["serial"] == "KESU-STICK" for d in drives), "the stick is in the report"
+# Every drive found was erased, except the unlisted one: the report is partial.
+assert r["outcome"]["result"] == "partial", r["outcome"]
+assert any(d["serial"] == "EXCL-D4" and not d["erased"] for d in drives), drives
 EOF
     fail "$mode: the disposal report is not right: $(cat "${reports[0]}")"
   note "$mode: PASS in $took s: $ndrives drives erased and certified (openssl cms and kesu cert verify), unlisted drive and stick intact, disposal report signed"

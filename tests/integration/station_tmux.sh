@@ -6,8 +6,9 @@
 # The operator selects the two drives, confirms by typing 2, waits for the summary and quits.
 # Checked: both drives listed and the stick not; a third drive attached while the menu is shown
 # appears in it (hot-swap) and, not selected, keeps its marker; a wrong count starts nothing;
-# both markers gone, the stick unchanged; two certificates that `kesu cert verify --ca` accepts; the disposal report
-# (JSON verified with `openssl cms` against the CA, and its text) names both drives as erased.
+# both markers gone, the stick unchanged; two certificates and the disposal report (a signed
+# document) that `kesu cert verify --ca` accepts; the report (also verified with `openssl cms`
+# against the CA, and its text) names both drives as erased and the third as not.
 # The screens with the drives selected and at the end are kept as
 # BUILD_DIR/station-tmux.{selected,done}.txt.
 source "$(dirname "$0")/lib.sh"
@@ -114,21 +115,25 @@ for ((i = 0; i < 120; i++)); do [[ -f $dir/rc ]] && break; sleep 0.5; done
 [[ $(count_marker "$dir/c.img" "KESU-TMUX-C-$$") -gt 0 ]] || fail "$C was not selected but lost its marker"
 
 shopt -s nullglob
-certs=("$data"/certificates/*.json)
-((${#certs[@]} == 2)) || fail "expected 2 certificates, found: ${certs[*]}"
-"$KESU" --config /dev/null cert verify --ca "$data/keys/ca.pem" "${certs[@]}" >"$dir/verify.out" 2>&1 ||
-  fail "kesu cert verify: $(cat "$dir/verify.out")"
-reports=("$data"/reports/disposal_*.json)
+reports=("$data"/certificates/*_disposal-report_*.json)
 ((${#reports[@]} == 1)) || fail "expected one disposal report, found: $(ls -R "$data")"
 r=${reports[0]}
+certs=()
+for c in "$data"/certificates/*.json; do [[ $c == "$r" ]] || certs+=("$c"); done
+((${#certs[@]} == 2)) || fail "expected 2 certificates, found: ${certs[*]}"
+"$KESU" --config /dev/null cert verify --ca "$data/keys/ca.pem" "${certs[@]}" "$r" >"$dir/verify.out" 2>&1 ||
+  fail "kesu cert verify: $(cat "$dir/verify.out")"
 openssl cms -verify -binary -inform DER -in "$r.p7s" -content "$r" -CAfile "$data/keys/ca.pem" \
   -out /dev/null 2>"$dir/cms.err" || fail "openssl cms -verify of the report: $(cat "$dir/cms.err")"
 for dev in "$A" "$B"; do
   jq -e --arg d "$dev" '.kind == "disposal-report" and
-    any(.drives[]; .path == $d and .erased and .outcome == "success" and .certificate_id != "")' \
+    any(.body.drives[]; .path == $d and .erased and .outcome == "success" and .certificate_id != "")' \
     "$r" >/dev/null || fail "the report does not name $dev as erased: $(cat "$r")"
 done
-jq -e --arg d "$S" 'all(.drives[]; .path != $d)' "$r" >/dev/null || fail "the report lists the stick"
+jq -e --arg d "$S" 'all(.body.drives[]; .path != $d)' "$r" >/dev/null || fail "the report lists the stick"
+# The host's own disk (refused) and the unselected drive are in it too, so it is "partial".
+jq -e --arg d "$C" '.outcome.result == "partial" and any(.body.drives[]; .path == $d and (.erased | not))' \
+  "$r" >/dev/null || fail "the report does not name $C as not erased, or is not partial: $(cat "$r")"
 [[ -f ${r%.json}.txt ]] || fail "no text report beside $r"
 grep -q "kesu-station: result $A .*success" "$dir/station.log" || fail "the log has no result for $A"
 note "PASS: two drives erased and certified from the menu; the stick never offered"

@@ -134,28 +134,52 @@ DisposalReport Report() {
 
 TEST(DisposalReportTest, NamesTheMachineAndEveryDrive) {
   DisposalReport r = Report();
-  auto j = nlohmann::json::parse(DisposalReportJson(r));
-  EXPECT_EQ(j["kind"], "disposal-report");
-  EXPECT_EQ(j["machine"]["vendor"], "QEMU");
-  EXPECT_EQ(j["machine"]["model"], "Standard PC");
-  EXPECT_EQ(j["machine"]["serial"], "SN 42/x");
-  ASSERT_EQ(j["drives"].size(), 2u);
-  EXPECT_EQ(j["drives"][0]["serial"], "A1");
-  EXPECT_EQ(j["drives"][0]["certificate_id"], "0123abcd-0000-4000-8000-000000000000");
-  EXPECT_EQ(j["drives"][1]["erased"], false);
-  EXPECT_EQ(j["result"], "incomplete");  // one drive was not erased
+  DocumentContent c = DisposalReportContent(r);
+  EXPECT_EQ(c.kind, DocumentKind::kDisposalReport);
+  EXPECT_EQ(c.subject["vendor"], "QEMU");
+  EXPECT_EQ(c.subject["model"], "Standard PC");
+  EXPECT_EQ(c.subject["serial"], "SN 42/x");
+  EXPECT_EQ(c.body["method"], "nist-800-88-clear");
+  ASSERT_EQ(c.body["drives"].size(), 2u);
+  EXPECT_EQ(c.body["drives"][0]["serial"], "A1");
+  EXPECT_EQ(c.body["drives"][0]["certificate_id"], "0123abcd-0000-4000-8000-000000000000");
+  EXPECT_EQ(c.body["drives"][1]["erased"], false);
+  EXPECT_EQ(c.result, "partial");  // one drive was not erased
+  ASSERT_EQ(c.errors.size(), 1u);
+  EXPECT_NE(c.errors[0].find("/dev/sda"), std::string::npos) << c.errors[0];
   r.drives.pop_back();
-  EXPECT_EQ(nlohmann::json::parse(DisposalReportJson(r))["result"], "all-erased");
-  EXPECT_EQ(DisposalReportStem(r), "disposal_SN_42_x_20260528T202640Z");
+  EXPECT_EQ(DisposalReportContent(r).result, "success");
+  EXPECT_TRUE(DisposalReportContent(r).errors.empty());
   std::string text = DisposalReportText(r);
   EXPECT_NE(text.find("QEMU Standard PC, serial SN 42/x"), std::string::npos) << text;
   EXPECT_NE(text.find("/dev/nvme0n1"), std::string::npos) << text;
 }
 
-TEST(DisposalReportTest, NoDrivesIsNotAllErased) {
+TEST(DisposalReportTest, NothingErasedFailsAndAMachineWithoutSerialIsNamedByHost) {
   DisposalReport r = Report();
   r.drives.clear();
-  EXPECT_EQ(nlohmann::json::parse(DisposalReportJson(r))["result"], "incomplete");
+  r.machine.dmi_serial.reset();
+  r.machine.host = "pc-17";
+  DocumentContent c = DisposalReportContent(r);
+  EXPECT_EQ(c.result, "failed");
+  EXPECT_EQ(c.subject["id"], "pc-17");
+  EXPECT_FALSE(c.subject.contains("serial"));
+}
+
+TEST(DisposalReportTest, IsAValidDocumentOfItsKind) {
+  CertificateContext ctx = Report().machine;
+  ctx.id = "00000000-0000-4000-8000-000000000000";
+  ctx.issued_ms = 1'780'000'000'000;
+  auto doc = BuildDocument(DisposalReportContent(Report()), ctx);
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  EXPECT_EQ((*doc)["kind"], "disposal-report");
+  (*doc)["signer"]["sha256_fingerprint"] = std::string(64, 'a');  // set at issue
+  EXPECT_TRUE(ValidateDocumentSchema(*doc).ok()) << ValidateDocumentSchema(*doc).message();
+  EXPECT_NE(DocumentFileStem(*doc).find("_disposal-report_SN_42_x_PARTIAL_"), std::string::npos)
+      << DocumentFileStem(*doc);
+  nlohmann::json bad = *doc;
+  bad["body"].erase("drives");
+  EXPECT_FALSE(ValidateDocumentSchema(bad).ok());
 }
 
 // /sys/block as a map of disk name -> size in sectors.

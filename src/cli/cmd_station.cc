@@ -9,12 +9,14 @@
 // when there is no menu. Powering off is never done here: the station writes --poweroff-file,
 // and the boot image's init powers the machine off when it finds it.
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <ctime>
 #include <memory>
 #include <mutex>
+#include <sstream>
 
 #include "certs/issue.h"
 #include "cli/cli.h"
@@ -51,14 +53,22 @@ class StationLog {
   StationLog(Env* env, std::string file, std::vector<std::string> consoles)
       : env_(env), file_(std::move(file)), consoles_(std::move(consoles)) {}
   void set_stdout(bool on) { to_stdout_ = on; }
-  // Leaves out the consoles that are the terminal on stdout (the menu is drawn there).
+  // Leaves out the consoles that are the terminal on stdout (the menu is drawn there). When
+  // stdout is /dev/console (5:1, as init starts the station), that is the last entry of
+  // /sys/class/tty/console/active (Documentation/ABI/testing/sysfs-tty: "The last entry in the
+  // file is the active device connected to /dev/console").
   void SkipTerminal() {
     struct stat out {};
     if (::fstat(STDOUT_FILENO, &out) != 0 || !S_ISCHR(out.st_mode)) return;
+    std::string active;
+    if (major(out.st_rdev) == 5 && minor(out.st_rdev) == 1) {
+      std::istringstream in(ReadSysAttr(env_, "/sys/class/tty/console/active"));
+      for (std::string w; in >> w;) active = "/dev/" + w;
+    }
     std::lock_guard<std::mutex> lock(mu_);
-    std::erase_if(consoles_, [&out](const std::string& c) {
+    std::erase_if(consoles_, [&out, &active](const std::string& c) {
       struct stat st {};
-      return ::stat(c.c_str(), &st) == 0 && st.st_rdev == out.st_rdev;
+      return c == active || (::stat(c.c_str(), &st) == 0 && st.st_rdev == out.st_rdev);
     });
   }
   void Line(const std::string& text, bool prefix = true) {
@@ -234,93 +244,118 @@ std::string MachineTitle(const CertificateContext& c) {
          ", serial " + c.dmi_serial.value_or("?");
 }
 
-int RunStation(Cli& cli, const StationArgs& args) {
-  Env* env = cli.env;
-  StationLog log(env, args.log_file, args.consoles);
-  auto params = ReadParams(env, args);
-  if (!params.ok()) return ReportError(params.status());
+// Everything the station loads before it shows anything.
+struct StationSetup {
+  StationParams params;
   std::optional<UnattendedChoice> want;
-  if (params->unattended) {
-    auto w = ParseUnattended(*params->unattended);
-    if (!w.ok()) return ReportError(w.status());
-    want = *w;
+  std::string data_dir;
+  StationFiles files;
+  std::optional<MethodRegistry> registry;
+  const Method* method = nullptr;
+  VerifySpec verify;
+  std::unique_ptr<Signing> signing;
+};
+
+// Reads the parameters, finds the data directory and its files, the method and the signer.
+// Fails with the status to report (exit 2 for bad input, a missing or unusable key, or no
+// terminal for the menu).
+Result<std::unique_ptr<StationSetup>> SetUpStation(Cli& cli, const StationArgs& args) {
+  auto st = std::make_unique<StationSetup>();
+  KESU_ASSIGN_OR_RETURN(st->params, ReadParams(cli.env, args));
+  if (st->params.unattended) {
+    KESU_ASSIGN_OR_RETURN(st->want, ParseUnattended(*st->params.unattended));
   }
-  bool tty = ::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO);
-  if (!want && !tty) {
-    return ReportError(Status::InvalidArgument(
+  if (!st->want && !(::isatty(STDIN_FILENO) && ::isatty(STDOUT_FILENO))) {
+    return Status::InvalidArgument(
         "the station menu needs a terminal: run it on one, or ask for unattended mode "
-        "(--unattended all|SERIAL,... or kesu.unattended= on the kernel command line)"));
+        "(--unattended all|SERIAL,... or kesu.unattended= on the kernel command line)");
   }
-  auto data_dir = args.data_dir.empty() ? FindDataDir(env) : Result<std::string>(args.data_dir);
-  if (!data_dir.ok()) return ReportError(data_dir.status());
-  StationFiles files = FindStationFiles(env, *data_dir);
-
-  auto reg = LoadMethods(cli);
-  if (!reg.ok()) return ReportError(reg.status());
-  std::string method_id = params->method.value_or(kDefaultStationMethod);
-  const Method* method = reg->Find(method_id);
-  if (method == nullptr || method->kind != MethodKind::kOverwrite) {
-    return ReportError(Status::InvalidArgument("station: '" + method_id +
-                                               "' is not an overwrite method (kesu methods)"));
-  }
-  auto verify = ResolveVerify(*method, std::nullopt);
-  if (!verify.ok()) return ReportError(verify.status());
-
-  auto signing = LoadSigning(env, files);
-  if (!signing.ok()) return ReportError(signing.status());
-  const CertificateContext& ctx = (*signing)->setup.context;
-  // Without the menu the lines go to stdout too, unless they go to the consoles already.
-  log.set_stdout(want.has_value() && args.consoles.empty());
-  log.Line(MachineTitle(ctx) + "; data " + *data_dir + "; method " + method_id +
-           (files.work_order.empty() ? "" : "; work order " + files.work_order));
-
-  EraseJobInput job;
-  job.method = method;
-  job.engine.verify = *verify;
-  job.arm_stop = [] { return InstallStopHandlers(); };
-  StationRunner runner(env, job, &(*signing)->setup, &*(*signing)->signer, DiscoveryOptions{},
-                       [&log](const std::string& l) { log.Line(l); });
-  int code = 0;
-  bool poweroff = params->poweroff.value_or(false);
-  if (want) {
-    log.Line(std::string("unattended erasure of '") + *params->unattended + "' with " + method_id);
-    code = RunUnattended(&runner, *want, params->wait_seconds.value_or(kDefaultWaitSeconds), env,
-                         &log);
+  if (args.data_dir.empty()) {
+    KESU_ASSIGN_OR_RETURN(st->data_dir, FindDataDir(cli.env));
   } else {
-    log.SkipTerminal();
-    runner.Rescan();
-    StationScreenInfo info{
-        MachineTitle(ctx),
-        "method " + method_id + " | data " + *data_dir +
-            (files.work_order.empty()
-                 ? ""
-                 : " | order " + files.work_order.substr(files.work_order.rfind('/') + 1))};
-    if (RunStationScreen(&runner, info) == StationExit::kPowerOff) poweroff = true;
+    st->data_dir = args.data_dir;
   }
-  runner.Wait();
-  std::vector<StationRow> rows = runner.Snapshot(200);
+  st->files = FindStationFiles(cli.env, st->data_dir);
+  KESU_ASSIGN_OR_RETURN(st->registry, LoadMethods(cli));
+  std::string id = st->params.method.value_or(kDefaultStationMethod);
+  st->method = st->registry->Find(id);
+  if (st->method == nullptr || st->method->kind != MethodKind::kOverwrite) {
+    return Status::InvalidArgument("station: '" + id +
+                                   "' is not an overwrite method (see kesu methods)");
+  }
+  KESU_ASSIGN_OR_RETURN(st->verify, ResolveVerify(*st->method, std::nullopt));
+  KESU_ASSIGN_OR_RETURN(st->signing, LoadSigning(cli.env, st->files));
+  return st;
+}
+
+// The end of a run: the disposal report, the summary, the result line, the power-off request.
+// Returns the exit code.
+int FinishStation(Env* env, const StationArgs& args, StationRunner* runner, StationLog* log,
+                  int code, bool poweroff) {
+  runner->Wait();
+  std::vector<StationRow> rows = runner->Snapshot(200);
   code = ResultCode(rows, code);
-  auto report = runner.IssueReport();
-  log.Line(report.ok() ? "disposal report: " + report->json_path
-                       : "DISPOSAL REPORT NOT WRITTEN: " + report.status().message());
+  auto report = runner->IssueReport();
+  log->Line(report.ok() ? "disposal report: " + report->json_path
+                        : "DISPOSAL REPORT NOT WRITTEN: " + report.status().message());
   if (!report.ok() && code == 0) code = kExitFailed;
   // Every certificate, the report and the log went through Env's durable writes (fsync of
   // the file and its directory), so they are on the stick before anyone powers off.
-  log.Line(StationSummary(rows));
+  log->Line(StationSummary(rows));
   for (const StationRow& r : rows) {
-    if (!r.certificate_file.empty()) log.Line("certificate: " + r.certificate_file);
+    if (!r.certificate_file.empty()) log->Line("certificate: " + r.certificate_file);
   }
-  log.Line("KESU-STATION-RESULT " + std::to_string(code), false);
-  if (poweroff) {
-    if (args.poweroff_file.empty()) {
-      log.Line("power off: not here (no --poweroff-file; the boot image's init powers off)");
-    } else if (Status s = env->WriteFileAtomic(args.poweroff_file, "poweroff\n", 0600); !s.ok()) {
-      log.Line("power off not requested: " + s.message());
-    } else {
-      log.Line("power off requested");
-    }
+  log->Line("KESU-STATION-RESULT " + std::to_string(code), false);
+  if (!poweroff) return code;
+  if (args.poweroff_file.empty()) {
+    log->Line("power off: not here (no --poweroff-file; the boot image's init powers off)");
+  } else if (Status s = env->WriteFileAtomic(args.poweroff_file, "poweroff\n", 0600); !s.ok()) {
+    log->Line("power off not requested: " + s.message());
+  } else {
+    log->Line("power off requested");
   }
   return code;
+}
+
+int RunStation(Cli& cli, const StationArgs& args) {
+  Env* env = cli.env;
+  StationLog log(env, args.log_file, args.consoles);
+  log.set_stdout(false);
+  auto setup = SetUpStation(cli, args);
+  if (!setup.ok()) {
+    // Also on the consoles and in the log, so that a headless boot says why it stopped.
+    log.Line("STOPPED: " + setup.status().message());
+    log.Line("KESU-STATION-RESULT " + std::to_string(setup.status().ExitCode()), false);
+    return ReportError(setup.status());
+  }
+  StationSetup& st = **setup;
+  const CertificateContext& ctx = st.signing->setup.context;
+  // Without the menu the lines go to stdout too, unless they go to the consoles already.
+  log.set_stdout(st.want.has_value() && args.consoles.empty());
+  std::string order = st.files.work_order.substr(st.files.work_order.rfind('/') + 1);
+  log.Line(MachineTitle(ctx) + "; data " + st.data_dir + "; method " + st.method->id +
+           (order.empty() ? "" : "; work order " + order));
+
+  EraseJobInput job;
+  job.method = st.method;
+  job.engine.verify = st.verify;
+  job.arm_stop = [] { return InstallStopHandlers(); };
+  StationRunner runner(env, job, &st.signing->setup, &*st.signing->signer, DiscoveryOptions{},
+                       [&log](const std::string& l) { log.Line(l); });
+  int code = 0;
+  bool poweroff = st.params.poweroff.value_or(false);
+  if (st.want) {
+    log.Line("unattended erasure of '" + *st.params.unattended + "' with " + st.method->id);
+    code = RunUnattended(&runner, *st.want, st.params.wait_seconds.value_or(kDefaultWaitSeconds),
+                         env, &log);
+  } else {
+    log.SkipTerminal();
+    runner.Rescan();
+    StationScreenInfo info{MachineTitle(ctx), "method " + st.method->id + " | data " + st.data_dir +
+                                                  (order.empty() ? "" : " | order " + order)};
+    if (RunStationScreen(&runner, info) == StationExit::kPowerOff) poweroff = true;
+  }
+  return FinishStation(env, args, &runner, &log, code, poweroff);
 }
 
 }  // namespace

@@ -158,6 +158,24 @@ def shared_libraries(binary):
     return sorted(set(libs))
 
 
+TERMINALS = ("linux", "vt100", "vt102", "vt220", "xterm", "xterm-256color", "screen")
+
+
+def terminfo_entries():
+    """The compiled terminfo entries of TERMINALS on this host (ncurses-base, in /lib/terminfo
+    or /usr/share/terminfo). Raises when the console's own (linux) is missing."""
+    found = []
+    for name in TERMINALS:
+        for base in ("/lib/terminfo", "/usr/share/terminfo"):
+            path = os.path.join(base, name[0], name)
+            if os.path.isfile(path):
+                found.append(path)
+                break
+    if not any(p.endswith("/linux") for p in found):
+        raise BuildError("no terminfo entry for the console (linux): install ncurses-base")
+    return found
+
+
 def install(src, root, dest, mode=None):
     """Copies SRC to ROOT/DEST (following symlinks), creating directories."""
     target = os.path.join(root, dest.lstrip("/"))
@@ -180,7 +198,6 @@ def build_initramfs(args, trees, work, manifest):
         os.makedirs(os.path.join(root, d), exist_ok=True)
     install(busybox, root, "/bin/busybox", 0o755)
     install(os.path.join(HERE, "init"), root, "/init", 0o755)
-    install(os.path.join(HERE, "station.sh"), root, "/usr/lib/kesu/station.sh", 0o755)
     install(os.path.join(HERE, "kesu-list-tsv"), root, "/usr/bin/kesu-list-tsv", 0o755)
     with open(os.path.join(root, "etc", "passwd"), "w") as fh:
         fh.write("root:x:0:0:root:/root:/bin/sh\n")
@@ -197,6 +214,11 @@ def build_initramfs(args, trees, work, manifest):
         install(m, root, "/usr/share/kesu/erase-methods/" + os.path.basename(m), 0o644)
     font = "usr/share/fonts/opentype/ipafont-gothic/ipag.ttf"
     install(os.path.join(trees["fonts-ipafont-gothic"], font), root, font, 0o644)
+    # The station menu (ncurses, found among the libraries above) reads its terminal's
+    # description from terminfo: the console (TERM=linux) and what a serial line is usually.
+    terminfo = terminfo_entries()
+    for entry in terminfo:
+        install(entry, root, entry, 0o644)
 
     # Modules: the listed ones and their dependencies, then a modules.dep/alias of just those.
     order = run(sys.executable, os.path.join(HERE, "modules.py"), moddir,
@@ -211,6 +233,7 @@ def build_initramfs(args, trees, work, manifest):
     manifest.append(f"kernel {kver}")
     manifest.append(f"modules {len(order)}: " + " ".join(os.path.basename(r)[:-3] for r in order))
     manifest.append(f"kesu libraries {len(libs)}: " + " ".join(libs))
+    manifest.append(f"terminfo {len(terminfo)}: " + " ".join(terminfo))
     with open(os.path.join(root, "etc", "kesu-image", "version"), "w") as fh:
         fh.write(run(args.kesu, "--version").strip() + "\n")
     with open(os.path.join(root, "etc", "kesu-image", "manifest"), "w") as fh:

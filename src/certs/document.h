@@ -1,6 +1,6 @@
 // Signed documents other than the erasure certificate: inspections, fingerprints, return
-// checks, physical-destruction records, custody events and receipts (docs/documents.md,
-// certificates/document-v1.json).
+// checks, physical-destruction records, custody events, receipts and disposal reports
+// (docs/documents.md, certificates/document-v1.json).
 //
 // Every document kind shares one envelope and one life cycle with the erasure certificate:
 // the JSON is validated against its schema, serialised (SerializeCertificate), signed
@@ -39,20 +39,25 @@
 namespace kesu {
 
 enum class DocumentKind : uint8_t {
-  kErasure,       // the erasure certificate (schema-v1.json); no "kind" key in the JSON
-  kInspection,    // `kesu inspect --certify`: is the medium already erased (3-8 ①, 3-10 ①)
-  kFingerprint,   // `kesu fingerprint`: region digests at intake (3-8 ③)
-  kReturnCheck,   // `kesu return-check`: unchanged or changed since a fingerprint (3-8 ③)
-  kRecord,        // `kesu record`: degauss, crush, shred, document-shred (3-10 ②, 6-4 ②③)
-  kCustodyEvent,  // `kesu custody add` (3-10 ③)
-  kReceipt,       // the receipt (預り証) a `received` custody event issues (3-7)
+  kErasure,         // the erasure certificate (schema-v1.json); no "kind" key in the JSON
+  kInspection,      // `kesu inspect --certify`: is the medium already erased (3-8 ①, 3-10 ①)
+  kFingerprint,     // `kesu fingerprint`: region digests at intake (3-8 ③)
+  kReturnCheck,     // `kesu return-check`: unchanged or changed since a fingerprint (3-8 ③)
+  kRecord,          // `kesu record`: degauss, crush, shred, document-shred (3-10 ②, 6-4 ②③)
+  kCustodyEvent,    // `kesu custody add` (3-10 ③)
+  kReceipt,         // the receipt (預り証) a `received` custody event issues (3-7)
+  kDisposalReport,  // `kesu station`: one computer and what was done to each of its drives
 };
 inline constexpr EnumName<DocumentKind> kDocumentKindNames[] = {
-    {DocumentKind::kErasure, "erasure"},         {DocumentKind::kInspection, "inspection"},
-    {DocumentKind::kFingerprint, "fingerprint"}, {DocumentKind::kReturnCheck, "return-check"},
-    {DocumentKind::kRecord, "record"},           {DocumentKind::kCustodyEvent, "custody-event"},
-    {DocumentKind::kReceipt, "receipt"}};
-static_assert(CoversEachOnce(kDocumentKindNames, DocumentKind::kReceipt));
+    {DocumentKind::kErasure, "erasure"},
+    {DocumentKind::kInspection, "inspection"},
+    {DocumentKind::kFingerprint, "fingerprint"},
+    {DocumentKind::kReturnCheck, "return-check"},
+    {DocumentKind::kRecord, "record"},
+    {DocumentKind::kCustodyEvent, "custody-event"},
+    {DocumentKind::kReceipt, "receipt"},
+    {DocumentKind::kDisposalReport, "disposal-report"}};
+static_assert(CoversEachOnce(kDocumentKindNames, DocumentKind::kDisposalReport));
 const char* DocumentKindName(DocumentKind k);
 
 // The kind of a parsed document: its "kind" string, or kErasure when it has none. kInvalidArgument

@@ -60,6 +60,7 @@ void RegisterConfigCommands(CLI::App& app, Cli& cli);  // kesu config init
 
 // kesu work-order check (src/cli/cmd_work_order.cc).
 void RegisterWorkOrderCommands(CLI::App& app, Cli& cli);
+void RegisterStationCommand(CLI::App& app, Cli& cli);  // kesu station
 
 // kesu cert page (src/cli/cmd_cert_page.cc); call after RegisterCertCommands.
 void RegisterCertPageCommand(CLI::App& app, Cli& cli);

@@ -84,6 +84,7 @@ int main(int argc, char** argv) {
   kesu::RegisterLedgerCommands(app, cli);
   kesu::RegisterWorkOrderCommands(app, cli);
   kesu::RegisterConfigCommands(app, cli);
+  kesu::RegisterStationCommand(app, cli);
 
   auto logger = spdlog::stderr_color_mt("kesu");
   spdlog::set_default_logger(logger);

@@ -9,11 +9,18 @@
 # under plain OVMF of `all` internal drives (a second USB disk stays). The stick's data partition holds a station key and CA made here
 # with stock openssl, and a marker file.
 #
+# The SeaBIOS boot also hot-adds a drive: a virtio-scsi controller is there from the start, and
+# once the station has started erasing, the QEMU monitor's `device_add scsi-hd` plugs a fourth
+# listed drive (HOT-E5) into it; the station (`kesu station`, which init runs) must find it and
+# erase and certify it too.
+#
 # After each boot the host checks, without mounting anything: the firmware the guest saw (from
 # the serial log), the station program's result line, the marker gone from each listed drive and
-# still on the unlisted one, the stick's marker file unchanged, and one certificate per listed
+# still on the unlisted one, the stick's marker file unchanged, one certificate per listed
 # drive on the data partition, naming that drive's serial, verified by `openssl cms -verify`
-# against the CA and by `kesu cert verify --ca`.
+# against the CA and by `kesu cert verify --ca`, and the disposal report (a signed document of
+# kind disposal-report beside them) naming the machine's DMI serial, every erased drive and the
+# unlisted one as not erased, verified the same two ways.
 #
 # Each boot's serial log is kept as BUILD_DIR/e2e-usb-image/MODE.console.log.
 #
@@ -102,8 +109,31 @@ mkdir -p "$keys"
 want_of() {
   case $1 in
     uefi) echo all ;;
+    bios) echo "NVME-A1,SATA-B2,VBLK-C3,KESU-STICK,HOT-E5" ;;
     *) echo "NVME-A1,SATA-B2,VBLK-C3,KESU-STICK" ;;
   esac
+}
+# hot_add MODE_DIR: once the station has started erasing (its serial log says so), plugs the
+# drive HOT-E5 into the virtio-scsi controller through the QEMU monitor socket.
+hot_add() {
+  local dir=$1 i
+  for ((i = 0; i < 600; i++)); do
+    grep -a -q "kesu-station: erasing " "$dir/console.log" 2>/dev/null && break
+    [[ -f $dir/qemu.pid ]] || return 1
+    sleep 0.5
+  done
+  python3 - "$dir/monitor.sock" <<'EOF' >"$dir/hotadd.out" 2>&1
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(b"device_add scsi-hd,bus=scsi0.0,drive=hot,serial=HOT-E5\n")
+time.sleep(1)
+s.settimeout(2)
+try:
+    print(s.recv(65536).decode(errors="replace"))
+except OSError:
+    pass
+EOF
 }
 fill() {  # fill FILE MARKER: 32 MiB of MARKER lines
   python3 - "$1" "$2" <<'EOF'
@@ -138,7 +168,15 @@ boot() {  # boot MODE: one boot and its checks
   mcopy -o -i "$E" "$dir/grub.cfg" ::/EFI/debian/grub.cfg || fail "$mode: mcopy grub.cfg in"
 
   local d
-  for d in nvme sata vblk excl; do fill "$dir/$d.img" "KESU-E2E-MARKER-$d-$mode"; done
+  local drives=(nvme sata vblk) expect_serials="NVME-A1,SATA-B2,VBLK-C3,"
+  local hot=()
+  if [[ $mode == bios ]]; then
+    drives+=(hot)
+    expect_serials="HOT-E5,NVME-A1,SATA-B2,VBLK-C3,"
+    hot=(-device virtio-scsi-pci,id=scsi0 -drive "if=none,id=hot,file=$dir/hot.img,format=raw"
+      -monitor "unix:$dir/monitor.sock,server=on,wait=off")
+  fi
+  for d in "${drives[@]}" excl; do fill "$dir/$d.img" "KESU-E2E-MARKER-$d-$mode"; done
   local firmware=(-machine q35)
   case $mode in
     uefi)
@@ -155,8 +193,10 @@ boot() {  # boot MODE: one boot and its checks
   local excluded=(-device "ide-hd,bus=ide.1,drive=ex,serial=EXCL-D4")
   [[ $want == all ]] && excluded=(-device "usb-storage,bus=xhci.0,drive=ex,serial=EXCL-D4")
   local start=$(date +%s)
+  local monitor=(-monitor none)
+  ((${#hot[@]})) && monitor=()
   timeout 420 qemu-system-x86_64 "${firmware[@]}" -accel tcg -m 1024 -smp 2 -display none \
-    -no-reboot -monitor none -nic none -serial "file:$dir/console.log" \
+    -no-reboot "${monitor[@]}" -nic none -serial "file:$dir/console.log" "${hot[@]}" \
     -smbios "type=1,serial=QEMU-USB-E2E-$mode" \
     -device qemu-xhci,id=xhci \
     -drive "if=none,id=stick,file=$stick,format=raw" \
@@ -168,9 +208,15 @@ boot() {  # boot MODE: one boot and its checks
     >"$dir/qemu.out" 2>&1 &
   local qpid=$!
   echo "$qpid" >"$dir/qemu.pid"
+  local hpid=""
+  if ((${#hot[@]})); then
+    hot_add "$dir" &
+    hpid=$!
+  fi
   wait "$qpid"
   local qrc=$?
   rm -f "$dir/qemu.pid"
+  [[ -n $hpid ]] && { kill "$hpid" 2>/dev/null; wait "$hpid" 2>/dev/null; }
   local took=$(($(date +%s) - start))
   # The serial log stays in the build tree for reading after a failure.
   mkdir -p "$build/e2e-usb-image" && cp "$dir/console.log" "$build/e2e-usb-image/$mode.console.log"
@@ -189,7 +235,7 @@ boot() {  # boot MODE: one boot and its checks
 
   # Markers: gone from the listed drives, still on the unlisted one and on the stick.
   local n
-  for d in nvme sata vblk; do
+  for d in "${drives[@]}"; do
     n=$(grep -c -a -F "KESU-E2E-MARKER-$d-$mode" "$dir/$d.img")
     ((n == 0)) || fail "$mode: the marker is still on the $d drive ($n lines)"
   done
@@ -204,8 +250,9 @@ boot() {  # boot MODE: one boot and its checks
   mkdir -p "$dir/certs"
   mcopy -s -o -i "$D" "::/certificates/*" "$dir/certs/" || fail "$mode: no certificates on the stick"
   mcopy -s -o -i "$D" "::/logs" "$dir/" || fail "$mode: no logs on the stick"
-  local certs=("$dir"/certs/*.json) c serials=""
-  ((${#certs[@]} == 3)) || fail "$mode: expected 3 certificates, found ${#certs[@]}: $(ls "$dir/certs")"
+  local c certs=() serials="" ndrives=${#drives[@]} reports=("$dir"/certs/*_disposal-report_*.json)
+  for c in "$dir"/certs/*.json; do [[ $c == *_disposal-report_* ]] || certs+=("$c"); done
+  ((${#certs[@]} == ndrives)) || fail "$mode: expected $ndrives certificates, found ${#certs[@]}: $(ls "$dir/certs")"
   for c in "${certs[@]}"; do
     openssl cms -verify -binary -inform DER -in "$c.p7s" -content "$c" -CAfile "$keys/ca.pem" \
       -out /dev/null 2>"$dir/cms.err" || fail "$mode: openssl cms -verify $c: $(cat "$dir/cms.err")"
@@ -216,16 +263,39 @@ print(d["media"]["serial"]["value"])' "$c")" " || fail "$mode: $c is not a succe
   done
   "$KESU" --config /dev/null cert verify --ca "$keys/ca.pem" "${certs[@]}" >"$dir/verify.out" 2>&1 ||
     fail "$mode: kesu cert verify: $(cat "$dir/verify.out")"
-  [[ $(echo $serials | tr ' ' '\n' | sort | tr '\n' ',') == "NVME-A1,SATA-B2,VBLK-C3," ]] ||
-    fail "$mode: certificates name serials '$serials', expected NVME-A1 SATA-B2 VBLK-C3"
+  [[ $(echo $serials | tr ' ' '\n' | sort | tr '\n' ',') == "$expect_serials" ]] ||
+    fail "$mode: certificates name serials '$serials', expected $expect_serials"
   if [[ $want != all ]]; then
     grep -a -q "leaving /dev/sd[a-z] alone: it is the kesu stick (serial 'KESU-STICK')" "$dir/console.log" ||
       fail "$mode: the station did not say it leaves the listed stick alone"
   fi
   ls "$dir"/logs/*.log >/dev/null 2>&1 || fail "$mode: no boot log on the stick"
-  n=$(grep -a -c "kesu-station: certificate: certificates/.*\.json" "$dir/console.log")
-  ((n == 3)) || fail "$mode: the station named $n new certificates, expected 3"
-  note "$mode: PASS in $took s: 3 drives erased and certified (openssl cms and kesu cert verify), unlisted drive and stick intact"
+  n=$(grep -a -c "kesu-station: certificate: .*certificates/.*\.json" "$dir/console.log")
+  ((n == ndrives)) || fail "$mode: the station named $n new certificates, expected $ndrives"
+
+  # The disposal report (a signed document in the certificate directory): the machine's DMI
+  # serial (-smbios), every erased drive; verified by openssl and by kesu.
+  ((${#reports[@]} == 1)) || fail "$mode: expected one disposal report, found: $(ls "$dir/certs")"
+  openssl cms -verify -binary -inform DER -in "${reports[0]}.p7s" -content "${reports[0]}" \
+    -CAfile "$keys/ca.pem" -out /dev/null 2>"$dir/cms.err" ||
+    fail "$mode: openssl cms -verify of the disposal report: $(cat "$dir/cms.err")"
+  "$KESU" --config /dev/null cert verify --ca "$keys/ca.pem" "${reports[0]}" >"$dir/verify.out" 2>&1 ||
+    fail "$mode: kesu cert verify of the disposal report: $(cat "$dir/verify.out")"
+  python3 - "${reports[0]}" "QEMU-USB-E2E-$mode" "$expect_serials" <<'EOF' ||
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["kind"] == "disposal-report", r["kind"]
+assert r["subject"]["serial"] == sys.argv[2], r["subject"]
+drives = r["body"]["drives"]
+erased = sorted(d["serial"] for d in drives if d["erased"] and d["outcome"] == "success")
+assert ",".join(erased) + "," == sys.argv[3], erased
+assert not any(d["serial"] == "KESU-STICK" for d in drives), "the stick is in the report"
+# Every drive found was erased, except the unlisted one: the report is partial.
+assert r["outcome"]["result"] == "partial", r["outcome"]
+assert any(d["serial"] == "EXCL-D4" and not d["erased"] for d in drives), drives
+EOF
+    fail "$mode: the disposal report is not right: $(cat "${reports[0]}")"
+  note "$mode: PASS in $took s: $ndrives drives erased and certified (openssl cms and kesu cert verify), unlisted drive and stick intact, disposal report signed"
 }
 
 for mode in "${modes[@]}"; do

@@ -25,7 +25,8 @@ TEST(DescribePasses, FoldsRunsAndCutsToWidth) {
   EXPECT_LE(cut.size(), 40u);
   EXPECT_EQ(cut.substr(cut.size() - 3), "...");
   EXPECT_EQ(DescribePasses(*Shipped().Find("schneier")), "7: one, zero, random x5");
-  EXPECT_EQ(DescribePasses(*Shipped().Find("scsi-sanitize")), "firmware: scsi-sanitize-overwrite");
+  EXPECT_EQ(DescribePasses(*Shipped().Find("scsi-sanitize-block")),
+            "firmware: scsi-sanitize-block");
   EXPECT_EQ(DescribePasses(*Shipped().Find("degauss")), "record: degauss");
   Method m;
   m.passes = {Pass{Pattern{Pattern::Kind::kZero, {}}, true}};

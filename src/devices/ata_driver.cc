@@ -189,6 +189,7 @@ Result<FirmwareCaps> AtaDriver::Probe() {
   caps.accessible_sectors = caps.native_sectors = id.accessible_sectors;
   caps.hpa_supported = id.hpa_supported;
   caps.dco_supported = id.dco_supported;
+  id_ = id;
   if (use12_) {
     caps.notes.push_back(
         "the USB bridge takes only ATA PASS-THROUGH (12): 48-bit commands "
@@ -196,14 +197,17 @@ Result<FirmwareCaps> AtaDriver::Probe() {
   } else {
     KESU_RETURN_IF_ERROR(ProbeHiddenAreas(&caps));
   }
-  id_ = id;
   ListCommands(id, &caps);
   caps_ = caps;
   return caps;
 }
 
 Status AtaDriver::ProbeHiddenAreas(FirmwareCaps* caps) {
-  if (caps->hpa_supported) {
+  if (caps->hpa_supported && !id_->lba48) {
+    caps->notes.push_back(
+        "HPA: a 28-bit drive; kesu reads the native capacity only with READ "
+        "NATIVE MAX ADDRESS EXT, so a hidden area cannot be ruled out");
+  } else if (caps->hpa_supported) {
     KESU_ASSIGN_OR_RETURN(AtaReply r,
                           Run(ata::ReadNativeMaxAddressExt(), {}, true, kShortTimeoutMs));
     if (r.ok && r.regs && (r.regs->lba_upper_known || !r.regs->lba_upper_nonzero)) {
@@ -411,10 +415,11 @@ Result<FirmwareProgress> AtaDriver::Poll() {
     return p;
   }
   KESU_ASSIGN_OR_RETURN(AtaReply r, SanitizeStatus(false));
-  SanitizeState s = DecodeSanitize(r);
-  if (s.failed && !r.regs) {
-    return Status::IoError(path_ + ": SANITIZE STATUS EXT failed: " + r.status);
+  if (!r.regs) {  // no registers: a bridge that ignores CK_COND, or a transport error
+    return Status::IoError(path_ + ": SANITIZE STATUS EXT returned no ATA registers (" + r.status +
+                           "); the sanitize state cannot be read");
   }
+  SanitizeState s = DecodeSanitize(r);
   if (s.in_progress) {
     p.fraction = s.fraction;
     return p;

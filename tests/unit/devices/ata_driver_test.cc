@@ -18,6 +18,13 @@ namespace {
 using testing::FakeDrive;
 using testing::Step;
 
+DeviceInfo Named(const std::string& path, const std::string& name) {
+  DeviceInfo d;
+  d.path = path;
+  d.name = name;
+  return d;
+}
+
 std::vector<uint8_t> Cdb(const ata::Command& c, bool ck) {
   auto a = ata::PassThrough16(c, ck);
   return {a.begin(), a.end()};
@@ -121,7 +128,7 @@ class AtaDriverTest : public ::testing::Test {
   }
 
   MemEnv env;
-  DeviceInfo dev{.path = "/dev/sdz", .name = "sdz"};
+  DeviceInfo dev = Named("/dev/sdz", "sdz");
   FakeDrive drive;
   std::unique_ptr<FirmwareDriver> driver = NewAtaDriver(&env, dev, &drive);
 };
@@ -197,7 +204,7 @@ TEST_F(AtaDriverTest, SecurityEraseSetsPasswordErasesAndNeverLogsIt) {
   EXPECT_FALSE(LogMentionsPassword());
   ASSERT_EQ(driver->CommandLog().size(), 7u);
   EXPECT_EQ(driver->CommandLog()[5].name, "SECURITY ERASE UNIT");
-  EXPECT_EQ(driver->CommandLog()[5].bytes_hex, "850a06000000010000000000000000f400");
+  EXPECT_EQ(driver->CommandLog()[5].bytes_hex, "850a060000000100000000000000f400");
   EXPECT_EQ(driver->CommandLog()[5].status, "ok");
 }
 
@@ -323,6 +330,17 @@ TEST_F(AtaDriverTest, DeviceVanishingMidSanitizeIsAnErrorNotSuccess) {
   EXPECT_FALSE(driver->Recover(&notes).ok());
   ASSERT_FALSE(notes.empty());
   EXPECT_NE(notes.back().find("failure mode"), std::string::npos);
+}
+
+TEST_F(AtaDriverTest, BridgeIgnoringCkCondCannotClaimSanitizeDone) {
+  ExpectProbe(kSecuritySupported);
+  ProbeOk();
+  drive.Expect(Ok(ata::SanitizeBlockErase(true)));
+  drive.Expect(Ok(ata::SanitizeStatus(false), true));  // GOOD status, no sense: no registers
+  ASSERT_TRUE(driver->Start("ata-sanitize-block").ok());
+  auto p = driver->Poll();
+  ASSERT_FALSE(p.ok()) << "a status without registers must not read as done";
+  EXPECT_NE(p.status().message().find("cannot be read"), std::string::npos);
 }
 
 TEST_F(AtaDriverTest, FailedEraseAfterPasswordClearsThePassword) {

@@ -17,6 +17,13 @@ namespace {
 using testing::FakeDrive;
 using testing::Step;
 
+DeviceInfo Named(const std::string& path, const std::string& name) {
+  DeviceInfo d;
+  d.path = path;
+  d.name = name;
+  return d;
+}
+
 // An Env whose sysfs holds the given attributes.
 class SysEnv : public EnvWrapper {
  public:
@@ -64,7 +71,7 @@ class MmcDriverTest : public ::testing::Test {
  protected:
   MemEnv mem;
   SysEnv env{&mem};
-  DeviceInfo dev{.path = "/dev/mmcblk0", .name = "mmcblk0"};
+  DeviceInfo dev = Named("/dev/mmcblk0", "mmcblk0");
   FakeDrive card{"/dev/mmcblk0", uint64_t{8} << 30};
   std::unique_ptr<FirmwareDriver> driver = NewMmcDriver(&env, dev, &card);
 };

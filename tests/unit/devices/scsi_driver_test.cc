@@ -14,6 +14,13 @@ namespace {
 using testing::FakeDrive;
 using testing::Step;
 
+DeviceInfo Named(const std::string& path, const std::string& name) {
+  DeviceInfo d;
+  d.path = path;
+  d.name = name;
+  return d;
+}
+
 template <size_t N>
 std::vector<uint8_t> V(const std::array<uint8_t, N>& a) {
   return {a.begin(), a.end()};
@@ -110,7 +117,7 @@ class ScsiDriverTest : public ::testing::Test {
     caps = *c;
   }
   MemEnv env;
-  DeviceInfo dev{.path = "/dev/sdy", .name = "sdy"};
+  DeviceInfo dev = Named("/dev/sdy", "sdy");
   FakeDrive drive{"/dev/sdy"};
   std::unique_ptr<FirmwareDriver> driver = NewScsiDriver(&env, dev, &drive);
   FirmwareCaps caps;

@@ -244,8 +244,9 @@ void AtaDriver::ListCommands(const ata::Identity& id, FirmwareCaps* caps) {
           "power (hot-plug) to clear it");
     } else if (id.security_locked) {
       caps->notes.push_back(
-          "security locked: the drive is locked with a password kesu does "
-          "not know; unlock it first (hdparm --security-unlock)");
+          "security locked: the drive is locked with a user password; unlock and disable it "
+          "first (hdparm --security-unlock, --security-disable; if an interrupted kesu erase "
+          "left it, its temporary password is in docs/firmware-ata-scsi.md)");
     } else if (id.security_enabled) {
       caps->notes.push_back(
           "security enabled: the drive already has a user password; disable "

@@ -4,7 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
 #include "devices/ata_identify.h"
+#include "devices/scsi_commands.h"
 
 namespace kesu::ata {
 namespace {
@@ -177,6 +182,42 @@ TEST(ParseSmartDataTest, ReadsTheFourAttributes) {
   EXPECT_EQ(a->power_on_hours, 0x4321u);
   EXPECT_EQ(a->pending_sectors, 1u);
   EXPECT_EQ(a->total_lbas_written, 0x0102030405u);
+}
+
+template <size_t N>
+std::string Spaced(const std::array<uint8_t, N>& b) {
+  std::string s;
+  char x[4];
+  for (uint8_t v : b) {
+    std::snprintf(x, sizeof x, s.empty() ? "%02x" : " %02x", v);
+    s += x;
+  }
+  return s;
+}
+
+// docs/firmware-ata-scsi.md shows the bytes kesu sends; they must be the bytes the code builds.
+TEST(FirmwareDoc, ByteTablesMatchTheCode) {
+  std::ifstream in(std::string(KESU_SOURCE_DIR) + "/docs/firmware-ata-scsi.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  ASSERT_FALSE(doc.empty());
+  const std::string shown[] = {
+      Spaced(PassThrough16(IdentifyDeviceCommand(), false)),
+      Spaced(PassThrough16(SecuritySetPassword(), false)),
+      Spaced(PassThrough16(SecurityErasePrepare(), false)),
+      Spaced(PassThrough16(SecurityEraseUnit(), false)),
+      Spaced(PassThrough16(SanitizeCryptoScramble(true), false)),
+      Spaced(PassThrough16(SanitizeBlockErase(true), false)),
+      Spaced(PassThrough16(SanitizeOverwrite(true, 1, 0), false)),
+      Spaced(PassThrough16(ReadNativeMaxAddressExt(), true)),
+      Spaced(scsi::SanitizeCdb(scsi::SanitizeAction::kOverwrite, true, true, 8)),
+      Spaced(scsi::SanitizeCdb(scsi::SanitizeAction::kExitFailureMode, false, false, 0)),
+      Spaced(scsi::RequestSenseCdb(252))};
+  for (const std::string& b : shown) {
+    EXPECT_NE(doc.find("`" + b + "`"), std::string::npos)
+        << "docs/firmware-ata-scsi.md lacks " << b;
+  }
 }
 
 }  // namespace

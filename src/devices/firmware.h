@@ -65,6 +65,8 @@ struct FirmwareCommandRecord {
 struct DriveHealth {
   std::optional<uint64_t> power_on_hours, reallocated_sectors, pending_sectors, media_errors,
       data_units_written, lbas_written;
+  // The drive's own verdict (ATA SMART RETURN STATUS: no threshold exceeded); none = not asked.
+  std::optional<bool> smart_passed;
 };
 
 class FirmwareDriver {

@@ -224,6 +224,13 @@ class Env {
   virtual uint64_t NowMonotonicNanos() = 0;
   virtual int64_t NowUnixMillis() = 0;  // wall clock, UTC
   virtual void SleepForMillis(uint64_t ms) = 0;
+
+  // --- Power --------------------------------------------------------------------------------
+  // Suspends the machine to RAM and wakes it after `seconds`, returning after the resume
+  // (rtcwake(8) -m mem -s SECONDS). Used only to unfreeze ATA drives (`--unfreeze`): most
+  // firmware does not freeze a drive's security again on resume. kUnsupported by default and
+  // in a PosixEnv rooted at a captured tree; kIoError when rtcwake is missing or fails.
+  virtual Status SuspendToRam(uint32_t seconds);
 };
 
 // An Env that forwards every call to another one (LevelDB's EnvWrapper): a wrapper that
@@ -270,6 +277,7 @@ class EnvWrapper : public Env {
   uint64_t NowMonotonicNanos() override { return target_->NowMonotonicNanos(); }
   int64_t NowUnixMillis() override { return target_->NowUnixMillis(); }
   void SleepForMillis(uint64_t ms) override { target_->SleepForMillis(ms); }
+  Status SuspendToRam(uint32_t s) override { return target_->SuspendToRam(s); }
 
  private:
   Env* target_;

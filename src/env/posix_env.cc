@@ -5,11 +5,13 @@
 #include <linux/fs.h>
 #include <linux/loop.h>
 #include <linux/openat2.h>
+#include <spawn.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -40,6 +42,33 @@ Result<std::string> Env::CanonicalPath(const std::string& path) {
 Result<FileInfo> BlockFile::Stat() {
   return Status::Unsupported(path() + ": this kind of open file cannot be examined");
 }
+
+Status Env::SuspendToRam(uint32_t /*seconds*/) {
+  return Status::Unsupported("this environment cannot suspend the machine");
+}
+
+namespace {
+
+// Runs rtcwake(8) -m mem -s SECONDS and waits for it: it sets the RTC alarm, suspends to RAM
+// and returns after the resume.
+Status RunRtcwake(uint32_t seconds) {
+  std::string secs = std::to_string(seconds);
+  const char* argv[] = {"rtcwake", "-m", "mem", "-s", secs.c_str(), nullptr};
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, "rtcwake", nullptr, nullptr, const_cast<char* const*>(argv), environ);
+  if (rc != 0) return Status::IoError("cannot run rtcwake (util-linux) to suspend to RAM", rc);
+  int wstatus = 0;
+  while (waitpid(pid, &wstatus, 0) < 0) {
+    if (errno != EINTR) return Status::IoError("waiting for rtcwake", errno);
+  }
+  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+    return Status::IoError("rtcwake -m mem -s " + secs +
+                           " failed: this machine cannot suspend to RAM with an RTC wake-up");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<LoopStatus> Env::QueryLoop(const std::string& name) {
   const std::string dir = "/sys/block/" + name + "/loop";
@@ -391,6 +420,10 @@ class PosixEnv final : public Env {
     return ::access((root_ + path).c_str(), F_OK) == 0;
   }
 
+  Status SuspendToRam(uint32_t seconds) override {
+    if (!root_.empty()) return Env::SuspendToRam(seconds);  // a captured tree: not a machine
+    return RunRtcwake(seconds);
+  }
   Result<LoopStatus> QueryLoop(const std::string& name) override {
     if (!root_.empty()) return Env::QueryLoop(name);  // a captured tree: no devices to ask
     return QueryLoopDevice(name);

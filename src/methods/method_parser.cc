@@ -21,11 +21,14 @@ namespace kesu {
 
 const std::vector<std::string>& FirmwareCommandNames() {
   static const std::vector<std::string> kNames = {
-      "ata-security-erase",      "ata-security-erase-enhanced", "ata-sanitize-crypto",
-      "ata-sanitize-block",      "ata-sanitize-overwrite",      "nvme-format-user-data",
-      "nvme-format-crypto",      "nvme-sanitize-crypto",        "nvme-sanitize-block",
-      "nvme-sanitize-overwrite", "scsi-sanitize-overwrite",     "scsi-sanitize-block",
-      "scsi-sanitize-crypto"};
+      "ata-security-erase",      "ata-security-erase-enhanced",
+      "ata-sanitize-crypto",     "ata-sanitize-block",
+      "ata-sanitize-overwrite",  "nvme-format-user-data",
+      "nvme-format-crypto",      "nvme-sanitize-crypto",
+      "nvme-sanitize-block",     "nvme-sanitize-overwrite",
+      "scsi-sanitize-overwrite", "scsi-sanitize-block",
+      "scsi-sanitize-crypto",    "mmc-sanitize",
+      "blk-secdiscard"};
   return kNames;
 }
 

@@ -10,7 +10,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 out=$("$KESU" methods) || fail "kesu methods exited $?"
 for id in zero random nist-800-88-clear dod-5220.22-m dod-5220.22-m-ece gutmann \
           rcmp-tssit-ops-ii bsi-vsitr hmg-is5-baseline hmg-is5-enhanced schneier \
-          ata-secure-erase nvme-sanitize-crypto scsi-sanitize degauss crush document-shred; do
+          ata-secure-erase nvme-sanitize-crypto scsi-sanitize-overwrite scsi-sanitize-block scsi-sanitize-crypto \
+          degauss crush document-shred; do
   grep -q "^$id " <<<"$out" || fail "kesu methods does not list $id"
 done
 grep -q "^gutmann  *35: random x4" <<<"$out" || fail "gutmann row: $(grep ^gutmann <<<"$out")"

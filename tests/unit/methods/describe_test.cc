@@ -25,7 +25,8 @@ TEST(DescribePasses, FoldsRunsAndCutsToWidth) {
   EXPECT_LE(cut.size(), 40u);
   EXPECT_EQ(cut.substr(cut.size() - 3), "...");
   EXPECT_EQ(DescribePasses(*Shipped().Find("schneier")), "7: one, zero, random x5");
-  EXPECT_EQ(DescribePasses(*Shipped().Find("scsi-sanitize")), "firmware: scsi-sanitize-overwrite");
+  EXPECT_EQ(DescribePasses(*Shipped().Find("scsi-sanitize-block")),
+            "firmware: scsi-sanitize-block");
   EXPECT_EQ(DescribePasses(*Shipped().Find("degauss")), "record: degauss");
   Method m;
   m.passes = {Pass{Pattern{Pattern::Kind::kZero, {}}, true}};
@@ -80,7 +81,7 @@ TEST(MethodsTable, OneRowPerMethodWithCategories) {
     ASSERT_NE(pos, std::string::npos) << m.id;
     ++rows;
   }
-  EXPECT_EQ(rows, 25u);
+  EXPECT_EQ(rows, 27u);
   size_t deg = t.find("\ndegauss ");
   std::string line = t.substr(deg + 1, t.find('\n', deg + 1) - deg - 1);
   // HDD, SSD, NVME, USB-FLASH, CARD, USB-HDD, VIRTUAL.

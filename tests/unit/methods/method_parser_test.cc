@@ -168,7 +168,9 @@ TEST(ShippedMethods, FirmwareAndRecord) {
       {"nvme-sanitize-crypto", "nvme-sanitize-crypto"},
       {"nvme-sanitize-block", "nvme-sanitize-block"},
       {"nvme-sanitize-overwrite", "nvme-sanitize-overwrite"},
-      {"scsi-sanitize", "scsi-sanitize-overwrite"}};
+      {"scsi-sanitize-overwrite", "scsi-sanitize-overwrite"},
+      {"scsi-sanitize-block", "scsi-sanitize-block"},
+      {"scsi-sanitize-crypto", "scsi-sanitize-crypto"}};
   for (const auto& [id, cmd] : fw) {
     Method m = Shipped(id);
     EXPECT_EQ(m.kind, MethodKind::kFirmware) << id;

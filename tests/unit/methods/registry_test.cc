@@ -40,7 +40,9 @@ TEST(MethodRegistry, LoadsEveryShippedMethodSortedWithDigests) {
                        "nvme-sanitize-crypto",
                        "nvme-sanitize-block",
                        "nvme-sanitize-overwrite",
-                       "scsi-sanitize",
+                       "scsi-sanitize-overwrite",
+                       "scsi-sanitize-block",
+                       "scsi-sanitize-crypto",
                        "degauss",
                        "crush",
                        "document-shred"};

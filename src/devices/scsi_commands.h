@@ -1,0 +1,65 @@
+// SCSI commands for sanitizing and health, one function per command building its CDB from
+// named fields, and parsers for what they return.
+//
+// References:
+//  - SANITIZE, opcode 48h, 10-byte CDB (SBC-4 §5.30): byte 1 IMMED (7), ZNR (6), AUSE (5),
+//    SERVICE ACTION (4:0): 01h OVERWRITE, 02h BLOCK ERASE, 03h CRYPTOGRAPHIC ERASE, 1Fh EXIT
+//    FAILURE MODE; bytes 7-8 PARAMETER LIST LENGTH; byte 9 CONTROL. OVERWRITE parameter list
+//    (SBC-4 §5.30.3.2): byte 0 INVERT (7), TEST (6:5), OVERWRITE COUNT (4:0); bytes 2-3
+//    INITIALIZATION PATTERN LENGTH; then the pattern. AUSE = 1 lets EXIT FAILURE MODE end a
+//    failed sanitize.
+//  - REPORT SUPPORTED OPERATION CODES, opcode A3h service action 0Ch (SPC-5 §6.34): byte 2
+//    REPORTING OPTIONS (2:0), 2 = one command by opcode and service action; byte 3 REQUESTED
+//    OPERATION CODE; bytes 4-5 REQUESTED SERVICE ACTION; bytes 6-9 ALLOCATION LENGTH. One-command
+//    reply: byte 1 SUPPORT (2:0): 0 not available, 1 not supported, 3 supported (standard),
+//    5 supported (vendor-specific).
+//  - REQUEST SENSE, opcode 03h (SPC-5 §6.39): byte 1 DESC (0), byte 4 ALLOCATION LENGTH. During
+//    SANITIZE: NOT READY, 04h/1Bh (LOGICAL UNIT NOT READY, SANITIZE IN PROGRESS) with a
+//    PROGRESS INDICATION; a failed sanitize: MEDIUM ERROR, 31h/03h (SANITIZE COMMAND FAILED).
+//  - LOG SENSE, opcode 4Dh (SPC-5 §6.11): byte 2 PC (7:6, 1 = cumulative values) and PAGE
+//    CODE (5:0), byte 3 SUBPAGE CODE, bytes 5-6 PARAMETER POINTER, bytes 7-8 ALLOCATION
+//    LENGTH. Pages (SPC-5 §7.3, SBC-4 §6.4): Read Error Counter 03h, parameter 0006h TOTAL
+//    UNCORRECTED ERRORS; Background Scan Results 15h, parameter 0000h bytes 4-7 ACCUMULATED
+//    POWER ON MINUTES.
+// Thread-safety: free functions without shared state.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "base/status.h"
+
+namespace kesu::scsi {
+
+enum class SanitizeAction : uint8_t {
+  kOverwrite = 0x01,
+  kBlockErase = 0x02,
+  kCryptoErase = 0x03,
+  kExitFailureMode = 0x1f
+};
+
+std::array<uint8_t, 10> SanitizeCdb(SanitizeAction sa, bool immed, bool ause,
+                                    uint16_t parameter_list_length);
+// The OVERWRITE parameter list: `count` passes (1..31) of the 4-byte `pattern`, no INVERT,
+// TEST 0.
+std::vector<uint8_t> OverwriteParameters(uint8_t count, uint32_t pattern);
+std::array<uint8_t, 12> ReportSupportedOpcodeCdb(uint8_t opcode, uint16_t service_action,
+                                                 uint32_t allocation_length);
+std::array<uint8_t, 6> RequestSenseCdb(uint8_t allocation_length);
+std::array<uint8_t, 10> LogSenseCdb(uint8_t page, uint8_t subpage, uint16_t allocation_length);
+
+// True when a one-command REPORT SUPPORTED OPERATION CODES reply says supported (3 or 5).
+// kCorruption when shorter than 2 bytes.
+Result<bool> ParseOpcodeSupported(std::span<const uint8_t> reply);
+
+// The value of parameter `code` of a log page (big-endian, up to 8 bytes; `offset`/`width`
+// select bytes inside the parameter value). nullopt when absent; kCorruption when the page is
+// malformed or is not `page`.
+Result<std::optional<uint64_t>> ParseLogParameter(std::span<const uint8_t> data, uint8_t page,
+                                                  uint16_t code, size_t offset = 0,
+                                                  size_t width = 0);
+
+}  // namespace kesu::scsi

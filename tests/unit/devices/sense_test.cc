@@ -1,0 +1,118 @@
+// Sense data in both formats (sense.h). The byte strings are laid out as Linux libata builds
+// them for ATA PASS-THROUGH (descriptor format with an ATA Status Return descriptor when
+// D_SENSE is set or for a CK_COND success; fixed format with the registers in INFORMATION and
+// COMMAND-SPECIFIC INFORMATION for a failed command), and as a SCSI disk answers REQUEST SENSE
+// during SANITIZE.
+#include "devices/sense.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace kesu::scsi {
+namespace {
+
+TEST(SenseTest, DescriptorFormatWithAtaStatusReturn) {
+  // SANITIZE STATUS EXT with CK_COND: RECOVERED ERROR, 00h/1Dh; COUNT 4000h (in progress),
+  // LBA 1234h (progress), DEVICE 40h, STATUS 50h.
+  const std::vector<uint8_t> s = {0x72, 0x01, 0x00, 0x1d, 0x00, 0x00, 0x00, 0x0e, 0x09, 0x0c, 0x01,
+                                  0x00, 0x40, 0x00, 0x00, 0x34, 0x00, 0x12, 0x00, 0x00, 0x40, 0x50};
+  auto r = ParseSense(s, true);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_TRUE(r->descriptor);
+  EXPECT_EQ(r->key, kSenseRecoveredError);
+  EXPECT_EQ(r->asc, 0x00);
+  EXPECT_EQ(r->ascq, 0x1d);
+  ASSERT_TRUE(r->ata.has_value());
+  EXPECT_TRUE(r->ata->extend);
+  EXPECT_TRUE(r->ata->count_upper_known);
+  EXPECT_EQ(r->ata->count, 0x4000);
+  EXPECT_EQ(r->ata->lba, 0x1234u);
+  EXPECT_EQ(r->ata->device, 0x40);
+  EXPECT_EQ(r->ata->status, 0x50);
+  EXPECT_FALSE(r->ata->err());
+}
+
+TEST(SenseTest, DescriptorFormatHighLbaBytes) {
+  // READ NATIVE MAX ADDRESS EXT returning LBA 01_2345_6789h.
+  const std::vector<uint8_t> s = {0x72, 0x01, 0x00, 0x1d, 0x00, 0x00, 0x00, 0x0e, 0x09, 0x0c, 0x01,
+                                  0x00, 0x00, 0x00, 0x23, 0x89, 0x01, 0x67, 0x00, 0x45, 0x40, 0x50};
+  auto r = ParseSense(s, true);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->ata.has_value());
+  EXPECT_EQ(r->ata->lba, 0x01'2345'6789u);
+  EXPECT_TRUE(r->ata->lba_upper_known);
+}
+
+TEST(SenseTest, FixedFormatLosesUpperCountAndFlagsIt) {
+  // The same status in fixed format (VALID set): ERROR 00h, STATUS 50h, DEVICE 40h, COUNT(7:0)
+  // 00h in INFORMATION; byte 8 EXTEND | COUNT UPPER NONZERO; LBA 7:0, 15:8, 23:16.
+  const std::vector<uint8_t> s = {0xf0, 0x00, 0x01, 0x00, 0x50, 0x40, 0x00, 0x0a, 0xc0,
+                                  0x34, 0x12, 0x00, 0x00, 0x1d, 0x00, 0x00, 0x00, 0x00};
+  auto r = ParseSense(s, true);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_FALSE(r->descriptor);
+  EXPECT_EQ(r->key, kSenseRecoveredError);
+  ASSERT_TRUE(r->ata.has_value());
+  EXPECT_FALSE(r->ata->count_upper_known);
+  EXPECT_TRUE(r->ata->count_upper_nonzero);
+  EXPECT_TRUE(r->ata->extend);
+  EXPECT_EQ(r->ata->count, 0x00);
+  EXPECT_EQ(r->ata->lba, 0x1234u);
+  EXPECT_EQ(r->ata->status, 0x50);
+}
+
+TEST(SenseTest, FixedFormatFailedCommandHasErrorRegisters) {
+  // A SANITIZE that the drive aborted: ABORTED COMMAND, STATUS 51h (ERR), ERROR 04h (ABRT).
+  const std::vector<uint8_t> s = {0xf0, 0x00, 0x0b, 0x04, 0x51, 0x40, 0x00, 0x0a, 0x80,
+                                  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+  auto r = ParseSense(s, true);
+  ASSERT_TRUE(r.ok());
+  ASSERT_TRUE(r->ata.has_value());
+  EXPECT_TRUE(r->ata->err());
+  EXPECT_TRUE(r->ata->aborted());
+  EXPECT_EQ(r->key, kSenseAbortedCommand);
+  EXPECT_NE(DescribeSense(*r).find("Aborted"), std::string::npos) << DescribeSense(*r);
+}
+
+TEST(SenseTest, FixedFormatRejectionByTheTranslatorHasNoRegisters) {
+  // A bridge that does not know ATA PASS-THROUGH (16): ILLEGAL REQUEST, 20h/00h, VALID clear.
+  const std::vector<uint8_t> s = {0x70, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00,
+                                  0x00, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00};
+  auto r = ParseSense(s, true);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->ata.has_value());
+  EXPECT_EQ(r->key, kSenseIllegalRequest);
+  EXPECT_EQ(r->asc, 0x20);
+  EXPECT_NE(DescribeSense(*r).find("Invalid command operation code"), std::string::npos)
+      << DescribeSense(*r);
+}
+
+TEST(SenseTest, ProgressIndicationDuringScsiSanitize) {
+  // REQUEST SENSE while SANITIZE runs: NOT READY, 04h/1Bh (sanitize in progress), SKSV with
+  // PROGRESS INDICATION 8000h = 50 %.
+  const std::vector<uint8_t> fixed = {0x70, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00,
+                                      0x00, 0x00, 0x00, 0x04, 0x1b, 0x00, 0x80, 0x80, 0x00};
+  auto r = ParseSense(fixed, false);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->key, kSenseNotReady);
+  ASSERT_TRUE(r->progress.has_value());
+  EXPECT_DOUBLE_EQ(*r->progress, 0.5);
+  // Descriptor format with a sense-key specific descriptor (02h) carrying 4000h = 25 %.
+  const std::vector<uint8_t> desc = {0x72, 0x02, 0x04, 0x1b, 0x00, 0x00, 0x00, 0x08,
+                                     0x02, 0x06, 0x00, 0x00, 0x80, 0x40, 0x00, 0x00};
+  auto d = ParseSense(desc, false);
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(d->progress.has_value());
+  EXPECT_DOUBLE_EQ(*d->progress, 0.25);
+}
+
+TEST(SenseTest, GarbageIsCorruption) {
+  EXPECT_EQ(ParseSense(std::vector<uint8_t>{}, true).status().code(), Code::kCorruption);
+  EXPECT_EQ(ParseSense(std::vector<uint8_t>{0x12, 0, 0, 0}, true).status().code(),
+            Code::kCorruption);
+  EXPECT_EQ(ParseSense(std::vector<uint8_t>{0x70, 0, 5}, true).status().code(), Code::kCorruption);
+}
+
+}  // namespace
+}  // namespace kesu::scsi

@@ -7,6 +7,7 @@
 
 #include "crypto/sha256.h"
 #include "devices/safety.h"
+#include "erase/firmware_runner.h"
 #include "erase/result_json.h"
 #include "verify/leaf_sidecar.h"
 #include "verify/region_digest.h"
@@ -19,6 +20,8 @@ const char* JobStepName(JobStep step) {
       return "describe";
     case JobStep::kGate:
       return "gate";
+    case JobStep::kFirmware:
+      return "firmware";
     case JobStep::kResultDir:
       return "result-dir";
     case JobStep::kConfirmReady:
@@ -43,6 +46,9 @@ struct Target {
   std::unique_ptr<BlockFile> file;
   TargetProgress progress;
   ErasureResult result;
+  const Method* method = nullptr;          // what runs on it: the job's method or its fallback
+  std::unique_ptr<FirmwareDriver> driver;  // firmware methods
+  std::optional<FirmwareRecord> fallback;  // why the fallback runs instead
 };
 
 class Job {
@@ -52,8 +58,8 @@ class Job {
       : env_(env), in_(in), confirmer_(confirmer), certifier_(certifier), progress_(progress) {}
 
   EraseJobOutcome Run() {
-    if (DescribeAll() && GateAll() && MakeResultDir() && ConfirmerReady() && PrepareCertifier() &&
-        ConfirmAll() && RecheckAll()) {
+    if (DescribeAll() && GateAll() && CheckFirmwareAll() && MakeResultDir() && ConfirmerReady() &&
+        PrepareCertifier() && ConfirmAll() && RecheckAll()) {
       EraseAll();
       Report();
     }
@@ -97,6 +103,33 @@ class Job {
     return true;
   }
 
+  // Step 1b: a firmware method's command on every target's drive, or the fallback.
+  bool CheckFirmwareAll() {
+    for (size_t i = 0; i < targets_.size(); ++i) {
+      Target& t = *targets_[i];
+      t.method = in_.method;
+      if (in_.method->kind != MethodKind::kFirmware) continue;
+      FirmwareCaps caps;
+      auto d = OpenFirmwareDriver(env_, t.dev, t.file.get());
+      Status s = d.ok() ? CheckFirmwareMethod(d->get(), t.dev, *in_.method, &caps) : d.status();
+      if (s.ok()) {
+        t.driver = std::move(*d);
+        continue;
+      }
+      if (s.code() != Code::kUnsupported || in_.fallback == nullptr) {
+        return Stopped(JobStep::kFirmware, s, i);
+      }
+      FirmwareRecord fb;
+      fb.command = in_.method->firmware->command;
+      fb.protocol = caps.protocol;
+      fb.fallback_from = in_.method->id;
+      fb.unsupported_reason = s.message();
+      t.fallback = fb;
+      t.method = in_.fallback;
+    }
+    return true;
+  }
+
   // Step 2.
   bool MakeResultDir() {
     if (in_.result_dir.empty()) return true;
@@ -120,7 +153,7 @@ class Job {
   // Step 5: every target confirmed, in order; the first one declined stops the job.
   bool ConfirmAll() {
     for (size_t i = 0; i < targets_.size(); ++i) {
-      if (!confirmer_->Confirm(targets_[i]->dev, *in_.method)) {
+      if (!confirmer_->Confirm(targets_[i]->dev, *targets_[i]->method)) {
         return Stopped(JobStep::kConfirm,
                        Status::Refused(targets_[i]->dev.path + ": not confirmed"), i);
       }
@@ -154,12 +187,21 @@ class Job {
         o.progress = &tp->progress;
         o.hash_threads = DefaultHashThreads(static_cast<unsigned>(targets_.size()));
         ApplyCachePolicy(tp->dev, &o);
-        tp->result = RunErasure(env_, tp->file.get(), tp->dev, *in_.method, o);
+        if (tp->driver) {
+          tp->result = RunFirmwareErasure(env_, tp->file.get(), tp->dev, *tp->method,
+                                          tp->driver.get(), o, in_.discovery);
+        } else {
+          tp->result = RunErasure(env_, tp->file.get(), tp->dev, *tp->method, o);
+          if (tp->fallback) tp->result.firmware = tp->fallback;
+        }
       });
     }
     for (auto& th : threads) th.join();
     if (progress_ != nullptr) progress_->Stop();
-    for (auto& t : targets_) t->file.reset();  // closed before anything is reported
+    for (auto& t : targets_) {  // closed before anything is reported
+      t->driver.reset();
+      t->file.reset();
+    }
   }
 
   // Step 8: the result records (atomic, 0600), then one certificate per target.

@@ -111,7 +111,10 @@ class Job {
       if (in_.method->kind != MethodKind::kFirmware) continue;
       FirmwareCaps caps;
       auto d = OpenFirmwareDriver(env_, t.dev, t.file.get());
-      Status s = d.ok() ? CheckFirmwareMethod(d->get(), t.dev, *in_.method, &caps) : d.status();
+      Status s = d.ok() ? CheckFirmwareMethod(d->get(), t.dev, *in_.method, &caps)
+                        : Status::Unsupported(d.status().message() + "; method " + in_.method->id +
+                                              " needs the drive's own command: nothing was "
+                                              "written; choose an overwrite method for it");
       if (s.ok()) {
         t.driver = std::move(*d);
         continue;

@@ -215,7 +215,10 @@ ErasureResult RunFirmwareErasure(Env* env, BlockFile* file, const DeviceInfo& de
   r.firmware = fw;
   if (!failure.empty()) return agg.End(Outcome::kFailed);
   if (interrupted) {
-    agg.AddError(dev.path + ": interrupted while the drive ran " + command);
+    agg.AddError(dev.path + (started ? ": interrupted while the drive ran " + command +
+                                           "; a firmware command already started cannot be "
+                                           "stopped: the drive finishes it on its own"
+                                     : ": interrupted before " + command + " was sent"));
     return agg.End(Outcome::kInterrupted);
   }
   return agg.Finish(0);

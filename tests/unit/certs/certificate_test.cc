@@ -129,7 +129,9 @@ TEST(BuildCertificate, FirmwareErasureRecordsCommandsHealthAndWhatWasRead) {
   fw.protocol = "nvme";
   fw.technique = "block-erase";
   fw.commands.push_back({"FORMAT NVM", "00000080 00000001", "ok", 1, 2});
-  fw.health_before = DriveHealth{.power_on_hours = 7};
+  DriveHealth before;
+  before.power_on_hours = 7;
+  fw.health_before = before;
   r.firmware = fw;
   auto cert = BuildCertificate(r, Ctx());
   ASSERT_TRUE(cert.ok()) << cert.status().message();

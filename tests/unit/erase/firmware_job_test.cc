@@ -76,6 +76,13 @@ Method ZeroMethod() {
   return m;
 }
 
+void WriteFile(const fs::path& p, const char* text) {
+  FILE* f = std::fopen(p.c_str(), "w");
+  ASSERT_NE(f, nullptr) << p;
+  std::fputs(text, f);
+  std::fclose(f);
+}
+
 class FirmwareJobTest : public ::testing::Test {
  protected:
   FirmwareJobTest() {
@@ -88,9 +95,12 @@ class FirmwareJobTest : public ::testing::Test {
                           "sys/devices/pci0000:00/0000:00:1c.4/0000:3e:00.0/nvme/nvme1/"
                           "nvme1n1/size";
     fs::remove(size);
-    FILE* f = std::fopen(size.c_str(), "w");
-    std::fputs("4096\n", f);
-    std::fclose(f);
+    WriteFile(size, "4096\n");
+    // Serial and firmware in sysfs, so that describing and gating the namespace never asks the
+    // (scripted) controller who it is.
+    WriteFile(size.parent_path().parent_path() / "serial", "FAKE-SN-1\n");
+    WriteFile(size.parent_path().parent_path() / "firmware_rev", "1.0\n");
+    WriteFile(size.parent_path().parent_path() / "model", "FAKE NVME\n");
     env_ = std::make_unique<testing::TreeEnv>(tree_.string());
     disk_ = env_->AddDisk("nvme1n1", kSize);
     // "Customer data": not uniform, as data left behind would be.
@@ -121,9 +131,13 @@ class FirmwareJobTest : public ::testing::Test {
     in.arm_stop = [this] { return &stop_; };
     return RunEraseJob(env_.get(), in, &confirmer_, &certifier_, &progress_);
   }
-  void ExpectProbe(uint16_t oacs, uint32_t sanicap) {
+  // The safety gate identifies the controller when it opens the target (and again at the
+  // re-gate, `recheck`); between the two the firmware step probes the drive.
+  void ExpectProbe(uint16_t oacs, uint32_t sanicap, bool recheck = true) {
+    nvme_.Expect(testing::IdentifyCtrlStep(testing::IdCtrl(oacs, 0, sanicap)));  // gate
     nvme_.Expect(testing::IdentifyCtrlStep(testing::IdCtrl(oacs, 0, sanicap)));
     nvme_.Expect(testing::IdentifyNsStep(1, testing::IdNs(4096)));
+    if (recheck) nvme_.Expect(testing::IdentifyCtrlStep(testing::IdCtrl(oacs, 0, sanicap)));
   }
   void ExpectSmart(uint64_t hours, int err = 0) {
     NvmeStep s = testing::SmartStep(testing::SmartLog(hours, 0, 500));
@@ -176,7 +190,7 @@ TEST_F(FirmwareJobTest, FormatUserDataErasesVerifiesAndRecordsCommandsHealthAndC
 
 TEST_F(FirmwareJobTest, UnsupportedSanitizeStopsTheJobWithExit2BeforeAnythingIsWritten) {
   Method m = FirmwareMethod("nvme-sanitize-crypto");
-  ExpectProbe(0x0002, 0);
+  ExpectProbe(0x0002, 0, /*recheck=*/false);
   EraseJobOutcome o = Run(m);
   EXPECT_FALSE(o.Erased());
   EXPECT_EQ(o.stopped_at, JobStep::kFirmware);

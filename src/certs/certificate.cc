@@ -33,6 +33,10 @@ json AttestedList(const std::vector<std::string>& v) {
 }
 
 std::string Technique(const ErasureResult& r) {
+  // A firmware method: the technique of the command the drive ran (devices/firmware.h).
+  if (r.firmware && r.firmware->fallback_from.empty() && !r.firmware->technique.empty()) {
+    return r.firmware->technique;
+  }
   const std::string& id = r.method_id;
   auto has = [&](std::string_view s) { return id.find(s) != std::string::npos; };
   if (has("degauss")) return "degauss";
@@ -264,6 +268,16 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
                 (result.passes.size() == 1 ? " pass" : " passes") + ", method " + result.method_id +
                 ") and " + checked + "; NIST SP 800-88 category reached: " + result.nist_category +
                 ".";
+    if (result.firmware && result.firmware->fallback_from.empty()) {
+      // The host wrote nothing: say what the drive did and what was read, never more.
+      statement =
+          "SUCCESS: the drive erased itself with " + result.firmware->command + " (method " +
+          result.method_id + "); " +
+          (v.mode == "none" ? std::string("nothing was read back (--verify none)")
+                            : "a read-back (" + v.mode + ") of " + std::to_string(v.bytes_read) +
+                                  " bytes found " + v.found + ", as the command leaves") +
+          "; NIST SP 800-88 category reached: " + result.nist_category + ".";
+    }
   } else {
     std::string upper = OutcomeName(outcome);
     for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -363,7 +377,9 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"io_engine", result.io_engine},
         {"direct_io", result.direct_io},
         {"passes", passes},
-        {"firmware_commands", MeasuredJson(ctx.firmware_commands)},
+        // The drive commands the erasure sent (or, after a fallback, the one it could not).
+        {"firmware_commands", result.firmware ? Measured(FirmwareToJson(*result.firmware))
+                                              : MeasuredJson(ctx.firmware_commands)},
         {"hidden_areas", MeasuredJson(ctx.hidden_areas)}}},
       {"verification",
        {{"method", VerificationMethod(v.mode)},
@@ -379,7 +395,8 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"digest_format", v.bytes_read == 0 ? std::string() : v.digest_format},
         {"digest_region_bytes", v.bytes_read == 0 ? 0 : v.digest_region_bytes},
         {"leaves_sha256", v.bytes_read == 0 ? std::string() : v.leaves_sha256},
-        {"bytes_per_second", v.bytes_per_second}}},
+        {"bytes_per_second", v.bytes_per_second},
+        {"found", v.found}}},
       {"post_sanitization",
        {{"destination", Attested(ctx.destination)},
         {"classification", Attested(ctx.post_classification)}}},

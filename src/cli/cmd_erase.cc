@@ -59,21 +59,30 @@ Result<const Method*> FindMethod(const MethodRegistry& reg, const std::string& i
                                  "; known methods: " + ids);
 }
 
-// The overwrite method `args` ask for, with --rounds and --blank/--no-blank applied, in
-// `*out`. kInvalidArgument for an unknown method (FindMethod), or saying when a firmware or
-// record method is not available yet.
-Status ResolveOverwriteMethod(const MethodRegistry& reg, const EraseArgs& args, Method* out) {
+// The method `args` ask for in `*out`: an overwrite method with --rounds and --blank/--no-blank
+// applied, or a firmware method (run through the drive's own command) and, when its file names
+// one, its fallback in `*fallback`. kInvalidArgument for an unknown method (FindMethod), for
+// --rounds/--blank with a firmware method, and for a record method (kesu record).
+Status ResolveMethod(const MethodRegistry& reg, const EraseArgs& args, Method* out,
+                     std::optional<Method>* fallback) {
   std::optional<bool> blank;
   KESU_ASSIGN_OR_RETURN(const Method* m, FindMethod(reg, args.method, &blank));
-  if (m->kind != MethodKind::kOverwrite) {
-    const char* kind = MethodKindName(m->kind);
-    const char* issue = m->kind == MethodKind::kFirmware ? "firmware erasure arrives with the "
-                                                           "firmware issue"
-                                                         : "physical methods are recorded with "
-                                                           "'kesu record', which arrives with "
-                                                           "its issue";
-    return Status::InvalidArgument("method " + m->id + " (kind " + kind +
-                                   ") is not available yet; " + issue);
+  if (m->kind == MethodKind::kRecord) {
+    return Status::InvalidArgument("method " + m->id +
+                                   " (kind record) is a physical method kesu cannot perform; "
+                                   "record it with 'kesu record', which arrives with its issue");
+  }
+  if (m->kind == MethodKind::kFirmware) {
+    if (args.rounds != 1 || args.blank || args.no_blank) {
+      return Status::InvalidArgument("method " + m->id +
+                                     " runs the drive's own erase command: --rounds, --blank "
+                                     "and --no-blank apply to overwrite methods only");
+    }
+    *out = *m;
+    if (m->firmware && m->firmware->on_unsupported == "fallback") {
+      if (const Method* fb = reg.Find(m->firmware->fallback_method)) *fallback = *fb;
+    }
+    return Status::Ok();
   }
   if (args.blank) blank = true;
   if (args.no_blank) blank = false;
@@ -94,7 +103,8 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   auto reg = LoadMethods(cli);
   if (!reg.ok()) return ReportError(reg.status());
   Method method;
-  if (Status s = ResolveOverwriteMethod(*reg, args, &method); !s.ok()) return ReportError(s);
+  std::optional<Method> fallback;
+  if (Status s = ResolveMethod(*reg, args, &method, &fallback); !s.ok()) return ReportError(s);
   auto verify = VerifyFor(method, args.verify);
   if (!verify.ok()) return ReportError(verify.status());
 
@@ -106,6 +116,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   EraseJobInput in;
   in.targets = args.targets;
   in.method = &method;
+  in.fallback = fallback ? &*fallback : nullptr;
   in.engine.verify = *verify;
   in.result_dir = args.result_dir;
   in.arm_stop = [] { return InstallStopHandlers(); };

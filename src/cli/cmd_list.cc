@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "devices/discovery.h"
+#include "devices/firmware.h"
 #include "devices/list_format.h"
 
 namespace kesu {
@@ -28,6 +29,11 @@ int RunList(Cli& cli, const ListArgs& args) {
       if (!d.ok()) return ReportError(d.status());
       devs.push_back(std::move(*d));
     }
+  }
+  for (DeviceInfo& d : devs) {  // what each drive's firmware can erase (identify only)
+    FirmwareCaps caps = DescribeFirmware(cli.env, d);
+    d.sanitize_commands = caps.commands;
+    d.firmware_erase = DeviceInfo::FirmwareErase{caps.protocol, caps.notes};
   }
   if (args.json) {
     std::printf("%s\n", ListJson(devs).dump(2).c_str());

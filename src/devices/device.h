@@ -118,9 +118,17 @@ struct DeviceInfo {
   std::vector<std::string> mountpoints;  // of the whole device
   std::vector<PartitionInfo> partitions;
 
-  // Firmware sanitize commands the device reports (filled by the firmware layer; empty
-  // until it lands), e.g. "ata-security-erase", "nvme-format", "nvme-sanitize-crypto".
+  // Firmware sanitize commands the device reports (FirmwareCaps::commands, filled by `kesu
+  // list` through DescribeFirmware), e.g. "nvme-format-user-data", "nvme-sanitize-crypto".
   std::vector<std::string> sanitize_commands;
+  // What its firmware driver reported (devices/firmware.h DescribeFirmware), when asked:
+  // the protocol that answered ("" when none: loop, image file, no driver) and why commands
+  // are missing or blocked.
+  struct FirmwareErase {
+    std::string protocol;
+    std::vector<std::string> notes;
+  };
+  std::optional<FirmwareErase> firmware_erase;
 
   // The safety verdict (devices/safety.h): erasable, or the refusal (FormatRefusal gives the
   // line `kesu list` prints). No refusal and not erasable when the gate was not applied.

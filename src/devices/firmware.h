@@ -51,7 +51,31 @@ struct FirmwareProgress {
   bool done = false;
   std::optional<double> fraction;  // 0..1 from the drive (sanitize status); none when unknown
   std::string failure;             // non-empty: the command failed, in one line
+  // The drive's own estimate of the whole command's duration, in seconds, when it gives one
+  // (ATA IDENTIFY words 89/90, the NVMe Sanitize Status log's estimated times); 0 = none.
+  // The runner shows elapsed / estimate as progress when `fraction` is empty.
+  uint32_t estimated_seconds = 0;
 };
+
+// What a command does to the medium, for the runner's verification and the certificate's
+// technique (one row per command name above; protocol-neutral).
+enum class FirmwareEffect : uint8_t {
+  kUniformFill,  // the drive erases and the media reads as one value (zeros, ones, a vendor
+                 // fill): any non-uniform block read back is data left behind
+  kCryptoErase,  // the media encryption key is changed: what reads back is usually
+                 // non-uniform, which reading cannot tell from data; kesu checks that no
+                 // partition table or filesystem signature is left
+  kOverwrite,    // the drive writes a pattern itself: the media reads as that pattern
+};
+struct FirmwareCommandInfo {
+  const char* name;       // "nvme-format-user-data"
+  const char* protocol;   // "nvme"
+  const char* technique;  // the certificate's technique: "block-erase", "crypto-erase",
+                          // "overwrite"
+  FirmwareEffect effect;
+};
+// The row for `name`; nullptr for a name not in the list above.
+const FirmwareCommandInfo* FindFirmwareCommand(const std::string& name);
 
 // One command sent, for the result record and the certificate (never a password).
 struct FirmwareCommandRecord {
@@ -96,5 +120,12 @@ class FirmwareDriver {
 // and transports no driver speaks.
 Result<std::unique_ptr<FirmwareDriver>> OpenFirmwareDriver(Env* env, const DeviceInfo& dev,
                                                            BlockFile* file);
+
+// What `kesu list` shows for `dev`: opens it read-only (not exclusively, no O_DIRECT), asks
+// the driver (Probe) and closes it again. Never fails: a device no driver speaks (loop, image
+// file, an unknown transport, or one whose driver this build lacks) gets protocol "" and a
+// note saying why; a probe that fails gets the driver's protocol, no commands and the error as
+// a note. Sends only identify/log-page commands, never one that changes the drive.
+FirmwareCaps DescribeFirmware(Env* env, const DeviceInfo& dev);
 
 }  // namespace kesu

@@ -160,6 +160,13 @@ nlohmann::ordered_json ListEntryJson(const DeviceInfo& d) {
   nlohmann::ordered_json san = nlohmann::ordered_json::array();
   for (const auto& s : d.sanitize_commands) san.push_back(s);
   j["sanitize"] = std::move(san);
+  nlohmann::ordered_json fw;  // null when not asked (DescribeFirmware)
+  if (d.firmware_erase) {
+    fw["protocol"] = StrOrNull(d.firmware_erase->protocol);
+    fw["commands"] = j["sanitize"];
+    fw["notes"] = d.firmware_erase->notes;
+  }
+  j["firmware-erase"] = std::move(fw);
   const bool empty = IsEmptyDevice(d);
   j["erasable"] = d.erasable && !empty;
   j["refusal"] = empty ? nlohmann::ordered_json(kEmpty) : StrOrNull(FormatRefusal(d.refusal));
@@ -175,6 +182,18 @@ nlohmann::ordered_json ListJson(const std::vector<DeviceInfo>& devs) {
 namespace {
 
 using Row = std::vector<std::string>;
+
+// "firmware erase (nvme): nvme-format-user-data, nvme-format-crypto" for a drive whose
+// driver answered; "" for one no driver speaks (loop, image file) or not asked.
+std::string FirmwareLine(const DeviceInfo& d) {
+  if (!d.firmware_erase || d.firmware_erase->protocol.empty()) return "";
+  std::string cmds;
+  for (const auto& c : d.sanitize_commands) {
+    if (!cmds.empty()) cmds += ", ";
+    cmds += c;
+  }
+  return "firmware erase (" + d.firmware_erase->protocol + "): " + (cmds.empty() ? "none" : cmds);
+}
 enum Column { kName, kSize, kType, kRota, kTran, kModel, kSerial, kContents, kErasable };
 
 // The rows of the table (header first), each device's full refusal in `reasons` (one per row,
@@ -202,7 +221,13 @@ std::vector<Row> TableRows(const std::vector<DeviceInfo>& devs, bool short_reaso
     std::string detail;
     if (short_reasons) {
       detail = d.model.empty() ? "" : "model " + d.model;
-      if (!reason.empty()) detail += (detail.empty() ? "" : "; ") + reason;
+      if (!reason.empty())
+        if (!detail.empty()) detail += "; ";
+      detail += reason;
+    }
+    if (std::string fw = FirmwareLine(d); !fw.empty()) {
+      if (!detail.empty()) detail += "; ";
+      detail += fw;
     }
     reasons->push_back(detail);
     for (size_t i = 0; i < d.partitions.size(); ++i) {

@@ -79,8 +79,15 @@ class BlockFile {
   // Drops this file's pages from the page cache (POSIX_FADV_DONTNEED), so that a later
   // buffered read comes from the medium. No-op for direct() files and in-memory devices.
   virtual Status DropCache() = 0;
-  // Issues an ioctl on the underlying descriptor. kUnsupported for in-memory devices.
+  // Issues an ioctl on the underlying descriptor. kUnsupported for in-memory devices. A
+  // positive return value (NVMe pass-through: the command's completion status) is kIoError;
+  // IoctlValue gives it as a value.
   virtual Status Ioctl(unsigned long request, void* arg) = 0;
+  // Issues an ioctl and returns its non-negative return value. NVME_IOCTL_ADMIN_CMD returns
+  // the completion queue entry's Status Field there (linux/nvme_ioctl.h; 0 = success), so the
+  // NVMe driver needs it. A negative return is the errno error Ioctl gives. The default, for
+  // files whose Ioctl answers only with a Status (test doubles), is Ioctl's status and 0.
+  virtual Result<int> IoctlValue(unsigned long request, void* arg);
 
   // What was opened, whatever the path names now: fstat(2) of the descriptor (st_rdev of a
   // block device, st_dev/st_ino of a regular file). The default, for files with no
@@ -308,6 +315,7 @@ class BlockFileWrapper : public BlockFile {
   Status Sync() override { return target_->Sync(); }
   Status DropCache() override { return target_->DropCache(); }
   Status Ioctl(unsigned long r, void* a) override { return target_->Ioctl(r, a); }
+  Result<int> IoctlValue(unsigned long r, void* a) override { return target_->IoctlValue(r, a); }
   Result<FileInfo> Stat() override { return target_->Stat(); }
   Result<uint64_t> CurrentSize() override { return target_->CurrentSize(); }
   Result<std::unique_ptr<IoQueue>> NewQueue(unsigned d) override { return target_->NewQueue(d); }

@@ -70,6 +70,11 @@ Status RunRtcwake(uint32_t seconds) {
 
 }  // namespace
 
+Result<int> BlockFile::IoctlValue(unsigned long request, void* arg) {
+  KESU_RETURN_IF_ERROR(Ioctl(request, arg));
+  return 0;
+}
+
 Result<LoopStatus> Env::QueryLoop(const std::string& name) {
   const std::string dir = "/sys/block/" + name + "/loop";
   LoopStatus ls;
@@ -245,17 +250,24 @@ class PosixBlockFile final : public BlockFile {
   }
 
   Status Ioctl(unsigned long request, void* arg) override {
-    if (::ioctl(fd_, request, arg) != 0) {
-      return Status::IoError(
-          path_ + ": ioctl 0x" +
-              [&] {
-                char b[32];
-                snprintf(b, sizeof b, "%lx", request);
-                return std::string(b);
-              }(),
-          errno);
+    KESU_ASSIGN_OR_RETURN(int v, IoctlValue(request, arg));
+    if (v != 0) {
+      return Status::IoError(path_ + ": ioctl 0x" + Hex(request) + " returned device status 0x" +
+                             Hex(static_cast<unsigned>(v)));
     }
     return Status::Ok();
+  }
+
+  Result<int> IoctlValue(unsigned long request, void* arg) override {
+    int v = ::ioctl(fd_, request, arg);
+    if (v < 0) return Status::IoError(path_ + ": ioctl 0x" + Hex(request), errno);
+    return v;
+  }
+
+  static std::string Hex(unsigned long v) {
+    char b[32];
+    snprintf(b, sizeof b, "%lx", v);
+    return b;
   }
 
   Result<FileInfo> Stat() override {

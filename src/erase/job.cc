@@ -8,6 +8,7 @@
 #include "crypto/sha256.h"
 #include "devices/layout.h"
 #include "devices/safety.h"
+#include "erase/firmware_runner.h"
 #include "erase/result_json.h"
 #include "verify/inspection.h"
 #include "verify/leaf_sidecar.h"
@@ -23,6 +24,8 @@ const char* JobStepName(JobStep step) {
       return "work-order";
     case JobStep::kGate:
       return "gate";
+    case JobStep::kFirmware:
+      return "firmware";
     case JobStep::kResultDir:
       return "result-dir";
     case JobStep::kConfirmReady:
@@ -47,7 +50,10 @@ struct Target {
   std::unique_ptr<BlockFile> file;
   TargetProgress progress;
   ErasureResult result;
-  nlohmann::json inspection;  // made in step 7 before the first write
+  nlohmann::json inspection;               // made in step 7 before the first write
+  const Method* method = nullptr;          // what runs on it: the job's method or its fallback
+  std::unique_ptr<FirmwareDriver> driver;  // firmware methods
+  std::optional<FirmwareRecord> fallback;  // why the fallback runs instead
 };
 
 class Job {
@@ -57,8 +63,8 @@ class Job {
       : env_(env), in_(in), confirmer_(confirmer), certifier_(certifier), progress_(progress) {}
 
   EraseJobOutcome Run() {
-    if (DescribeAll() && CheckWorkOrder() && GateAll() && MakeResultDir() && ConfirmerReady() &&
-        PrepareCertifier() && ConfirmAll() && RecheckAll()) {
+    if (DescribeAll() && CheckWorkOrder() && GateAll() && CheckFirmwareAll() && MakeResultDir() &&
+        ConfirmerReady() && PrepareCertifier() && ConfirmAll() && RecheckAll()) {
       EraseAll();
       Report();
     }
@@ -116,6 +122,36 @@ class Job {
     return true;
   }
 
+  // Step 1b: a firmware method's command on every target's drive, or the fallback.
+  bool CheckFirmwareAll() {
+    for (size_t i = 0; i < targets_.size(); ++i) {
+      Target& t = *targets_[i];
+      t.method = in_.method;
+      if (in_.method->kind != MethodKind::kFirmware) continue;
+      FirmwareCaps caps;
+      auto d = OpenFirmwareDriver(env_, t.dev, t.file.get());
+      Status s = d.ok() ? CheckFirmwareMethod(d->get(), t.dev, *in_.method, &caps)
+                        : Status::Unsupported(d.status().message() + "; method " + in_.method->id +
+                                              " needs the drive's own command: nothing was "
+                                              "written; choose an overwrite method for it");
+      if (s.ok()) {
+        t.driver = std::move(*d);
+        continue;
+      }
+      if (s.code() != Code::kUnsupported || in_.fallback == nullptr) {
+        return Stopped(JobStep::kFirmware, s, i);
+      }
+      FirmwareRecord fb;
+      fb.command = in_.method->firmware->command;
+      fb.protocol = caps.protocol;
+      fb.fallback_from = in_.method->id;
+      fb.unsupported_reason = s.message();
+      t.fallback = fb;
+      t.method = in_.fallback;
+    }
+    return true;
+  }
+
   // Step 2.
   bool MakeResultDir() {
     if (in_.result_dir.empty()) return true;
@@ -139,7 +175,7 @@ class Job {
   // Step 5: every target confirmed, in order; the first one declined stops the job.
   bool ConfirmAll() {
     for (size_t i = 0; i < targets_.size(); ++i) {
-      if (!confirmer_->Confirm(targets_[i]->dev, *in_.method)) {
+      if (!confirmer_->Confirm(targets_[i]->dev, *targets_[i]->method)) {
         return Stopped(JobStep::kConfirm,
                        Status::Refused(targets_[i]->dev.path + ": not confirmed"), i);
       }
@@ -174,12 +210,21 @@ class Job {
         o.hash_threads = DefaultHashThreads(static_cast<unsigned>(targets_.size()));
         ApplyCachePolicy(tp->dev, &o);
         tp->inspection = Inspect(tp, stop);
-        tp->result = RunErasure(env_, tp->file.get(), tp->dev, *in_.method, o);
+        if (tp->driver) {
+          tp->result = RunFirmwareErasure(env_, tp->file.get(), tp->dev, *tp->method,
+                                          tp->driver.get(), o, in_.discovery);
+        } else {
+          tp->result = RunErasure(env_, tp->file.get(), tp->dev, *tp->method, o);
+          if (tp->fallback) tp->result.firmware = tp->fallback;
+        }
       });
     }
     for (auto& th : threads) th.join();
     if (progress_ != nullptr) progress_->Stop();
-    for (auto& t : targets_) t->file.reset();  // closed before anything is reported
+    for (auto& t : targets_) {  // closed before anything is reported
+      t->driver.reset();
+      t->file.reset();
+    }
   }
 
   // Step 7, on the target's thread before its first write: the inspection the certificate

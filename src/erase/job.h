@@ -6,6 +6,10 @@
 //      (config/work_order.h CheckOrderAllowsErasure: instruction, due date, method) and names
 //      every target (CheckTargetOnOrder); then passes all of them through the safety gate,
 //      opening each for writing (OpenForErase);
+//   1b. for a firmware method, opens each target's firmware driver and checks that the drive
+//      supports the command (erase/firmware_runner.h CheckFirmwareMethod); a drive that lacks
+//      it stops the job (kUnsupported, exit 2), unless the method names a fallback, which that
+//      target then runs instead (recorded in its result);
 //   2. creates the result directory, when one is asked for;
 //   3. asks the Confirmer whether it can confirm at all (before any key is made or loaded);
 //   4. prepares the Certifier (loads the station signer and checks it), so that a missing key
@@ -98,7 +102,11 @@ class JobProgress {
 
 struct EraseJobInput {
   std::vector<std::string> targets;  // paths as named (block devices or image files)
-  const Method* method = nullptr;    // an overwrite method; must outlive the call
+  const Method* method = nullptr;    // an overwrite or firmware method; must outlive the call
+  // The method a firmware method falls back to on a drive that lacks its command, when its
+  // file says on_unsupported = "fallback" (the caller resolves FirmwareSpec::fallback_method);
+  // nullptr: such a drive stops the job. Must outlive the call.
+  const Method* fallback = nullptr;
   // Template for every target's engine (verification, request sizes); the job sets `stop`,
   // `progress` and, per target, the cache policy (ApplyCachePolicy).
   EngineOptions engine;
@@ -128,6 +136,7 @@ enum class JobStep : uint8_t {
   kDescribe,      // a target could not be described, or was named twice
   kWorkOrder,     // the work order refused the erasure or a target
   kGate,          // the safety gate refused a target, or it could not be opened
+  kFirmware,      // a target's drive lacks the firmware method's command (no fallback)
   kResultDir,     // the result directory could not be created
   kConfirmReady,  // the Confirmer cannot confirm
   kPrepare,       // the Certifier could not prepare (signer)
@@ -135,7 +144,7 @@ enum class JobStep : uint8_t {
   kRecheck,       // the gate refused a target on its open file after confirmation
   kDone,
 };
-const char* JobStepName(JobStep step);  // "describe", "gate", ..., "done"
+const char* JobStepName(JobStep step);  // "describe", "gate", "firmware", ..., "done"
 
 struct TargetOutcome {
   DeviceInfo device;            // as described and gated

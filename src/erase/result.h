@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/enum_table.h"
 #include "devices/device.h"
+#include "devices/firmware.h"
 #include "methods/method.h"
 #include "verify/verification_record.h"
 
@@ -39,6 +41,22 @@ struct PassRecord {
   std::vector<std::pair<uint64_t, uint64_t>> skipped;  // (offset, length) not written
 };
 
+// What a firmware method did (erase/firmware_runner.h): the drive command, every command sent
+// with its result, the drive's health before and after, and notes (recovery, interruption);
+// or, for a method whose drive lacked the command and that named a fallback, which command
+// was asked for and why it could not run.
+struct FirmwareRecord {
+  std::string command;    // "nvme-format-user-data" (FirmwareSpec::command)
+  std::string protocol;   // "nvme", "ata", ...; "" when no driver answered
+  std::string technique;  // "block-erase", "crypto-erase", "overwrite"
+  std::vector<FirmwareCommandRecord> commands;
+  std::optional<DriveHealth> health_before, health_after;
+  std::vector<std::string> notes;
+  // Fallback: the method the drive could not run (its id) and why; the result's method_* then
+  // describe the fallback method that ran instead.
+  std::string fallback_from, unsupported_reason;
+};
+
 struct ErasureResult {
   // Tool.
   std::string tool_version, tool_build;
@@ -55,6 +73,7 @@ struct ErasureResult {
   // Work.
   int64_t start_ms = 0, end_ms = 0;
   std::vector<PassRecord> passes;
+  std::optional<FirmwareRecord> firmware;  // firmware methods, and fallbacks from one
   VerificationRecord verification;
   Outcome outcome = Outcome::kFailed;
   std::vector<std::string> errors;  // human-readable, one per problem, in order

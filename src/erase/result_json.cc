@@ -45,7 +45,72 @@ MediaType MediaFrom(const std::string& s) {
   return MediaTypeFromName(s).value_or(MediaType::kUnknown);
 }
 
+json HealthToJson(const std::optional<DriveHealth>& h) {
+  if (!h) return nullptr;
+  auto opt = [](const std::optional<uint64_t>& v) { return v ? json(*v) : json(nullptr); };
+  return json{{"power_on_hours", opt(h->power_on_hours)},
+              {"reallocated_sectors", opt(h->reallocated_sectors)},
+              {"pending_sectors", opt(h->pending_sectors)},
+              {"media_errors", opt(h->media_errors)},
+              {"data_units_written", opt(h->data_units_written)},
+              {"lbas_written", opt(h->lbas_written)}};
+}
+
+std::optional<DriveHealth> HealthFromJson(const json& j) {
+  if (j.is_null()) return std::nullopt;
+  auto opt = [&](const char* k) -> std::optional<uint64_t> {
+    if (!j.contains(k) || j.at(k).is_null()) return std::nullopt;
+    return j.at(k).get<uint64_t>();
+  };
+  DriveHealth h;
+  h.power_on_hours = opt("power_on_hours");
+  h.reallocated_sectors = opt("reallocated_sectors");
+  h.pending_sectors = opt("pending_sectors");
+  h.media_errors = opt("media_errors");
+  h.data_units_written = opt("data_units_written");
+  h.lbas_written = opt("lbas_written");
+  return h;
+}
+
 }  // namespace
+
+json FirmwareToJson(const FirmwareRecord& f) {
+  json cmds = json::array();
+  for (const auto& c : f.commands) {
+    cmds.push_back(json{{"name", c.name},
+                        {"dwords", c.bytes_hex},
+                        {"status", c.status},
+                        {"start_ms", c.start_ms},
+                        {"end_ms", c.end_ms}});
+  }
+  return json{{"command", f.command},
+              {"protocol", f.protocol},
+              {"technique", f.technique},
+              {"commands", cmds},
+              {"health_before", HealthToJson(f.health_before)},
+              {"health_after", HealthToJson(f.health_after)},
+              {"notes", f.notes},
+              {"fallback_from", f.fallback_from},
+              {"unsupported_reason", f.unsupported_reason}};
+}
+
+FirmwareRecord FirmwareFromJson(const json& j) {
+  FirmwareRecord f;
+  f.command = j.at("command").get<std::string>();
+  f.protocol = j.at("protocol").get<std::string>();
+  f.technique = j.at("technique").get<std::string>();
+  for (const auto& c : j.at("commands")) {
+    f.commands.push_back({c.at("name").get<std::string>(), c.at("dwords").get<std::string>(),
+                          c.at("status").get<std::string>(), c.at("start_ms").get<int64_t>(),
+                          c.at("end_ms").get<int64_t>()});
+  }
+  f.health_before = HealthFromJson(j.at("health_before"));
+  f.health_after = HealthFromJson(j.at("health_after"));
+  f.notes = j.at("notes").get<std::vector<std::string>>();
+  f.fallback_from = j.at("fallback_from").get<std::string>();
+  f.unsupported_reason = j.at("unsupported_reason").get<std::string>();
+  return f;
+}
 
 json DeviceToJson(const DeviceInfo& d) {
   return json{{"path", d.path},
@@ -115,7 +180,9 @@ json ResultToJson(const ErasureResult& r) {
                 {"digest_region_bytes", v.digest_region_bytes},
                 {"leaves_file", v.leaves_file},
                 {"leaves_sha256", v.leaves_sha256},
-                {"bytes_per_second", v.bytes_per_second}}},
+                {"bytes_per_second", v.bytes_per_second},
+                {"found", v.found}}},
+              {"firmware", r.firmware ? FirmwareToJson(*r.firmware) : json(nullptr)},
               {"outcome", OutcomeName(r.outcome)},
               {"errors", r.errors}};
 }
@@ -186,6 +253,10 @@ Result<ErasureResult> ResultFromJson(const json& j) {
     r.verification.leaves_file = v.value("leaves_file", std::string());
     r.verification.leaves_sha256 = v.value("leaves_sha256", std::string());
     r.verification.bytes_per_second = v.at("bytes_per_second").get<uint64_t>();
+    r.verification.found = v.value("found", std::string());  // absent before firmware methods
+    if (j.contains("firmware") && !j.at("firmware").is_null()) {
+      r.firmware = FirmwareFromJson(j.at("firmware"));
+    }
     // An outcome kesu does not know is read as a failure: never as a success.
     r.outcome = Parse(kOutcomeNames, j.at("outcome").get<std::string>()).value_or(Outcome::kFailed);
     r.errors = j.at("errors").get<std::vector<std::string>>();

@@ -16,6 +16,10 @@ nlohmann::json DeviceToJson(const DeviceInfo& d);
 nlohmann::json PassToJson(const PassRecord& p);
 nlohmann::json ErrorsToJson(const std::vector<IoErrorRecord>& errors);
 nlohmann::json ResultToJson(const ErasureResult& r);
+// A firmware method's record (erase/result.h FirmwareRecord), as the result record and the
+// certificate's sanitization.firmware_commands write it (docs/firmware.md), and its inverse.
+nlohmann::json FirmwareToJson(const FirmwareRecord& f);
+FirmwareRecord FirmwareFromJson(const nlohmann::json& j);  // throws json::exception
 // The inverse, for certificates and tests; kInvalidArgument naming the first missing key.
 Result<ErasureResult> ResultFromJson(const nlohmann::json& j);
 

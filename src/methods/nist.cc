@@ -2,6 +2,7 @@
 #include "methods/nist.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace kesu {
 namespace {
@@ -39,6 +40,53 @@ constexpr MediaRule kRules[] = {
      "Drives): Clear is at least a single write pass with a fixed data value; Purge depends on "
      "the vendor"},
 };
+
+// Firmware commands whose category is lower than Purge on some media, from Rev. 1 Appendix A.
+// Everything not listed reaches Purge on the media its protocol serves (Table A-5 ATA/SCSI
+// HDD: sanitize and enhanced secure erase; Table A-8 SSDs: sanitize block erase and crypto
+// erase; Table A-8 NVMe: Format NVM with User Data Erase or Cryptographic Erase — Rev. 1
+// predates NVMe Sanitize, whose block and crypto erase kesu treats as the ATA and SCSI
+// SANITIZE actions Rev. 1 lists as Purge for SSDs).
+struct FirmwareRule {
+  const char* command;  // a FirmwareSpec::command, or a prefix ending in '*'
+  MediaType media;
+  NistCategory max;
+  const char* why;
+};
+constexpr FirmwareRule kFirmwareRules[] = {
+    // Rev. 1 Table A-8 (ATA SSDs), notes: "Whereas ATA Secure Erase was a Purge mechanism for
+    // magnetic media, it is only a Clear mechanism for flash memory".
+    {"ata-security-erase*", MediaType::kSsd, NistCategory::kClear,
+     "ATA SECURITY ERASE UNIT is only a Clear mechanism for flash memory"},
+    // An overwrite of flash may not reach unmapped physical media (Table A-8): Clear at most,
+    // whoever writes it; Table A-8 lists no sanitize overwrite for SSDs.
+    {"*-sanitize-overwrite", MediaType::kSsd, NistCategory::kClear,
+     "an overwrite of flash memory is Clear at most (Table A-8 lists no sanitize overwrite "
+     "for SSDs)"},
+    {"*-sanitize-overwrite", MediaType::kNvme, NistCategory::kClear,
+     "an overwrite of flash memory is Clear at most (Table A-8 lists no sanitize overwrite "
+     "for SSDs)"},
+};
+
+bool RuleMatches(const FirmwareRule& r, const std::string& command, MediaType media) {
+  if (r.media != media) return false;
+  std::string_view pat = r.command;
+  if (pat.back() == '*') return command.rfind(pat.substr(0, pat.size() - 1), 0) == 0;
+  if (pat.front() == '*') {
+    pat.remove_prefix(1);
+    return command.size() >= pat.size() &&
+           command.compare(command.size() - pat.size(), pat.size(), pat) == 0;
+  }
+  return command == pat;
+}
+
+const FirmwareRule* FirmwareRuleFor(const Method& m, MediaType media) {
+  if (!m.firmware) return nullptr;
+  for (const auto& r : kFirmwareRules) {
+    if (RuleMatches(r, m.firmware->command, media)) return &r;
+  }
+  return nullptr;
+}
 
 bool Complement(const Pattern& a, const Pattern& b) {
   using K = Pattern::Kind;
@@ -98,6 +146,7 @@ NistCategory MaxNistCategory(const Method& m, MediaType media) {
       // No standard sanitize command reaches USB removable media or memory cards (Rev. 1
       // Table A-8: "not supported in a standardized way"; memory cards: Purge "N/A").
       if (NeedsComplementPair(media)) return NistCategory::kNone;
+      if (const FirmwareRule* r = FirmwareRuleFor(m, media)) return r->max;
       return NistCategory::kPurge;
     case MethodKind::kRecord:
       break;
@@ -119,7 +168,10 @@ std::pair<NistCategory, std::string> NistFor(const Method& method, MediaType med
                         ? "software overwrite of every user-addressable block (" +
                               std::to_string(method.EffectivePasses().size()) + " pass" +
                               (method.EffectivePasses().size() == 1 ? "" : "es") + ")"
-                        : "method";
+                    : method.firmware ? "the drive's own command " + method.firmware->command
+                                      : "method";
+  if (const FirmwareRule* r = FirmwareRuleFor(method, media))
+    how += std::string(" (") + r->why + ")";
   std::string where = Where(media);
   if (c == NistCategory::kNone) {
     return {c, how + " reaches no NIST SP 800-88 category on " + MediaTypeName(media) +

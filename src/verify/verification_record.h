@@ -45,6 +45,10 @@ struct VerificationRecord {
   std::string leaves_file;         // the sidecar's file name, beside the result record
   std::string leaves_sha256;       // hex SHA-256 of the sidecar file
   uint64_t bytes_per_second = 0;
+  // After a firmware method, what the blocks read back held: "zero", "one", "uniform" (one
+  // other repeated byte), "non-uniform", or a mix such as "zero, non-uniform"; "" when the
+  // verification compared against a written pattern instead (expected says which).
+  std::string found;
 };
 
 }  // namespace kesu

@@ -22,22 +22,40 @@ inline std::string TreeRoot(const std::string& scenario) {
 }
 
 using IoctlHandler = std::function<Status(const std::string& path, unsigned long req, void* arg)>;
+// Answers an ioctl with its return value (BlockFile::IoctlValue: an NVMe completion status).
+using IoctlValueHandler =
+    std::function<Result<int>(const std::string& path, unsigned long req, void* arg)>;
 
 // A BlockFile that forwards I/O to an in-memory file and ioctls to a handler.
 class ScriptedFile final : public BlockFileWrapper {
  public:
   ScriptedFile(std::unique_ptr<BlockFile> inner, IoctlHandler* handler,
-               std::function<Result<FileInfo>()> stat)
-      : BlockFileWrapper(std::move(inner)), handler_(handler), stat_(std::move(stat)) {}
+               std::function<Result<FileInfo>()> stat, IoctlValueHandler* value_handler = nullptr)
+      : BlockFileWrapper(std::move(inner)),
+        handler_(handler),
+        value_handler_(value_handler),
+        stat_(std::move(stat)) {}
   Status Ioctl(unsigned long req, void* arg) override {
+    if (value_handler_ != nullptr && *value_handler_) {
+      KESU_ASSIGN_OR_RETURN(int v, (*value_handler_)(path(), req, arg));
+      return v == 0 ? Status::Ok()
+                    : Status::IoError(path() + ": ioctl returned " + std::to_string(v));
+    }
     if (!*handler_) return Status::Unsupported(path() + ": no ioctl handler");
     return (*handler_)(path(), req, arg);
+  }
+  // The value handler when set, else Ioctl's status and 0.
+  Result<int> IoctlValue(unsigned long req, void* arg) override {
+    if (value_handler_ != nullptr && *value_handler_) return (*value_handler_)(path(), req, arg);
+    KESU_RETURN_IF_ERROR(Ioctl(req, arg));
+    return 0;
   }
   // What was opened: the TreeEnv's StatTarget of the path as resolved at open time.
   Result<FileInfo> Stat() override { return stat_(); }
 
  private:
   IoctlHandler* handler_;
+  IoctlValueHandler* value_handler_;
   std::function<Result<FileInfo>()> stat_;
 };
 
@@ -68,6 +86,9 @@ class TreeEnv final : public EnvWrapper {
   // Gives `path` a new inode number, as if another file had been put in its place.
   void Renumber(const std::string& path) { inodes_[path] = 100000 + ++renumbered_; }
   IoctlHandler ioctl_handler;
+  // When set, answers every ioctl with a return value (NVMe admin commands); ioctl_handler is
+  // then not asked.
+  IoctlValueHandler ioctl_value_handler;
   std::vector<std::string> opened;  // every path OpenBlock was asked for
   // Called with the path at the start of every OpenBlock (to change the world in between).
   std::function<void(const std::string&)> open_hook;
@@ -93,7 +114,8 @@ class TreeEnv final : public EnvWrapper {
     std::string real = Resolve(path);
     KESU_ASSIGN_OR_RETURN(auto f, mem_.OpenBlock(real, opts));
     return std::unique_ptr<BlockFile>(std::make_unique<ScriptedFile>(
-        std::move(f), &ioctl_handler, [this, real] { return StatTarget(real); }));
+        std::move(f), &ioctl_handler, [this, real] { return StatTarget(real); },
+        &ioctl_value_handler));
   }
   Result<FileInfo> StatTarget(const std::string& p) override {
     std::string real = Resolve(p);

@@ -113,6 +113,45 @@ TEST(BuildCertificate, VerifyNoneSaysNotVerifiedAndNothingReadHasNoDigest) {
   EXPECT_EQ((*cert)["verification"]["content_sha256"], "");
 }
 
+// A firmware erasure: the host wrote nothing, so the statement says what the drive did and
+// what the read-back found, the technique is the command's, and the command log, health and
+// read-back finding are in the certificate, which still validates against the schema.
+TEST(BuildCertificate, FirmwareErasureRecordsCommandsHealthAndWhatWasRead) {
+  ErasureResult r = testing::SampleResult();
+  r.method_id = "nvme-format-user-data";
+  r.passes.clear();
+  r.verification.mode = "sample:10";
+  r.verification.bytes_planned = r.verification.bytes_read = 1 << 20;
+  r.verification.found = "zero";
+  r.verification.expected = "uniform blocks (zeros, ones or one fill)";
+  FirmwareRecord fw;
+  fw.command = "nvme-format-user-data";
+  fw.protocol = "nvme";
+  fw.technique = "block-erase";
+  fw.commands.push_back({"FORMAT NVM", "00000080 00000001", "ok", 1, 2});
+  DriveHealth before;
+  before.power_on_hours = 7;
+  fw.health_before = before;
+  r.firmware = fw;
+  auto cert = BuildCertificate(r, Ctx());
+  ASSERT_TRUE(cert.ok()) << cert.status().message();
+  EXPECT_TRUE(certs::ValidateCertificateSchema(*cert).ok())
+      << certs::ValidateCertificateSchema(*cert).message();
+  EXPECT_EQ((*cert)["outcome"]["result"], "success");
+  const std::string statement = (*cert)["outcome"]["statement"];
+  EXPECT_NE(statement.find("the drive erased itself with nvme-format-user-data"),
+            std::string::npos)
+      << statement;
+  EXPECT_NE(statement.find("found zero"), std::string::npos) << statement;
+  EXPECT_EQ(statement.find("passes"), std::string::npos) << statement;
+  const json& san = (*cert)["sanitization"];
+  EXPECT_EQ(san["technique"], "block-erase");
+  EXPECT_EQ(san["firmware_commands"]["source"], "measured");
+  EXPECT_EQ(san["firmware_commands"]["value"]["commands"][0]["name"], "FORMAT NVM");
+  EXPECT_EQ(san["firmware_commands"]["value"]["health_before"]["power_on_hours"], 7);
+  EXPECT_EQ((*cert)["verification"]["found"], "zero");
+}
+
 TEST(BuildCertificate, SerialisationIsSortedCompactIntegerOnly) {
   auto cert = BuildCertificate(testing::SampleResult(), Ctx());
   std::string bytes = SerializeCertificate(*cert);

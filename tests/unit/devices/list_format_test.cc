@@ -46,13 +46,13 @@ TEST(ListJsonTest, KeysAndValues) {
   ASSERT_TRUE(j.contains("devices"));
   const auto& d = j["devices"][0];
   for (const char* k :
-       {"name",        "path",      "vendor",   "model",    "serial", "wwn",   "firmware",
-        "size",        "log-sec",   "phy-sec",  "tran",     "media",  "rota",  "rm",
-        "ro",          "back-file", "pttype",   "ptuuid",   "fstype", "label", "uuid",
-        "mountpoints", "children",  "sanitize", "erasable", "refusal"}) {
+       {"name",        "path",      "vendor",   "model",          "serial",   "wwn",    "firmware",
+        "size",        "log-sec",   "phy-sec",  "tran",           "media",    "rota",   "rm",
+        "ro",          "back-file", "pttype",   "ptuuid",         "fstype",   "label",  "uuid",
+        "mountpoints", "children",  "sanitize", "firmware-erase", "erasable", "refusal"}) {
     EXPECT_TRUE(d.contains(k)) << k;
   }
-  EXPECT_EQ(d.size(), 26u) << "a key was added without updating docs/list.md and this test";
+  EXPECT_EQ(d.size(), 27u) << "a key was added without updating docs/list.md and this test";
   EXPECT_EQ(d["size"], 64ull << 20);
   EXPECT_EQ(d["tran"], "loop");
   EXPECT_EQ(d["back-file"], "/dev/shm/x/disk.img");
@@ -85,6 +85,36 @@ DeviceInfo SystemDisk() {
   v.mountpoints = {"/"};
   v.refusal = Refusal{RefusalRule::kHoldsSystem, "holds the running system", ""};
   return v;
+}
+
+TEST(ListJsonTest, FirmwareEraseIsNullUntilAskedThenSaysWhatTheDriverReported) {
+  DeviceInfo d = Loop();
+  EXPECT_TRUE(ListEntryJson(d)["firmware-erase"].is_null());
+  d.firmware_erase = DeviceInfo::FirmwareErase{"", {"a loop target has no drive firmware"}};
+  auto j = ListEntryJson(d)["firmware-erase"];
+  EXPECT_TRUE(j["protocol"].is_null());
+  EXPECT_TRUE(j["commands"].empty());
+  EXPECT_EQ(j["notes"][0], "a loop target has no drive firmware");
+  d.firmware_erase = DeviceInfo::FirmwareErase{"nvme", {}};
+  d.sanitize_commands = {"nvme-format-user-data"};
+  j = ListEntryJson(d)["firmware-erase"];
+  EXPECT_EQ(j["protocol"], "nvme");
+  EXPECT_EQ(j["commands"][0], "nvme-format-user-data");
+}
+
+TEST(ListTableTest, DriveWithAFirmwareDriverGetsALineNamingItsCommands) {
+  DeviceInfo n = SystemDisk();
+  n.path = "/dev/nvme0n1";
+  n.refusal.reset();
+  n.erasable = true;
+  n.mountpoints.clear();
+  n.firmware_erase = DeviceInfo::FirmwareErase{"nvme", {}};
+  n.sanitize_commands = {"nvme-format-user-data", "nvme-format-crypto"};
+  std::string t = ListTable({n, Loop()}, 200);
+  EXPECT_NE(t.find("\n    firmware erase (nvme): nvme-format-user-data, nvme-format-crypto\n"),
+            std::string::npos)
+      << t;
+  EXPECT_EQ(t.find("firmware erase (loop"), std::string::npos);
 }
 
 TEST(ListTableTest, AlignedWithIndentedPartitionsWhenWide) {

@@ -98,3 +98,35 @@ TEST(HasComplementPair, PatternsAndTheirComplements) {
 
 }  // namespace
 }  // namespace kesu
+
+namespace kesu {
+namespace {
+
+TEST(NistForFirmware, FormatOnNvmeIsPurgeCitingTableA8AndTheCommand) {
+  auto [c, why] = NistFor(Shipped("nvme-format-user-data"), MediaType::kNvme);
+  EXPECT_EQ(c, NistCategory::kPurge);
+  EXPECT_TRUE(Has(why, "the drive's own command nvme-format-user-data")) << why;
+  EXPECT_TRUE(Has(why, "Table A-8")) << why;
+  EXPECT_TRUE(Has(why, "IEEE 2883")) << why;
+}
+
+TEST(NistForFirmware, OverwritingFlashIsClearAtMostEvenByTheDrive) {
+  Method m = Shipped("nvme-sanitize-overwrite");
+  m.nist[MediaType::kNvme] = NistCategory::kPurge;  // a claim above the ceiling
+  EXPECT_EQ(MaxNistCategory(m, MediaType::kNvme), NistCategory::kClear);
+  auto [c, why] = NistFor(m, MediaType::kNvme);
+  EXPECT_EQ(c, NistCategory::kClear);
+  EXPECT_TRUE(Has(why, "Clear at most")) << why;
+  EXPECT_EQ(MaxNistCategory(Shipped("nvme-sanitize-crypto"), MediaType::kNvme),
+            NistCategory::kPurge);
+}
+
+TEST(NistForFirmware, AtaSecurityEraseOnFlashIsClear) {
+  Method m = Shipped("ata-secure-erase");
+  EXPECT_EQ(MaxNistCategory(m, MediaType::kSsd), NistCategory::kClear);
+  EXPECT_EQ(MaxNistCategory(m, MediaType::kHdd), NistCategory::kPurge);
+  EXPECT_EQ(MaxNistCategory(m, MediaType::kUsbFlash), NistCategory::kNone);
+}
+
+}  // namespace
+}  // namespace kesu

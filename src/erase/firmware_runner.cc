@@ -93,7 +93,9 @@ void VerifyAfterFirmware(Env* env, const DeviceInfo& dev, const FirmwareCommandI
     return;
   }
   const DeviceInfo& after = *now;
-  ReadOnlyOptions ro;
+  // The inspection plan (edges, every signature libblkid finds, partition starts) plus the
+  // method's sample, or every byte for --verify full (verify/inspection.h InspectOptions).
+  InspectOptions ro;
   ro.sample_percent = opts.verify.mode == VerifyMode::kFull ? 100 : opts.verify.sample_percent;
   ro.seed = opts.sample_seed;
   ro.stop = opts.stop;

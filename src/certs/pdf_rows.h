@@ -88,7 +88,8 @@ std::string EnglishTitle(const nlohmann::json& cert, const OutcomeText& outcome)
 std::string OrganisationDetails(const nlohmann::json& cert);
 // `outcome.statement`, or "".
 std::string Statement(const nlohmann::json& cert);
-// `outcome.errors` as text, in order (non-strings as JSON).
+// `outcome.errors` as text, in order (non-strings as JSON), then each custody gap recorded in
+// `custody.gaps` (clause 3-10 ③), prefixed "保管記録の欠落 / custody gap: ".
 std::vector<std::string> ErrorLines(const nlohmann::json& cert);
 
 // --- Sections ----------------------------------------------------------------------------------

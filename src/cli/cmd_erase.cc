@@ -67,11 +67,13 @@ Status ResolveOverwriteMethod(const MethodRegistry& reg, const EraseArgs& args, 
   KESU_ASSIGN_OR_RETURN(const Method* m, FindMethod(reg, args.method, &blank));
   if (m->kind != MethodKind::kOverwrite) {
     const char* kind = MethodKindName(m->kind);
-    const char* issue = m->kind == MethodKind::kFirmware ? "firmware erasure arrives with the "
-                                                           "firmware issue"
-                                                         : "physical methods are recorded with "
-                                                           "'kesu record', which arrives with "
-                                                           "its issue";
+    if (m->kind == MethodKind::kRecord) {
+      // kesu cannot degauss, crush or shred a drive; it certifies what the operator did.
+      return Status::InvalidArgument("method " + m->id +
+                                     " is a physical method kesu cannot perform; record it with "
+                                     "'kesu record " + m->id + " --device TARGET ...' after the work (see docs/records.md)");
+    }
+    const char* issue = "firmware erasure arrives with the firmware issue";
     return Status::InvalidArgument("method " + m->id + " (kind " + kind +
                                    ") is not available yet; " + issue);
   }
@@ -114,6 +116,9 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   EraseJobOutcome outcome = RunEraseJob(cli.env, in, &confirmer, &certifier, &progress);
 
   if (outcome.Erased()) PrintEraseResults(outcome, certifier, args.json);
+  for (const std::string& gap : certifier.custody_gaps()) {
+    std::fprintf(stderr, "kesu: warning: custody gap: %s\n", gap.c_str());
+  }
   EraseVerdict verdict = JudgeEraseJob(outcome);
   for (const std::string& line : verdict.errors) std::fprintf(stderr, "kesu: %s\n", line.c_str());
   return verdict.exit_code;

@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
   kesu::RegisterKeyCommands(app, cli);
   kesu::RegisterCertCommands(app, cli);
   kesu::RegisterCertPageCommand(app, cli);
+  kesu::RegisterCertOfficeCommands(app, cli);
+  kesu::RegisterRecordCommand(app, cli);
+  kesu::RegisterCustodyCommand(app, cli);
   kesu::RegisterLedgerCommands(app, cli);
 
   auto logger = spdlog::stderr_color_mt("kesu");

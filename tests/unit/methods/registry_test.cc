@@ -43,6 +43,7 @@ TEST(MethodRegistry, LoadsEveryShippedMethodSortedWithDigests) {
                        "scsi-sanitize",
                        "degauss",
                        "crush",
+                       "shred",
                        "document-shred"};
   EXPECT_EQ(reg->all().size(), std::size(ids));
   for (const char* id : ids) {

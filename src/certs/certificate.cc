@@ -113,6 +113,37 @@ void ReadStationIdentity(Env* env, CertificateContext* ctx) {
   if (!ctx->host) ctx->host = ctx->station_name ? ctx->station_name : ctx->dmi_serial;
 }
 
+json EnvelopeFields(const CertificateContext& ctx) {
+  return json{{"station",
+               {{"host", MeasuredOpt(ctx.host)},
+                {"name", Attested(ctx.station_name)},
+                {"dmi_vendor", MeasuredOpt(ctx.dmi_vendor)},
+                {"dmi_model", MeasuredOpt(ctx.dmi_model)},
+                {"dmi_serial", MeasuredOpt(ctx.dmi_serial)}}},
+              {"organisation",
+               {{"name", Attested(ctx.org_name)},
+                {"address", Attested(ctx.org_address)},
+                {"contact", Attested(ctx.org_contact)}}},
+              {"operator",
+               {{"name", Attested(ctx.operator_name)},
+                {"organisation", Attested(ctx.operator_organisation)},
+                {"location", Attested(ctx.operator_location)}}},
+              {"customer", {{"name", Attested(ctx.customer)}}},
+              {"references",
+               {{"work_order", Attested(ctx.work_order_ref)},
+                {"work_order_sha256", MeasuredOpt(ctx.work_order_sha256)},
+                {"agreement", Attested(ctx.agreement_ref)},
+                {"approval", Attested(ctx.approval_ref)}}},
+              {"signer",
+               {{"subject", ctx.signer.subject},
+                {"issuer", ctx.signer.issuer},
+                {"serial", ctx.signer.serial_hex},
+                {"sha256_fingerprint", ctx.signer.sha256_fingerprint},
+                {"not_before_utc", ctx.signer.not_before_utc},
+                {"not_after_utc", ctx.signer.not_after_utc},
+                {"self_signed", ctx.signer.self_signed}}}};
+}
+
 Result<json> BuildCertificate(const ErasureResult& result, const CertificateContext& ctx) {
   if (ctx.id.empty()) return Status::InvalidArgument("certificate: no id in the context");
   if (ctx.issued_ms <= 0)
@@ -186,26 +217,6 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"statement", statement},
         {"errors", errors}}},
       {"tool", {{"name", "kesu"}, {"version", result.tool_version}, {"build", result.tool_build}}},
-      {"station",
-       {{"host", MeasuredOpt(ctx.host)},
-        {"name", Attested(ctx.station_name)},
-        {"dmi_vendor", MeasuredOpt(ctx.dmi_vendor)},
-        {"dmi_model", MeasuredOpt(ctx.dmi_model)},
-        {"dmi_serial", MeasuredOpt(ctx.dmi_serial)}}},
-      {"organisation",
-       {{"name", Attested(ctx.org_name)},
-        {"address", Attested(ctx.org_address)},
-        {"contact", Attested(ctx.org_contact)}}},
-      {"operator",
-       {{"name", Attested(ctx.operator_name)},
-        {"organisation", Attested(ctx.operator_organisation)},
-        {"location", Attested(ctx.operator_location)}}},
-      {"customer", {{"name", Attested(ctx.customer)}}},
-      {"references",
-       {{"work_order", Attested(ctx.work_order_ref)},
-        {"work_order_sha256", MeasuredOpt(ctx.work_order_sha256)},
-        {"agreement", Attested(ctx.agreement_ref)},
-        {"approval", Attested(ctx.approval_ref)}}},
       {"media",
        {{"path", MeasuredStr(d.path)},
         {"make", MeasuredStr(d.vendor)},
@@ -280,15 +291,8 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
        {{"name", Attested(ctx.validator_name)},
         {"title", Attested(ctx.validator_title)},
         {"organisation", Attested(ctx.validator_organisation)}}},
-      {"signer",
-       {{"subject", ctx.signer.subject},
-        {"issuer", ctx.signer.issuer},
-        {"serial", ctx.signer.serial_hex},
-        {"sha256_fingerprint", ctx.signer.sha256_fingerprint},
-        {"not_before_utc", ctx.signer.not_before_utc},
-        {"not_after_utc", ctx.signer.not_after_utc},
-        {"self_signed", ctx.signer.self_signed}}},
   };
+  cert.update(EnvelopeFields(ctx));
   return cert;
 }
 

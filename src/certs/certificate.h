@@ -66,6 +66,12 @@ struct CertificateContext {
 // first), then to the DMI serial.
 void ReadStationIdentity(Env* env, CertificateContext* ctx);
 
+// The fields every signed document shares (the erasure certificate and certs/document.h's
+// kinds): "station", "organisation", "operator", "customer", "references" and "signer", each
+// value a field object ({"source": "measured"|"attested"|"not-recorded", "value": ...}) built
+// from `ctx` (the signer from ctx.signer). Pure.
+nlohmann::json EnvelopeFields(const CertificateContext& ctx);
+
 // The document for one target. kInvalidArgument when the context lacks id or issue time.
 // An ErasureResult claiming success whose numbers do not support it (bytes written or verified
 // short of the device size, mismatches, unreadable sectors) is certified as "failed" with the

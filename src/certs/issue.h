@@ -42,7 +42,10 @@ struct IssueOptions {
 
 struct IssuedCertificate {
   std::string id;
+  std::string kind = "erasure";  // certs/document.h DocumentKindName
+  std::string result;            // outcome.result of a document (IssueDocument); "" for erasures
   std::string json_path, p7s_path, pdf_path;  // pdf_path empty when no PDF was written
+  std::vector<std::string> extra_paths;       // IssueDocument's extra files, in order
   std::string json_sha256;
   uint64_t ledger_seq = 0;
   Outcome outcome = Outcome::kFailed;

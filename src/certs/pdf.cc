@@ -416,6 +416,10 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const json& cert,
                                               std::string_view cert_json_bytes,
                                               std::string_view p7s_der,
                                               const PdfRenderOptions& opts) {
+  // A document of another kind has its own page (certs/pdf_document.cc).
+  if (cert.is_object() && cert.contains("kind")) {
+    return RenderDocumentPdfBytes(env, cert, cert_json_bytes, p7s_der, opts);
+  }
   const std::string id = pdf_internal::CertId(cert);
   if (id.empty()) {
     return Status::InvalidArgument("pdf: the certificate has no string \"id\"; cannot render it");

@@ -64,6 +64,14 @@ Result<std::string> RenderCertificatePdfBytes(Env* env, const nlohmann::json& ce
                                               std::string_view p7s_der,
                                               const PdfRenderOptions& opts);
 
+// The page of a document of another kind (certs/document.h; a JSON with a "kind"):
+// certs/pdf_document.cc. RenderCertificatePdf and RenderCertificatePdfBytes call it for such a
+// document, so every caller (issue, `kesu cert verify`'s page check, `kesu cert pdf`) handles
+// every kind. Same errors and the same purity as RenderCertificatePdfBytes.
+Result<std::string> RenderDocumentPdfBytes(Env* env, const nlohmann::json& doc,
+                                           std::string_view json_bytes, std::string_view p7s_der,
+                                           const PdfRenderOptions& opts);
+
 // Returns the embedded (json bytes, p7s bytes) of a PDF kesu rendered, read with libqpdf: the
 // catalog's /Names /EmbeddedFiles name tree, the first files named "*.json" and "*.json.p7s",
 // their streams decoded (Flate and the other standard filters). Never throws. kInvalidArgument

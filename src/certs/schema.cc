@@ -13,11 +13,17 @@ namespace {
 const unsigned char kSchemaV1Bytes[] = {
 #include "kesu/schema_v1.inc"
 };
+// The bytes of certificates/document-v1.json, likewise.
+const unsigned char kDocumentV1Bytes[] = {
+#include "kesu/document_v1.inc"
+};
 
 }  // namespace
 
 const std::string_view kCertificateSchemaV1(reinterpret_cast<const char*>(kSchemaV1Bytes),
                                             sizeof kSchemaV1Bytes);
+const std::string_view kDocumentSchemaV1(reinterpret_cast<const char*>(kDocumentV1Bytes),
+                                         sizeof kDocumentV1Bytes);
 
 namespace {
 
@@ -149,6 +155,11 @@ Status ValidateAgainstSchema(const json& doc, const json& schema) {
 
 Status ValidateCertificateSchema(const json& doc) {
   static const json schema = json::parse(kCertificateSchemaV1);
+  return ValidateAgainstSchema(doc, schema);
+}
+
+Status ValidateDocumentV1Schema(const json& doc) {
+  static const json schema = json::parse(kDocumentSchemaV1);
   return ValidateAgainstSchema(doc, schema);
 }
 

@@ -17,13 +17,17 @@
 
 namespace kesu::certs {
 
-// The exact bytes of certificates/schema-v1.json.
+// The exact bytes of certificates/schema-v1.json (the erasure certificate) and of
+// certificates/document-v1.json (every other document kind, certs/document.h).
 extern const std::string_view kCertificateSchemaV1;
+extern const std::string_view kDocumentSchemaV1;
 
 // OK, or kInvalidArgument naming the JSON pointer of the first violation and the rule, e.g.
 // "/media/serial: not valid under exactly one of oneOf".
 Status ValidateAgainstSchema(const nlohmann::json& doc, const nlohmann::json& schema);
 // Against the compiled-in schema v1.
 Status ValidateCertificateSchema(const nlohmann::json& doc);
+// Against the compiled-in document schema v1 (certs/document.h ValidateDocumentSchema).
+Status ValidateDocumentV1Schema(const nlohmann::json& doc);
 
 }  // namespace kesu::certs

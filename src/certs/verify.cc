@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "certs/crypto.h"
+#include "certs/document.h"
 #include "certs/ledger.h"
 #include "certs/pdf.h"
 #include "certs/schema.h"
@@ -65,6 +66,7 @@ nlohmann::json ParseDocument(CertVerifyReport* r) {
   nlohmann::json doc = nlohmann::json::parse(r->json_bytes, nullptr, false);
   if (doc.is_discarded()) return nullptr;
   if (doc.is_object() && doc.contains("id") && doc["id"].is_string()) r->id = doc["id"];
+  if (auto kind = KindOf(doc); kind.ok()) r->kind = DocumentKindName(*kind);
   if (doc.is_object() && doc.contains("outcome") && doc["outcome"].is_object() &&
       doc["outcome"].contains("result") && doc["outcome"]["result"].is_string()) {
     r->outcome = doc["outcome"]["result"];
@@ -141,7 +143,7 @@ bool CheckSchema(const nlohmann::json& doc, const SignatureReport& sig, CertVeri
     Fail(r, "schema", "schema: the certificate is not valid JSON");
     return false;
   }
-  if (Status s = ValidateCertificateSchema(doc); !s.ok()) {
+  if (Status s = ValidateAnySchema(doc); !s.ok()) {
     Fail(r, "schema", "schema: " + s.message());
     return false;
   }
@@ -152,7 +154,9 @@ bool CheckSchema(const nlohmann::json& doc, const SignatureReport& sig, CertVeri
              sig.signer.sha256_fingerprint);
     return false;
   }
-  r->passed.emplace_back("schema: certificates/schema-v1.json");
+  r->passed.emplace_back(r->kind == "erasure"
+                             ? "schema: certificates/schema-v1.json"
+                             : "schema: certificates/document-v1.json (" + r->kind + ")");
   return true;
 }
 
@@ -204,12 +208,19 @@ void CheckLedger(const LedgerView& lv, CertVerifyReport* r) {
 
 CertVerdict CertVerifyReport::verdict() const {
   if (!ok()) return untrusted ? CertVerdict::kUntrusted : CertVerdict::kInvalid;
+  // A document of another kind attests what it records (an inspection that found data, a
+  // return check that found changes): authentic is valid; its result is in the verdict line.
+  if (kind != "erasure") return CertVerdict::kValid;
   return outcome == "success" ? CertVerdict::kValid : CertVerdict::kNotSanitized;
 }
 
 std::string CertVerifyReport::VerdictLine() const {
   switch (verdict()) {
     case CertVerdict::kValid:
+      if (kind != "erasure") {
+        return "VALID — " + kind + " document " + id + ", result " +
+               (outcome.empty() ? "none" : outcome);
+      }
       return "VALID — certificate " + id + ", outcome success: the medium was sanitized";
     case CertVerdict::kNotSanitized:
       return "AUTHENTIC — medium NOT sanitized (" + (outcome.empty() ? "no outcome" : outcome) +

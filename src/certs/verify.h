@@ -18,7 +18,8 @@ struct CertVerifyOptions {
 
 // What a verification concluded, in the order a reader needs it.
 enum class CertVerdict {
-  kValid,         // every check passed and the outcome is success: the medium was sanitized
+  kValid,         // every check passed and the outcome is success: the medium was sanitized;
+                  // for a document of another kind (certs/document.h): every check passed
   kNotSanitized,  // every check passed, but the certificate records failed, partial,
                   // interrupted (or no) outcome: authentic, and the medium was NOT sanitized
   kUntrusted,     // the signature covers the bytes, but the signer does not chain to the trust
@@ -33,6 +34,7 @@ struct CertVerifyReport {
   std::string message;  // one line
   std::vector<std::string> passed;  // checks that passed, with detail
   std::string id, outcome, json_sha256;
+  std::string kind = "erasure";  // certs/document.h DocumentKindName of the document
   bool pdf = false;        // FILE was a PDF (the JSON and signature came from its attachments)
   bool untrusted = false;  // check == "chain" because the signer is not trusted (see kUntrusted)
   std::string json_bytes, p7s_der;  // what was checked; empty when FILE could not be read

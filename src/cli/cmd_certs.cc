@@ -13,6 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "certs/crypto.h"
+#include "certs/document.h"
+#include "certs/document_rows.h"
 #include "certs/issue.h"
 #include "certs/keys.h"
 #include "certs/ledger.h"
@@ -243,6 +245,25 @@ void ShowCertificate(FILE* out, const nlohmann::json& c) {
   std::fprintf(out, "%s\n", bar.c_str());
 }
 
+// Writes a document of another kind (certs/document.h) readably: the result first and last,
+// then the sections its PDF page shows.
+void ShowDocument(FILE* out, const nlohmann::json& d) {
+  const std::string result = d["outcome"]["result"];
+  std::string upper = result;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const DocumentTitles titles = TitlesFor(d);
+  const std::string bar(72, IsAlarmingResult(result) ? '#' : '=');
+  std::fprintf(out, "%s\n   %s / %s\n   RESULT: %s\n%s\n", bar.c_str(), titles.en.c_str(),
+               titles.ja.c_str(), upper.c_str(), bar.c_str());
+  for (const DocumentSection& s : DocumentSections(d)) {
+    std::fprintf(out, "\n%s (%s)\n", s.en.c_str(), s.ja.c_str());
+    for (const DocumentRow& r : s.rows) {
+      std::fprintf(out, "  %-28s %s\n", r.en.c_str(), r.value.c_str());
+    }
+  }
+  std::fprintf(out, "%s\n   RESULT: %s\n%s\n", bar.c_str(), upper.c_str(), bar.c_str());
+}
+
 // Prints `text` line by line; every line starts with "UNVERIFIED " when `unverified`.
 void PrintMarked(const std::string& text, bool unverified) {
   size_t start = 0;
@@ -263,7 +284,11 @@ int ShowVerified(const Loaded& l) {
   std::fprintf(out, "%s: %s\n", l.verified ? "verified" : "NOT VERIFIED",
                l.report.VerdictLine().c_str());
   try {
-    ShowCertificate(out, l.doc);
+    if (auto kind = KindOf(l.doc); !kind.ok() || *kind == DocumentKind::kErasure) {
+      ShowCertificate(out, l.doc);
+    } else {
+      ShowDocument(out, l.doc);
+    }
   } catch (const nlohmann::json::exception& e) {
     std::fclose(out);
     std::free(buf);

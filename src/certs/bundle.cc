@@ -59,7 +59,7 @@ std::vector<std::string> GapsOf(const LedgerDocument& d) {
   return out;
 }
 
-std::string ShortLine(const DocumentRow& r) {
+std::string ShortLine(const LedgerRow& r) {
   return r.kind + "  " + (r.serial.empty() ? r.subject : r.serial) + "  " + r.method + "  " +
          r.outcome + "  " + r.issued_utc;
 }
@@ -73,7 +73,8 @@ float Section(PdfCanvas& c, float top, const std::string& text, Rgb bg, Rgb ink)
 }
 
 float Header(PdfCanvas& c, const BundleRequest& req, const BundleSummary& s) {
-  c.Fit(kMargin, 58, kWidth, 17, 11, "作業報告書（証明書一式） / Work report and certificates", pdf_internal::kInk, true);
+  c.Fit(kMargin, 58, kWidth, 17, 11, "作業報告書（証明書一式） / Work report and certificates",
+        pdf_internal::kInk, true);
   float y = 78;
   auto row = [&c, &y](const std::string& label, const std::string& value) {
     c.Fit(kMargin, y, 150, 8, 6, label, kLabel);
@@ -84,11 +85,11 @@ float Header(PdfCanvas& c, const BundleRequest& req, const BundleSummary& s) {
   row("作業指示書 / Work order", req.work_order);
   row("期間 / Period", req.period);
   row("作成日時 / Made (UTC)", certs::UtcIso(req.made_ms));
-  row("合計 / Totals",
-      std::to_string(s.documents) + " documents: " + std::to_string(s.erasures) + " erasures, " +
-          std::to_string(s.records) + " destruction records, " +
-          std::to_string(s.custody_events) + " custody events, " + std::to_string(s.receipts) +
-          " receipts; " + std::to_string(s.devices) + " devices");
+  row("合計 / Totals", std::to_string(s.documents) + " documents: " + std::to_string(s.erasures) +
+                           " erasures, " + std::to_string(s.records) + " destruction records, " +
+                           std::to_string(s.custody_events) + " custody events, " +
+                           std::to_string(s.receipts) + " receipts; " + std::to_string(s.devices) +
+                           " devices");
   return y + 4;
 }
 
@@ -139,25 +140,27 @@ float Table(PdfCanvas& c, float top, float bottom,
   top = Section(c, top, "文書一覧 / Documents (failures first; each has its own page below)",
                 kSectionBg, kSectionInk);
   const float cols[] = {0, 22, 96, 216, 330, 390};
-  const char* heads[] = {"#", "種別 / kind", "製造番号 / serial", "方式 / method",
-                         "結果 / outcome", "発行 / issued (UTC)"};
+  const char* heads[] = {"#",
+                         "種別 / kind",
+                         "製造番号 / serial",
+                         "方式 / method",
+                         "結果 / outcome",
+                         "発行 / issued (UTC)"};
   for (size_t i = 0; i < 6; ++i) c.Fit(kMargin + cols[i], top + 8, 100, 6.8f, 5, heads[i], kLabel);
   float y = top + 20;
   size_t n = 0;
   for (const LedgerDocument* d : ordered) {
     if (y + 10 > bottom - 12 && n + 1 < ordered.size()) {
-      c.Fit(kMargin, y, kWidth, 7.5f, 6, "… and " + std::to_string(ordered.size() - n) +
-                                             " more documents on the following pages");
+      c.Fit(
+          kMargin, y, kWidth, 7.5f, 6,
+          "… and " + std::to_string(ordered.size() - n) + " more documents on the following pages");
       return y + 12;
     }
-    const DocumentRow r = RowFor(*d);
+    const LedgerRow r = RowFor(*d);
     const Rgb ink = IsFailure(*d) ? kRed : pdf_internal::kInk;
-    const std::string cells[] = {std::to_string(++n),
-                                 r.kind,
-                                 r.serial.empty() ? r.subject : r.serial,
-                                 r.method,
-                                 r.outcome,
-                                 r.issued_utc};
+    const std::string cells[] = {
+        std::to_string(++n), r.kind,      r.serial.empty() ? r.subject : r.serial, r.method,
+        r.outcome,           r.issued_utc};
     for (size_t i = 0; i < 6; ++i) {
       const float w = (i + 1 < 6 ? cols[i + 1] : kWidth) - cols[i] - 4;
       c.Fit(kMargin + cols[i], y, w, 7.6f, 5, cells[i], ink, IsFailure(*d) && i == 4);
@@ -204,19 +207,10 @@ Result<std::string> SummaryPage(Env* env, const std::vector<const LedgerDocument
   return c->Finish();
 }
 
-// The page of one document: rendered from its verified JSON and signature (erasure), or the
-// page kesu wrote beside it when its attachments are exactly these files.
+// The page of one document, rendered again from its verified JSON and signature (every kind:
+// RenderCertificatePdfBytes dispatches on it), exactly the page `kesu cert verify` accepts.
 Result<std::string> DocumentPage(Env* env, const LedgerDocument& d) {
-  if (d.kind == DocumentKind::kErasure) {
-    return RenderCertificatePdfBytes(env, d.doc, d.json_bytes, d.p7s_der);
-  }
-  std::string pdf_path = d.json_path.substr(0, d.json_path.size() - 5) + ".pdf";
-  KESU_ASSIGN_OR_RETURN(std::string pdf, env->ReadFile(pdf_path));
-  KESU_ASSIGN_OR_RETURN(auto att, ExtractPdfAttachments(pdf));
-  if (att.first != d.json_bytes || att.second != d.p7s_der) {
-    return Status::Corruption(pdf_path + ": its attachments are not the signed document");
-  }
-  return pdf;
+  return RenderCertificatePdfBytes(env, d.doc, d.json_bytes, d.p7s_der);
 }
 
 }  // namespace
@@ -238,11 +232,21 @@ BundleSummary Summarize(const std::vector<const LedgerDocument*>& ordered) {
   for (const LedgerDocument* d : ordered) {
     ++s.documents;
     switch (d->kind) {
-      case DocumentKind::kErasure: ++s.erasures; break;
-      case DocumentKind::kRecord: ++s.records; break;
-      case DocumentKind::kCustodyEvent: ++s.custody_events; break;
-      case DocumentKind::kReceipt: ++s.receipts; break;
-      default: ++s.other; break;
+      case DocumentKind::kErasure:
+        ++s.erasures;
+        break;
+      case DocumentKind::kRecord:
+        ++s.records;
+        break;
+      case DocumentKind::kCustodyEvent:
+        ++s.custody_events;
+        break;
+      case DocumentKind::kReceipt:
+        ++s.receipts;
+        break;
+      default:
+        ++s.other;
+        break;
     }
     if (d->kind == DocumentKind::kErasure || d->kind == DocumentKind::kRecord) {
       for (const std::string& serial : SerialsOf(d->doc)) {
@@ -277,8 +281,8 @@ Result<std::string> MakeBundlePdf(Env* env, const std::vector<const LedgerDocume
     auto page = DocumentPage(env, *d);
     if (!page.ok()) return page.status().WithContext(d->entry.file);
     pages.push_back(std::move(*page));
-    files.push_back({d->entry.file, d->json_bytes, "application/json",
-                     "kesu signed document (JSON)"});
+    files.push_back(
+        {d->entry.file, d->json_bytes, "application/json", "kesu signed document (JSON)"});
     files.push_back({d->entry.file + ".p7s", d->p7s_der, "application/pkcs7-signature",
                      "detached CMS signature of the JSON"});
   }

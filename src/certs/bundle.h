@@ -38,7 +38,7 @@ std::vector<const LedgerDocument*> BundleOrder(const std::vector<LedgerDocument>
 BundleSummary Summarize(const std::vector<const LedgerDocument*>& ordered);
 
 // The bundle's bytes. Each document's page is rendered again from its verified JSON and
-// signature (erasure: RenderCertificatePdfBytes; other kinds: the document renderer).
+// signature (RenderCertificatePdfBytes, every kind).
 // kInvalidArgument when `ordered` is empty; kNotFound when no font is installed; kInternal for
 // libharu or qpdf failures.
 Result<std::string> MakeBundlePdf(Env* env, const std::vector<const LedgerDocument*>& ordered,

@@ -2,6 +2,7 @@
 #include "certs/document_rows.h"
 
 #include "certs/pdf_rows.h"
+#include "certs/record_rows.h"
 
 namespace kesu {
 
@@ -81,8 +82,8 @@ DocumentSection SignerPart(const json& doc) {
 
 // The kind's own content rows; empty when the kind has no row function (the generic walk is
 // used). Add a case here for a kind whose body reads better laid out by hand.
-std::vector<DocumentSection> KindRows(const std::string& /*kind*/, const json& /*doc*/) {
-  return {};
+std::vector<DocumentSection> KindRows(const std::string& kind, const json& doc) {
+  return RecordDocumentRows(kind, doc);
 }
 
 }  // namespace

@@ -94,8 +94,8 @@ std::vector<std::string> SerialsOf(const json& doc) {
   return out;
 }
 
-DocumentRow RowFor(const LedgerDocument& d) {
-  DocumentRow r;
+LedgerRow RowFor(const LedgerDocument& d) {
+  LedgerRow r;
   r.seq = d.entry.seq;
   r.kind = DocumentKindName(d.kind);
   r.id = d.entry.cert_id;
@@ -121,7 +121,7 @@ DocumentRow RowFor(const LedgerDocument& d) {
   return r;
 }
 
-bool Matches(const DocumentFilter& f, const DocumentRow& row) {
+bool Matches(const DocumentFilter& f, const LedgerRow& row) {
   auto has_word = [](const std::string& list, const std::string& w) {
     size_t pos = 0;
     while (pos <= list.size()) {
@@ -148,10 +148,10 @@ Result<int64_t> ParseDateMs(const std::string& text, bool end_of_day, const std:
   bool date_only = false;
   if (text.size() == 10 && std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &mo, &d, &tail) == 3) {
     date_only = true;
-  } else if (text.size() != 20 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo,
-                                               &d, &h, &mi, &s) != 6) {
-    return Status::InvalidArgument(what + " '" + text +
-                                   "' is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)");
+  } else if (text.size() != 20 ||
+             std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) != 6) {
+    return Status::InvalidArgument(
+        what + " '" + text + "' is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)");
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
     return Status::InvalidArgument(what + " '" + text + "' is not a valid date");

@@ -37,20 +37,20 @@ Result<std::vector<LedgerDocument>> ReadLedgerDocuments(Env* env, const std::str
                                                         const std::string& trust_pem);
 
 // One row of `kesu cert list` (docs/records.md "cert list").
-struct DocumentRow {
+struct LedgerRow {
   uint64_t seq = 0;
-  std::string kind, id, issued_utc, customer, serial, model, work_order, method, outcome,
-      subject, file, problem;
+  std::string kind, id, issued_utc, customer, serial, model, work_order, method, outcome, subject,
+      file, problem;
   int64_t issued_ms = 0;
 };
-DocumentRow RowFor(const LedgerDocument& d);
+LedgerRow RowFor(const LedgerDocument& d);
 
 // What `kesu cert list` and `kesu cert bundle` select. Empty strings and 0 select everything.
 struct DocumentFilter {
   std::string customer, serial, work_order, outcome, kind;
   int64_t from_ms = 0, to_ms = 0;  // issued_ms in [from_ms, to_ms); 0 = unbounded
 };
-bool Matches(const DocumentFilter& f, const DocumentRow& row);
+bool Matches(const DocumentFilter& f, const LedgerRow& row);
 
 // "YYYY-MM-DD" (UTC midnight) or "YYYY-MM-DDTHH:MM:SSZ" as Unix milliseconds; `end_of_day`
 // moves a bare date to the next midnight (so --to 2026-11-30 includes that day).

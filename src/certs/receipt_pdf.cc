@@ -37,8 +37,8 @@ float Title(PdfCanvas& c, const json& doc, const std::string& qr) {
   c.Text((pdf_internal::kPageWidth - title_w) / 2, 74, 24, "預　り　証", pdf_internal::kInk, true);
   const std::string sub = "Receipt for equipment taken into our custody";
   c.Text((pdf_internal::kPageWidth - c.Width(sub, 9)) / 2, 90, 9, sub, kLabel);
-  c.Fit(kM + kW - 210, 112, 210, 8.5f, 6, "No. " + S(doc, "/id").substr(0, 8) + "   発行日 " +
-                                              S(doc, "/issued_utc").substr(0, 10));
+  c.Fit(kM + kW - 210, 112, 210, 8.5f, 6,
+        "No. " + S(doc, "/id").substr(0, 8) + "   発行日 " + S(doc, "/issued_utc").substr(0, 10));
   (void)c.QrCode(qr, kM + kW - 62, 120, 62);
   // The customer, with the honorific and an underline, as a Japanese receipt is addressed.
   const std::string customer = S(doc, "/customer/name");
@@ -93,8 +93,9 @@ float Items(PdfCanvas& c, const json& doc, float y, float bottom) {
   const size_t n = items != nullptr && items->is_array() ? items->size() : 0;
   for (size_t i = 0; i < n; ++i) {
     if (y + 16 > bottom && i + 1 < n) {
-      c.Fit(kM + 3, y + 11, kW, 8, 6, "… ほか " + std::to_string(n - i) + " 点 / and " +
-                                          std::to_string(n - i) + " more (see the JSON)");
+      c.Fit(kM + 3, y + 11, kW, 8, 6,
+            "… ほか " + std::to_string(n - i) + " 点 / and " + std::to_string(n - i) +
+                " more (see the JSON)");
       return y + 18;
     }
     const json& it = (*items)[i];

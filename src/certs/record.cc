@@ -47,10 +47,14 @@ bool IsFlash(const std::string& media) {
 }
 
 json ItemJson(const RecordItem& i) {
-  json j = {{"serial", i.serial},       {"model", i.model},
-            {"capacity", i.capacity},   {"media", i.media.empty() ? "unknown" : i.media},
-            {"transport", i.transport}, {"path", i.path},
+  json j = {{"serial", i.serial},
+            {"model", i.model},
+            {"capacity", i.capacity},
+            {"media", i.media.empty() ? "unknown" : i.media},
+            {"transport", i.transport},
+            {"path", i.path},
             {"identity_source", i.measured ? "measured" : "attested"}};
+  if (i.serial_typed) j["serial_source"] = "attested";
   if (!i.condition.empty()) j["condition"] = i.condition;
   if (i.line != 0) j["batch_line"] = i.line;
   return j;
@@ -123,8 +127,8 @@ Result<RecordCategory> CategoryForRecord(const Method& m, const RecordItem& item
     rc.reason = "method " + m.id + " reaches no NIST SP 800-88 category on " + media_name +
                 " media (" + m.reference + ")";
   } else {
-    rc.reason = "method " + m.id + " on " + media_name + " media: " + cat + " (" + m.reference +
-                ")";
+    rc.reason =
+        "method " + m.id + " on " + media_name + " media: " + cat + " (" + m.reference + ")";
   }
   return rc;
 }
@@ -201,7 +205,8 @@ Result<DocumentContent> BuildRecordContent(const Method& m, const RecordInput& i
   c.body["nist_category"] = NistCategoryName(weakest);
   c.subject = in.items.empty() ? json{{"id", in.batch_id}, {"items", 0}}
                                : SubjectFor(in.items, in.items.size() > 1 ? in.batch_id : "");
-  c.result = "success";
+  // kesu did not do the work and cannot measure it: the operator's record is "recorded".
+  c.result = "recorded";
   c.statement = RecordStatement(m, in);
   for (const json& chain : c.body["custody"]) {
     for (const std::string& g : CustodyGaps(chain)) c.errors.push_back("custody gap: " + g);
@@ -301,8 +306,9 @@ Result<std::vector<std::string>> ParseHeader(const std::vector<std::string>& fie
     header.push_back(h);
   }
   if (std::find(header.begin(), header.end(), "serial") == header.end()) {
-    return Status::InvalidArgument("the header has no 'serial' column; the first line must name "
-                                   "the columns, e.g. serial,model,capacity,media");
+    return Status::InvalidArgument(
+        "the header has no 'serial' column; the first line must name "
+        "the columns, e.g. serial,model,capacity,media");
   }
   return header;
 }
@@ -352,15 +358,19 @@ DocumentContent BuildCustodyContent(const CustodyInput& in, const json& chain) {
   c.kind = DocumentKind::kCustodyEvent;
   const std::string event = NameOf(kCustodyEventNames, in.event);
   c.title = "Custody event: " + event;
-  c.subject = in.device.serial.empty() && in.device.path.empty()
-                  ? json{{"id", in.subject}}
-                  : ItemJson(in.device);
+  c.subject = in.device.serial.empty() && in.device.path.empty() ? json{{"id", in.subject}}
+                                                                 : ItemJson(in.device);
   c.subject["custody_subject"] = in.subject;
   json items = json::array();
   for (const RecordItem& i : in.items) items.push_back(ItemJson(i));
-  c.body = {{"event", event},      {"by", in.by},        {"place", in.place},
-            {"seal", in.seal},     {"note", in.note},    {"at_ms", in.at_ms},
-            {"at_utc", certs::UtcIso(in.at_ms)},          {"items", items}};
+  c.body = {{"event", event},
+            {"by", in.by},
+            {"place", in.place},
+            {"seal", in.seal},
+            {"note", in.note},
+            {"at_ms", in.at_ms},
+            {"at_utc", certs::UtcIso(in.at_ms)},
+            {"items", items}};
   // The chain this event extends, with the event itself appended, decides the gaps.
   std::vector<ChainEvent> events;
   for (const json& e : chain.value("events", json::array())) {

@@ -23,12 +23,13 @@ namespace kesu {
 
 // One device (or other item) a record or receipt lists.
 struct RecordItem {
-  std::string path;      // device path when read from a connected drive, else ""
+  std::string path;                     // device path when read from a connected drive, else ""
   std::string model, serial, capacity;  // capacity as given ("500GB") or bytes from the drive
-  std::string media;     // a kMediaTypeNames name, "" when not known
-  std::string transport;  // from the drive, "" when typed
+  std::string media;                    // a kMediaTypeNames name, "" when not known
+  std::string transport;                // from the drive, "" when typed
   std::string condition;  // receipts: condition notes ("scratched case"), "" when none
   bool measured = false;  // identity read from the drive (true) or typed by a person
+  bool serial_typed = false;  // measured, but the serial typed from the label (none reported)
   size_t line = 0;        // batch CSV line (1-based), 0 when not from a batch
 };
 
@@ -46,7 +47,7 @@ struct RecordInput {
   std::string operator_name, witness, place;
   std::string description, batch_id, weight, boxes;  // documents
   std::vector<PhotoEvidence> photos;
-  int64_t performed_ms = 0;  // when the work was done (the Env clock unless given)
+  int64_t performed_ms = 0;   // when the work was done (the Env clock unless given)
   std::string agreed_method;  // the work order's method, "" when there is none
 };
 

@@ -54,6 +54,19 @@ Result<IssuedCertificate> IssueContent(Env* env, const DocumentContent& content,
 }  // namespace
 
 Result<std::vector<RecordItem>> GatherItems(Env* env, const DeviceSource& src) {
+  // One drive that reports no serial may be given the serial printed on its label.
+  const bool label_serial = src.device_paths.size() == 1 && !src.typed.serial.empty() &&
+                            src.typed.model.empty() && src.batch_file.empty();
+  if (label_serial) {
+    KESU_ASSIGN_OR_RETURN(RecordItem i, DescribeItem(env, src.device_paths.front()));
+    if (!i.serial.empty() && i.serial != src.typed.serial) {
+      return Status::InvalidArgument("--serial " + src.typed.serial + " differs from the serial " +
+                                     i.serial + " that " + i.path + " reports; leave --serial out");
+    }
+    i.serial_typed = i.serial.empty();
+    i.serial = src.typed.serial;
+    return std::vector<RecordItem>{i};
+  }
   const int ways = (src.device_paths.empty() ? 0 : 1) + (src.batch_file.empty() ? 0 : 1) +
                    (src.typed.serial.empty() && src.typed.model.empty() ? 0 : 1);
   if (ways > 1) {
@@ -93,8 +106,8 @@ Status ReadPhotos(Env* env, const std::vector<std::string>& paths,
     e.name = std::filesystem::path(p).filename().string();
     e.sha256 = Sha256Hex(*bytes);
     e.size = bytes->size();
-    extra->push_back({"photo-" + std::to_string(++n) + "-" + SanitizeFileComponent(e.name),
-                      std::move(*bytes)});
+    extra->push_back(
+        {"photo-" + std::to_string(++n) + "-" + SanitizeFileComponent(e.name), std::move(*bytes)});
     evidence->push_back(std::move(e));
   }
   return Status::Ok();
@@ -102,8 +115,7 @@ Status ReadPhotos(Env* env, const std::vector<std::string>& paths,
 
 Result<std::optional<json>> CustodyChainForWork(Env* env, const std::string& cert_dir,
                                                 const std::string& subject) {
-  KESU_ASSIGN_OR_RETURN(std::vector<LedgerDocument> docs,
-                        ReadLedgerDocuments(env, cert_dir, ""));
+  KESU_ASSIGN_OR_RETURN(std::vector<LedgerDocument> docs, ReadLedgerDocuments(env, cert_dir, ""));
   const bool tracked = std::any_of(docs.begin(), docs.end(), [](const LedgerDocument& d) {
     return d.kind == DocumentKind::kCustodyEvent;
   });
@@ -121,12 +133,14 @@ Result<IssuedDocuments> IssueRecord(Env* env, const RecordRequest& req,
   KESU_ASSIGN_OR_RETURN(in.items, GatherItems(env, req.devices));
   const bool documents = m.record->kind == "shred" && m.id == "document-shred";
   if (documents && !in.items.empty()) {
-    return Status::InvalidArgument("document-shred records paper documents, not devices; give "
-                                   "--batch-id, --description and --weight or --boxes");
+    return Status::InvalidArgument(
+        "document-shred records paper documents, not devices; give "
+        "--batch-id, --description and --weight or --boxes");
   }
   if (!documents && in.items.empty()) {
-    return Status::InvalidArgument("no device: give --device PATH, --serial S --model M, or "
-                                   "--batch FILE.csv");
+    return Status::InvalidArgument(
+        "no device: give --device PATH, --serial S --model M, or "
+        "--batch FILE.csv");
   }
   if (in.operator_name.empty() && setup.context.operator_name) {
     in.operator_name = *setup.context.operator_name;
@@ -152,8 +166,10 @@ Result<IssuedDocuments> IssueRecord(Env* env, const RecordRequest& req,
 Result<IssuedDocuments> IssueCustody(Env* env, const CustodyRequest& req,
                                      const CertificateSetup& setup, const certs::Signer& signer) {
   CustodyInput in = req.input;
-  if (in.subject.empty()) return Status::InvalidArgument("give the SUBJECT: a serial, a device "
-                                                         "path or a batch id");
+  if (in.subject.empty())
+    return Status::InvalidArgument(
+        "give the SUBJECT: a serial, a device "
+        "path or a batch id");
   if (in.by.empty()) return Status::InvalidArgument("give --by NAME: who handled it");
   if (req.subject_is_device) {
     KESU_ASSIGN_OR_RETURN(in.device, DescribeItem(env, in.subject));
@@ -183,9 +199,8 @@ Result<IssuedDocuments> IssueCustody(Env* env, const CustodyRequest& req,
   const std::string event_id = ev.id;
   out.docs.push_back(std::move(ev));
   if (in.event == CustodyEvent::kReceived) {
-    KESU_ASSIGN_OR_RETURN(IssuedCertificate rc,
-                          IssueContent(env, BuildReceiptContent(in, event_id), setup, signer, {},
-                                       nullptr));
+    KESU_ASSIGN_OR_RETURN(IssuedCertificate rc, IssueContent(env, BuildReceiptContent(in, event_id),
+                                                             setup, signer, {}, nullptr));
     for (const std::string& w : rc.warnings) out.warnings.push_back(w);
     out.docs.push_back(std::move(rc));
   }

@@ -24,7 +24,9 @@
 
 namespace kesu {
 
-// Where the devices of a record or custody event come from; exactly one way per request.
+// Where the devices of a record or custody event come from; exactly one way per request, except
+// that one --device that reports no serial may be given --serial (the serial on its label,
+// recorded with "serial_source": "attested").
 struct DeviceSource {
   std::vector<std::string> device_paths;  // --device PATH (identity read from the drive)
   RecordItem typed;                       // --serial/--model/--capacity/--media

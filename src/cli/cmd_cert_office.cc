@@ -30,7 +30,8 @@ Status Locate(Cli& cli, const std::string& dir_opt, const std::string& ca_opt, s
   const std::string ca = !ca_opt.empty() ? ca_opt : cfg.trust_anchor.value_or("");
   if (!ca.empty()) {
     auto pem = cli.env->ReadFile(ca);
-    if (!pem.ok()) return pem.status().WithContext(ca_opt.empty() ? "[station] trust_anchor" : "--ca");
+    if (!pem.ok())
+      return pem.status().WithContext(ca_opt.empty() ? "[station] trust_anchor" : "--ca");
     *trust = *pem;
   }
   return Status::Ok();
@@ -56,53 +57,63 @@ std::string CsvField(const std::string& s) {
   return q + "\"";
 }
 
-nlohmann::json RowJson(const DocumentRow& r) {
-  return {{"seq", r.seq},         {"kind", r.kind},         {"id", r.id},
-          {"issued_utc", r.issued_utc}, {"customer", r.customer}, {"serial", r.serial},
-          {"model", r.model},     {"work_order", r.work_order}, {"method", r.method},
-          {"outcome", r.outcome}, {"subject", r.subject},   {"file", r.file},
-          {"verified", r.problem.empty()},                  {"problem", r.problem}};
+nlohmann::json RowJson(const LedgerRow& r) {
+  return {{"seq", r.seq},
+          {"kind", r.kind},
+          {"id", r.id},
+          {"issued_utc", r.issued_utc},
+          {"customer", r.customer},
+          {"serial", r.serial},
+          {"model", r.model},
+          {"work_order", r.work_order},
+          {"method", r.method},
+          {"outcome", r.outcome},
+          {"subject", r.subject},
+          {"file", r.file},
+          {"verified", r.problem.empty()},
+          {"problem", r.problem}};
 }
 
-void PrintRows(const std::vector<DocumentRow>& rows, const ListArgs& a) {
+void PrintRows(const std::vector<LedgerRow>& rows, const ListArgs& a) {
   if (a.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const DocumentRow& r : rows) out.push_back(RowJson(r));
+    for (const LedgerRow& r : rows) out.push_back(RowJson(r));
     std::printf("%s\n", out.dump(2).c_str());
     return;
   }
   if (a.csv) {
-    std::printf("seq,issued_utc,kind,outcome,serial,model,method,customer,work_order,file,"
-                "verified\n");
-    for (const DocumentRow& r : rows) {
-      std::printf("%llu,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
-                  static_cast<unsigned long long>(r.seq), CsvField(r.issued_utc).c_str(),
-                  CsvField(r.kind).c_str(), CsvField(r.outcome).c_str(),
-                  CsvField(r.serial).c_str(), CsvField(r.model).c_str(),
-                  CsvField(r.method).c_str(), CsvField(r.customer).c_str(),
-                  CsvField(r.work_order).c_str(), CsvField(r.file).c_str(),
-                  r.problem.empty() ? "yes" : "NO");
+    std::printf(
+        "seq,issued_utc,kind,outcome,serial,model,method,customer,work_order,file,"
+        "verified\n");
+    for (const LedgerRow& r : rows) {
+      std::printf("%llu,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", static_cast<unsigned long long>(r.seq),
+                  CsvField(r.issued_utc).c_str(), CsvField(r.kind).c_str(),
+                  CsvField(r.outcome).c_str(), CsvField(r.serial).c_str(),
+                  CsvField(r.model).c_str(), CsvField(r.method).c_str(),
+                  CsvField(r.customer).c_str(), CsvField(r.work_order).c_str(),
+                  CsvField(r.file).c_str(), r.problem.empty() ? "yes" : "NO");
     }
     return;
   }
   std::printf("%-5s %-20s %-13s %-11s %-22s %-18s %s\n", "SEQ", "ISSUED (UTC)", "KIND", "OUTCOME",
               "SERIAL/SUBJECT", "METHOD/EVENT", "CUSTOMER");
-  for (const DocumentRow& r : rows) {
+  for (const LedgerRow& r : rows) {
     std::string outcome = r.outcome;
     if (outcome == "failed" || outcome == "interrupted" || outcome == "partial") {
       for (char& c : outcome) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     }
-    std::printf("%-5llu %-20s %-13s %-11s %-22s %-18s %s\n",
-                static_cast<unsigned long long>(r.seq), r.issued_utc.c_str(), r.kind.c_str(),
-                outcome.c_str(), (r.serial.empty() ? r.subject : r.serial).c_str(),
-                r.method.c_str(), r.customer.c_str());
+    std::printf("%-5llu %-20s %-13s %-11s %-22s %-18s %s\n", static_cast<unsigned long long>(r.seq),
+                r.issued_utc.c_str(), r.kind.c_str(), outcome.c_str(),
+                (r.serial.empty() ? r.subject : r.serial).c_str(), r.method.c_str(),
+                r.customer.c_str());
     if (!r.problem.empty()) std::printf("      NOT VERIFIED: %s\n", r.problem.c_str());
   }
   std::printf("%zu document(s)\n", rows.size());
 }
 
 int RunList(Cli& cli, ListArgs& a) {
-  if (a.json && a.csv) return ReportError(Status::InvalidArgument("give --json or --csv, not both"));
+  if (a.json && a.csv)
+    return ReportError(Status::InvalidArgument("give --json or --csv, not both"));
   std::string dir, trust;
   if (Status s = Locate(cli, a.cert_dir, a.ca, &dir, &trust); !s.ok()) return ReportError(s);
   if (Status s = ParseRange(a.from, a.to, &a.filter); !s.ok()) return ReportError(s);
@@ -113,10 +124,10 @@ int RunList(Cli& cli, ListArgs& a) {
   }
   auto docs = ReadLedgerDocuments(cli.env, dir, trust);
   if (!docs.ok()) return ReportError(docs.status());
-  std::vector<DocumentRow> rows;
+  std::vector<LedgerRow> rows;
   bool bad = false;
   for (const LedgerDocument& d : *docs) {
-    DocumentRow r = RowFor(d);
+    LedgerRow r = RowFor(d);
     if (!Matches(a.filter, r)) continue;
     bad = bad || !r.problem.empty();
     rows.push_back(std::move(r));
@@ -207,14 +218,15 @@ int RunBundle(Cli& cli, const BundleArgs& a) {
   std::vector<LedgerDocument> job = SelectJob(*all, f);
   for (const LedgerDocument& d : job) {
     if (!d.problem.empty()) {
-      return ReportError(Status::Corruption(
-          "refusing to bundle a document that does not verify: " + d.problem +
-          " (see 'kesu cert verify' and 'kesu ledger verify')"));
+      return ReportError(
+          Status::Corruption("refusing to bundle a document that does not verify: " + d.problem +
+                             " (see 'kesu cert verify' and 'kesu ledger verify')"));
     }
     if (req.customer.empty()) req.customer = RowFor(d).customer;
   }
   if (job.empty()) {
-    return ReportError(Status::NotFound("no documents in " + dir + " match the job; see 'kesu "
+    return ReportError(Status::NotFound("no documents in " + dir +
+                                        " match the job; see 'kesu "
                                         "cert list'"));
   }
   auto page = WriteCheckPage(cli, a.out, trust, a.template_path);
@@ -225,10 +237,11 @@ int RunBundle(Cli& cli, const BundleArgs& a) {
   auto pdf = MakeBundlePdf(cli.env, BundleOrder(job), req, &sum);
   if (!pdf.ok()) return ReportError(pdf.status());
   if (Status s = cli.env->WriteFileAtomic(a.out, *pdf, 0600); !s.ok()) return ReportError(s);
-  std::printf("wrote %s: %zu documents (%zu erasures, %zu records, %zu custody events, %zu "
-              "receipts), %zu devices\n",
-              a.out.c_str(), sum.documents, sum.erasures, sum.records, sum.custody_events,
-              sum.receipts, sum.devices);
+  std::printf(
+      "wrote %s: %zu documents (%zu erasures, %zu records, %zu custody events, %zu "
+      "receipts), %zu devices\n",
+      a.out.c_str(), sum.documents, sum.erasures, sum.records, sum.custody_events, sum.receipts,
+      sum.devices);
   if (!page->empty()) std::printf("wrote the offline check page beside it: %s\n", page->c_str());
   for (const std::string& l : sum.failure_lines) std::printf("  FAILED: %s\n", l.c_str());
   for (const std::string& g : sum.custody_gaps) std::printf("  custody gap: %s\n", g.c_str());
@@ -241,8 +254,9 @@ void RegisterCertOfficeCommands(CLI::App& app, Cli& cli) {
   CLI::App* cert = app.get_subcommand("cert");
   auto la = std::make_shared<ListArgs>();
   CLI::App* l = cert->add_subcommand(
-      "list", "List the documents in the ledger (every kind), with filters; exit 1 when a listed "
-              "document does not verify");
+      "list",
+      "List the documents in the ledger (every kind), with filters; exit 1 when a listed "
+      "document does not verify");
   l->add_option("--cert-dir", la->cert_dir, "Certificate directory (default [station] cert_dir)");
   l->add_option("--ca", la->ca, "Trust anchor (PEM); default [station] trust_anchor");
   l->add_flag("--json", la->json, "One JSON array of documents");
@@ -259,9 +273,10 @@ void RegisterCertOfficeCommands(CLI::App& app, Cli& cli) {
   l->callback([&cli, la] { cli.exit_code = RunList(cli, *la); });
 
   auto ba = std::make_shared<BundleArgs>();
-  CLI::App* b = cert->add_subcommand(
-      "bundle", "Gather a job's documents into one PDF for the customer (summary first, "
-                "failures first), with the offline check page beside it");
+  CLI::App* b =
+      cert->add_subcommand("bundle",
+                           "Gather a job's documents into one PDF for the customer (summary first, "
+                           "failures first), with the offline check page beside it");
   b->add_option("--work-order", ba->work_order, "The job's work order (FILE, or its reference)");
   b->add_option("--customer", ba->customer, "The customer (with --from and --to)");
   b->add_option("--from", ba->from, "First day (YYYY-MM-DD, UTC)");

@@ -71,7 +71,9 @@ Status ResolveOverwriteMethod(const MethodRegistry& reg, const EraseArgs& args, 
       // kesu cannot degauss, crush or shred a drive; it certifies what the operator did.
       return Status::InvalidArgument("method " + m->id +
                                      " is a physical method kesu cannot perform; record it with "
-                                     "'kesu record " + m->id + " --device TARGET ...' after the work (see docs/records.md)");
+                                     "'kesu record " +
+                                     m->id +
+                                     " --device TARGET ...' after the work (see docs/records.md)");
     }
     const char* issue = "firmware erasure arrives with the firmware issue";
     return Status::InvalidArgument("method " + m->id + " (kind " + kind +

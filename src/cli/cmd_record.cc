@@ -41,8 +41,7 @@ struct Station {
 Result<Station> OpenStation(Cli& cli, const CertificateOptions& opts) {
   Station st;
   KESU_ASSIGN_OR_RETURN(st.setup, PrepareCertificates(cli.env, cli.config_path, opts, TtyPrompt));
-  KESU_ASSIGN_OR_RETURN(st.signer,
-                        LoadStationSigner(cli.env, st.setup.context, st.setup.options));
+  KESU_ASSIGN_OR_RETURN(st.signer, LoadStationSigner(cli.env, st.setup.context, st.setup.options));
   return st;
 }
 
@@ -51,8 +50,8 @@ int RunRecord(Cli& cli, RecordArgs& a) {
   if (!reg.ok()) return ReportError(reg.status());
   const Method* m = reg->Find(a.method_id);
   if (m == nullptr || m->kind != MethodKind::kRecord) {
-    return ReportError(Status::InvalidArgument(
-        "no record method '" + a.method_id + "' in the method directories; see 'kesu methods'"));
+    return ReportError(Status::InvalidArgument("no record method '" + a.method_id +
+                                               "' in the method directories; see 'kesu methods'"));
   }
   if (!a.at.empty()) {
     auto ms = ParseDateMs(a.at, false, "--at");
@@ -169,7 +168,8 @@ void PrintChain(const nlohmann::json& chain) {
     if (!e["seal"].get<std::string>().empty()) {
       std::printf(", seal %s", e["seal"].get<std::string>().c_str());
     }
-    std::printf("  (ledger #%llu)\n", static_cast<unsigned long long>(e["ledger_seq"].get<uint64_t>()));
+    std::printf("  (ledger #%llu)\n",
+                static_cast<unsigned long long>(e["ledger_seq"].get<uint64_t>()));
   }
   if (chain["events"].empty()) std::printf("  no custody events recorded\n");
   for (const auto& g : chain["gaps"]) std::printf("  GAP: %s\n", g.get<std::string>().c_str());
@@ -212,7 +212,8 @@ void RegisterCustodyCommand(CLI::App& app, Cli& cli) {
       cli.exit_code = ReportError(cfg.status());
       return;
     }
-    const std::string dir = !s->second.empty() ? s->second : cfg->cert_dir.value_or(kDefaultCertDir);
+    const std::string dir =
+        !s->second.empty() ? s->second : cfg->cert_dir.value_or(kDefaultCertDir);
     std::string trust;
     if (cfg->trust_anchor) {
       auto pem = cli.env->ReadFile(*cfg->trust_anchor);
@@ -232,8 +233,8 @@ void RegisterCustodyCommand(CLI::App& app, Cli& cli) {
     } else {
       PrintChain(*chain);
     }
-    cli.exit_code = (*chain)["gaps"].empty() && (*chain)["problems"].empty() ? kExitOk
-                                                                            : kExitFailed;
+    cli.exit_code =
+        (*chain)["gaps"].empty() && (*chain)["problems"].empty() ? kExitOk : kExitFailed;
   });
 }
 

@@ -38,8 +38,8 @@ Certification StationCertifier::Certify(size_t index, const ErasureResult& resul
   // The custody chain so far (clause 3-10 ③), looked up by serial, else by path; a gap is
   // recorded on the certificate and shown on the console, never hidden.
   CertificateContext ctx = setup_->context;
-  const std::string subject = result.device.serial.empty() ? result.device.path
-                                                           : result.device.serial;
+  const std::string subject =
+      result.device.serial.empty() ? result.device.path : result.device.serial;
   auto chain = CustodyChainForWork(env_, setup_->options.cert_dir, subject);
   if (!chain.ok()) {
     c.error = chain.status().WithContext(result.device.path + ": custody chain");

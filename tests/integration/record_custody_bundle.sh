@@ -108,8 +108,10 @@ printf 'serial,model,media\nA-1,m,hdd\nA-2\n' >bad.csv
 kesu_rc 2 "bad CSV row" "bad.csv line 3" \
   record crush --batch bad.csv --witness Suzuki --photo photo.jpg "${SIGN[@]}"
 n_before=$(wc -l <certs/ledger.jsonl)
-kesu_ok "crush loop" record crush --device "$rdev" --witness Suzuki --photo photo.jpg \
-  --equipment "ShredCo DX-1" "${SIGN[@]}"
+kesu_rc 2 "crush loop without a serial" "missing evidence 'device_serial'" \
+  record crush --device "$rdev" --witness Suzuki --photo photo.jpg "${SIGN[@]}"
+kesu_ok "crush loop" record crush --device "$rdev" --serial LABEL-7 --witness Suzuki \
+  --photo photo.jpg --equipment "ShredCo DX-1" "${SIGN[@]}"
 grep -q "custody gap" "$T/err" || fail "a record of a device never received must warn"
 expect_eq "refusals wrote nothing" "$(( $(wc -l <certs/ledger.jsonl) - n_before ))" 1
 rec=$(newest _record_)
@@ -117,7 +119,9 @@ rec=$(newest _record_)
 expect_eq "record photo hash" "$(jq -r '.body.photos[0].sha256' "$rec")" \
   "$(sha256sum photo.jpg | cut -c1-64)"
 ls "${rec%.json}".photo-1-photo.jpg >/dev/null 2>&1 || fail "the photo was not copied beside $rec"
-expect_eq "record serial source" "$(jq -r '.body.items[0].identity_source' "$rec")" measured
+expect_eq "record identity source" "$(jq -r '.body.items[0].identity_source' "$rec")" measured
+expect_eq "record serial source" "$(jq -r '.body.items[0].serial_source' "$rec")" attested
+expect_eq "record media (loop)" "$(jq -r '.body.items[0].media' "$rec")" virtual
 verify_doc "$rec"
 kesu_ok "document shred" record document-shred --batch-id B-7 --description "contracts 2019" \
   --boxes 3 --witness Suzuki --photo photo.jpg "${SIGN[@]}"

@@ -195,8 +195,7 @@ TEST(CustodyChain, ReceivedThenErasedHasNoGap) {
 TEST(CustodyChain, WorkOnADeviceNeverReceivedIsAGap) {
   auto c = CustodyChain("WD-1", {}, true);
   ASSERT_EQ(c["gaps"].size(), 1u);
-  EXPECT_NE(c["gaps"][0].get<std::string>().find("never recorded as received"),
-            std::string::npos);
+  EXPECT_NE(c["gaps"][0].get<std::string>().find("never recorded as received"), std::string::npos);
   EXPECT_TRUE(CustodyChain("WD-1", {}, false)["gaps"].empty());
 }
 

@@ -24,6 +24,12 @@ json MeasuredOpt(const std::optional<std::string>& v) {
 }
 json MeasuredStr(const std::string& v) { return v.empty() ? NotRecorded() : Measured(v); }
 json MeasuredJson(const std::optional<json>& v) { return v ? Measured(*v) : NotRecorded(); }
+json AttestedJson(const std::optional<json>& v) {
+  return v ? json{{"source", "attested"}, {"value", *v}} : NotRecorded();
+}
+json AttestedList(const std::vector<std::string>& v) {
+  return v.empty() ? NotRecorded() : AttestedJson(json(v));
+}
 
 std::string Technique(const ErasureResult& r) {
   const std::string& id = r.method_id;
@@ -96,6 +102,71 @@ std::string Title(Outcome o) {
 }
 
 }  // namespace
+
+json WorkOrderJson(const WorkOrder& o) {
+  return json{
+      {"path", o.path},
+      {"sha256", o.sha256},
+      {"ref", o.ref.empty() ? json(nullptr) : json(o.ref)},
+      {"customer", o.customer},
+      {"agreement", {{"ref", o.agreement.ref}, {"date", DateText(o.agreement.date)}}},
+      {"method", o.methods_are_alternatives ? json(o.methods) : json(o.methods.front())},
+      {"approval",
+       {{"ref", o.approval.ref},
+        {"approver", o.approval.approver},
+        {"date", DateText(o.approval.date)}}},
+      {"operator", o.operator_name},
+      {"serials", o.serials},
+      {"customer_erased", NameOf(kCustomerErasedNames, o.customer_erased)},
+      {"customer_asked",
+       {{"date", DateText(o.customer_asked.date)}, {"how", o.customer_asked.how}}},
+      {"instruction", NameOf(kInstructionNames, o.instruction)},
+      {"destination", o.destination},
+      {"due", DateText(o.due)},
+  };
+}
+
+std::string CustomerErasureText(const WorkOrder& o) {
+  const char* said = "";
+  switch (o.customer_erased) {
+    case CustomerErased::kYes:
+      said = "yes: the customer had erased the data";
+      break;
+    case CustomerErased::kNo:
+      said = "no: the customer had not erased the data";
+      break;
+    case CustomerErased::kUnknown:
+      said = "unknown: the customer could not say whether the data was erased";
+      break;
+  }
+  return std::string(said) + " (asked " + DateText(o.customer_asked.date) + ", " +
+         o.customer_asked.how + ")";
+}
+
+void ApplyWorkOrder(const WorkOrder& o, bool allow_overdue, CertificateContext* ctx) {
+  ctx->customer = o.customer;
+  ctx->operator_name = o.operator_name;
+  if (!o.ref.empty()) ctx->work_order_ref = o.ref;
+  ctx->work_order_sha256 = o.sha256;
+  ctx->agreement_ref = o.agreement.ref;
+  ctx->agreement_date = DateText(o.agreement.date);
+  ctx->approval_ref = o.approval.ref;
+  ctx->approval_approver = o.approval.approver;
+  ctx->approval_date = DateText(o.approval.date);
+  ctx->work_order_due = DateText(o.due);
+  ctx->allow_overdue = allow_overdue;
+  ctx->agreed_methods = o.methods;
+  std::string agreed;
+  for (const auto& m : o.methods) agreed += (agreed.empty() ? "" : " or ") + m;
+  ctx->agreed_method = agreed;
+  ctx->customer_erased = NameOf(kCustomerErasedNames, o.customer_erased);
+  ctx->customer_asked_date = DateText(o.customer_asked.date);
+  ctx->customer_asked_how = o.customer_asked.how;
+  ctx->customer_erasure_confirmation = CustomerErasureText(o);
+  ctx->instruction = NameOf(kInstructionNames, o.instruction);
+  ctx->destination = o.destination;
+  ctx->work_order = WorkOrderJson(o);
+}
 
 void ReadStationIdentity(Env* env, CertificateContext* ctx) {
   auto read = [&](const char* path) -> std::optional<std::string> {
@@ -199,8 +270,14 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
     property = kt->second;  // one property number given for the (single) target
   }
 
+  // With a work order the method run is compared with each agreed alternative; otherwise
+  // with the one agreed method given, if any.
   json is_agreed = NotRecorded();
-  if (ctx.agreed_method && !ctx.agreed_method->empty()) {
+  if (!ctx.agreed_methods.empty()) {
+    bool on_order = false;
+    for (const auto& m : ctx.agreed_methods) on_order = on_order || m == result.method_id;
+    is_agreed = Measured(on_order);
+  } else if (ctx.agreed_method && !ctx.agreed_method->empty()) {
     is_agreed = Measured(*ctx.agreed_method == result.method_id);
   }
 
@@ -238,6 +315,10 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"backed_up", Attested(ctx.media_backed_up)}}},
       {"before",
        {{"customer_erasure_confirmation", Attested(ctx.customer_erasure_confirmation)},
+        {"customer_erased", Attested(ctx.customer_erased)},
+        {"customer_asked_date", Attested(ctx.customer_asked_date)},
+        {"customer_asked_how", Attested(ctx.customer_asked_how)},
+        {"instruction", Attested(ctx.instruction)},
         {"inspection", MeasuredJson(ctx.inspection)}}},
       {"sanitization",
        // Only a proven success reaches a category; a failed, interrupted or partial erasure
@@ -258,6 +339,7 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"method_rounds", result.method_rounds},
         {"method_blank", result.method_blank},
         {"agreed_method", Attested(ctx.agreed_method)},
+        {"agreed_methods", AttestedList(ctx.agreed_methods)},
         {"is_agreed_method", is_agreed},
         {"start_ms", result.start_ms},
         {"end_ms", result.end_ms},
@@ -293,6 +375,14 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         {"organisation", Attested(ctx.validator_organisation)}}},
   };
   cert.update(EnvelopeFields(ctx));
+  // The work order's own references and the order itself (erasure certificates only).
+  cert["references"].update(
+      {{"agreement_date", Attested(ctx.agreement_date)},
+       {"approval_approver", Attested(ctx.approval_approver)},
+       {"approval_date", Attested(ctx.approval_date)},
+       {"due", Attested(ctx.work_order_due)},
+       {"allow_overdue", ctx.allow_overdue ? AttestedJson(*ctx.allow_overdue) : NotRecorded()}});
+  cert["work_order"] = AttestedJson(ctx.work_order);
   return cert;
 }
 

@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "certs/crypto.h"
+#include "config/work_order.h"
 #include "env/env.h"
 #include "erase/result.h"
 
@@ -47,7 +49,19 @@ struct CertificateContext {
   std::map<std::string, std::string> property_numbers;
   std::optional<std::string> media_source, media_classification, media_backed_up;
   // The method agreed with the customer (work order) — attested; compared with the one run.
+  // With a work order, `agreed_methods` holds its ids (alternatives) and `agreed_method` the
+  // same joined by " or "; the method run is the agreed one when it is any of them.
   std::optional<std::string> agreed_method;
+  std::vector<std::string> agreed_methods;
+  // The rest of the work order (ApplyWorkOrder) — attested: the agreement's date, the
+  // approval's approver and date (13-2), the due date, whether --allow-overdue was given, the
+  // customer's answer (yes|no|unknown) and when and how they were asked (3-8 ①, 3-10 ①), the
+  // instruction (3-8 ②), and the whole order as read (WorkOrderJson).
+  std::optional<std::string> agreement_date, approval_approver, approval_date, work_order_due;
+  std::optional<bool> allow_overdue;
+  std::optional<std::string> customer_erased, customer_asked_date, customer_asked_how;
+  std::optional<std::string> instruction;
+  std::optional<nlohmann::json> work_order;
   // Firmware command results, hidden areas (HPA/DCO), custody events, return check — measured,
   // filled by the layers that produce them.
   std::optional<nlohmann::json> firmware_commands, hidden_areas, custody, return_check;
@@ -71,6 +85,21 @@ void ReadStationIdentity(Env* env, CertificateContext* ctx);
 // value a field object ({"source": "measured"|"attested"|"not-recorded", "value": ...}) built
 // from `ctx` (the signer from ctx.signer). Pure.
 nlohmann::json EnvelopeFields(const CertificateContext& ctx);
+
+// The order as the certificate records it: {path, sha256, ref (null when absent), customer,
+// agreement {ref, date}, method (a string, or the list of alternatives as written),
+// approval {ref, approver, date}, operator, serials, customer_erased, customer_asked
+// {date, how}, instruction, destination, due}; dates "YYYY-MM-DD". Pure function.
+nlohmann::json WorkOrderJson(const WorkOrder& o);
+
+// "no: the customer had not erased the data (asked 2026-11-21, email)": the order's answer to
+// clauses 3-8 ① and 3-10 ① as one line. Pure function.
+std::string CustomerErasureText(const WorkOrder& o);
+
+// Fills every field of `ctx` the order states (customer, operator, references, agreed methods,
+// the before-erasure answer, instruction, destination, due date, the order itself and its
+// SHA-256), replacing what was there; `allow_overdue` is recorded as given. Pure function.
+void ApplyWorkOrder(const WorkOrder& o, bool allow_overdue, CertificateContext* ctx);
 
 // The document for one target. kInvalidArgument when the context lacks id or issue time.
 // An ErasureResult claiming success whose numbers do not support it (bytes written or verified

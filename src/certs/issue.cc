@@ -153,6 +153,34 @@ Status IssueCertificates(Env* env, const CertificateContext& base,
   return first_error;
 }
 
+namespace {
+
+// kInvalidArgument when the flag `flag` was given as `given` and the order says `ordered`.
+Status Agrees(const WorkOrder& o, const char* flag, const std::string& given, const char* key,
+              const std::string& ordered) {
+  if (given.empty() || given == ordered) return Status::Ok();
+  return Status::InvalidArgument(std::string(flag) + " '" + given +
+                                 "' contradicts the work order's " + key + " '" + ordered + "' (" +
+                                 o.path + "); leave " + flag +
+                                 " out (the order's value is used) or correct the order");
+}
+
+}  // namespace
+
+Status CheckOptionsAgreeWithOrder(const WorkOrder& o, const CertificateOptions& f) {
+  KESU_RETURN_IF_ERROR(Agrees(o, "--operator", f.operator_name, "operator", o.operator_name));
+  KESU_RETURN_IF_ERROR(Agrees(o, "--customer", f.customer, "customer", o.customer));
+  if (!o.ref.empty()) {
+    KESU_RETURN_IF_ERROR(Agrees(o, "--work-order-ref", f.work_order_ref, "ref", o.ref));
+  }
+  KESU_RETURN_IF_ERROR(
+      Agrees(o, "--agreement-ref", f.agreement_ref, "agreement ref", o.agreement.ref));
+  KESU_RETURN_IF_ERROR(Agrees(o, "--approval-ref", f.approval_ref, "approval ref", o.approval.ref));
+  KESU_RETURN_IF_ERROR(Agrees(o, "--customer-erased", f.customer_erased, "customer-erased",
+                              NameOf(kCustomerErasedNames, o.customer_erased)));
+  return Agrees(o, "--destination", f.destination, "destination", o.destination);
+}
+
 Result<CertificateSetup> PrepareCertificates(
     Env* env, const std::string& config_path, const CertificateOptions& o,
     std::function<Result<std::string>(const std::string&, bool)> prompt) {
@@ -185,6 +213,13 @@ Result<CertificateSetup> PrepareCertificates(
   s.options.render_pdf = !o.no_pdf;
   s.trust_anchor = cfg.trust_anchor.value_or("");
   s.options.trust_anchor = s.trust_anchor;
+  if (!o.work_order_path.empty()) {
+    KESU_ASSIGN_OR_RETURN(WorkOrder order, LoadWorkOrder(env, o.work_order_path));
+    KESU_RETURN_IF_ERROR(CheckOptionsAgreeWithOrder(order, o));
+    ApplyWorkOrder(order, o.allow_overdue, &c);
+    s.work_order = std::move(order);
+    s.allow_overdue = o.allow_overdue;
+  }
   return s;
 }
 

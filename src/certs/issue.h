@@ -4,6 +4,14 @@
 // STEM.pdf (when the PDF renderer is built in) and one ledger line; every file through
 // Env::WriteFileAtomic / AppendFileDurable with mode 0600. STEM is CertificateFileStem().
 //
+// Work orders: a command that adds the certificate options (cli/cert_options.h
+// AddCertificateOptions) takes `--work-order FILE` and `--allow-overdue` with them, and
+// PrepareCertificates loads the order once, refuses flags that contradict it and fills the
+// context with every field of it; the loaded order is in CertificateSetup::work_order for the
+// command's own refusals (config/work_order.h CheckOrderAllowsErasure, CheckTargetOnOrder).
+// So `kesu erase` and every later command built on these options get the order with no code of
+// their own beyond those refusals.
+//
 // Use: fill a CertificateOptions (the command line fills it; cli/cert_options.h), then
 //   KESU_ASSIGN_OR_RETURN(CertificateSetup setup,
 //                         PrepareCertificates(env, config_path, cert_opts, prompt));
@@ -16,6 +24,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +32,7 @@
 #include "certs/certificate.h"
 #include "certs/keys.h"
 #include "config/config.h"
+#include "config/work_order.h"
 #include "env/env.h"
 #include "erase/result.h"
 
@@ -92,15 +102,32 @@ struct CertificateOptions {
   std::string destination;
   std::string validator;
   bool no_pdf = false;
+  // The work order (config/work_order.h), "" for none; and whether an overdue order may be
+  // worked (the operator states the customer agreed to the delay).
+  std::string work_order_path;
+  bool allow_overdue = false;
 };
+
+// OK when every attested flag of `opts` that the order also states (--operator, --customer,
+// --work-order-ref when the order has a ref, --agreement-ref, --approval-ref,
+// --customer-erased, --destination) is empty or equal to the order's value; else
+// kInvalidArgument (exit 2) naming the flag, both values, the order's file and the fix.
+// Pure function.
+Status CheckOptionsAgreeWithOrder(const WorkOrder& order, const CertificateOptions& opts);
 
 struct CertificateSetup {
   CertificateContext context;  // organisation, station, operator, references; id/time unset
   IssueOptions options;
-  std::string trust_anchor;  // configured trust anchor path ("" when none)
+  std::string trust_anchor;             // configured trust anchor path ("" when none)
+  std::optional<WorkOrder> work_order;  // loaded from CertificateOptions::work_order_path
+  bool allow_overdue = false;           // CertificateOptions::allow_overdue
 };
 // Merges the configuration (`config_path`, "" = default) and the options (options win), reads
-// the station identity through Env. `prompt` asks for the passphrase on the TTY (may be null).
+// the station identity through Env. With a work order, loads it (LoadWorkOrder: kNotFound or
+// kInvalidArgument, exit 2), checks the options agree with it (CheckOptionsAgreeWithOrder) and
+// fills the context from it (ApplyWorkOrder: the order wins over the configuration's operator).
+// Refuses nothing else: what the order allows is the command's to check. `prompt` asks for the
+// passphrase on the TTY (may be null).
 Result<CertificateSetup> PrepareCertificates(
     Env* env, const std::string& config_path, const CertificateOptions& opts,
     std::function<Result<std::string>(const std::string&, bool)> prompt);

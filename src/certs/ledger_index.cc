@@ -111,6 +111,7 @@ LedgerRow RowFor(const LedgerDocument& d) {
   r.model = Str(doc, "/media/model");
   if (r.model.empty()) r.model = Str(doc, "/subject/model");
   r.work_order = Str(doc, "/references/work_order");
+  r.work_order_sha256 = Str(doc, "/references/work_order_sha256");
   r.method = Str(doc, "/sanitization/method_id");
   if (r.method.empty()) r.method = Str(doc, "/body/method/id");
   if (r.method.empty()) r.method = Str(doc, "/body/event");
@@ -134,7 +135,9 @@ bool Matches(const DocumentFilter& f, const LedgerRow& row) {
   };
   if (!f.customer.empty() && row.customer != f.customer) return false;
   if (!f.serial.empty() && !has_word(row.serial, f.serial)) return false;
-  if (!f.work_order.empty() && row.work_order != f.work_order) return false;
+  const bool by_ref = !f.work_order.empty() && row.work_order == f.work_order;
+  const bool by_sha = !f.work_order_sha256.empty() && row.work_order_sha256 == f.work_order_sha256;
+  if ((!f.work_order.empty() || !f.work_order_sha256.empty()) && !by_ref && !by_sha) return false;
   if (!f.outcome.empty() && row.outcome != f.outcome) return false;
   if (!f.kind.empty() && row.kind != f.kind) return false;
   if (f.from_ms != 0 && row.issued_ms < f.from_ms) return false;

@@ -39,15 +39,17 @@ Result<std::vector<LedgerDocument>> ReadLedgerDocuments(Env* env, const std::str
 // One row of `kesu cert list` (docs/records.md "cert list").
 struct LedgerRow {
   uint64_t seq = 0;
-  std::string kind, id, issued_utc, customer, serial, model, work_order, method, outcome, subject,
-      file, problem;
+  std::string kind, id, issued_utc, customer, serial, model, work_order, work_order_sha256, method,
+      outcome, subject, file, problem;
   int64_t issued_ms = 0;
 };
 LedgerRow RowFor(const LedgerDocument& d);
 
 // What `kesu cert list` and `kesu cert bundle` select. Empty strings and 0 select everything.
+// With both work_order and work_order_sha256, a document matching either is selected (an order
+// file is matched by its SHA-256 as well as by its reference).
 struct DocumentFilter {
-  std::string customer, serial, work_order, outcome, kind;
+  std::string customer, serial, work_order, work_order_sha256, outcome, kind;
   int64_t from_ms = 0, to_ms = 0;  // issued_ms in [from_ms, to_ms); 0 = unbounded
 };
 bool Matches(const DocumentFilter& f, const LedgerRow& row);

@@ -148,14 +148,24 @@ std::string RecordStatement(const Method& m, const RecordInput& in) {
          (in.witness.empty() ? "nobody" : in.witness) + "; kesu did not perform the work.";
 }
 
-json MethodJson(const Method& m, const std::string& agreed) {
+std::string Joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (const std::string& x : v) s += (s.empty() ? "" : " or ") + x;
+  return s;
+}
+
+json MethodJson(const Method& m, const std::vector<std::string>& agreed_ids) {
+  const std::string agreed = Joined(agreed_ids);
   json j = {{"id", m.id},
             {"title", m.title},
             {"reference", m.reference},
             {"file_sha256", m.file_sha256},
             {"record_kind", m.record ? m.record->kind : ""}};
   j["agreed_method"] = agreed.empty() ? json(nullptr) : json(agreed);
-  j["is_agreed_method"] = agreed.empty() ? json(nullptr) : json(agreed == m.id);
+  j["is_agreed_method"] =
+      agreed.empty()
+          ? json(nullptr)
+          : json(std::find(agreed_ids.begin(), agreed_ids.end(), m.id) != agreed_ids.end());
   j["evidence_required"] = m.record ? json(m.record->evidence) : json::array();
   return j;
 }
@@ -164,9 +174,10 @@ json MethodJson(const Method& m, const std::string& agreed) {
 
 Result<DocumentContent> BuildRecordContent(const Method& m, const RecordInput& in,
                                            const json& custody) {
-  if (!in.agreed_method.empty() && in.agreed_method != m.id) {
-    return Status::Refused("the work order's agreed method is " + in.agreed_method + ", not " +
-                           m.id + " (clause 3-10 ②); nothing was recorded");
+  const auto& agreed = in.agreed_methods;
+  if (!agreed.empty() && std::find(agreed.begin(), agreed.end(), m.id) == agreed.end()) {
+    return Status::Refused("the work order's agreed method is " + Joined(agreed) + ", not " + m.id +
+                           " (clause 3-10 ②); nothing was recorded");
   }
   KESU_RETURN_IF_ERROR(CheckRecordEvidence(m, in));
   DocumentContent c;
@@ -186,7 +197,7 @@ Result<DocumentContent> BuildRecordContent(const Method& m, const RecordInput& i
   for (const PhotoEvidence& p : in.photos) {
     photos.push_back({{"name", p.name}, {"sha256", p.sha256}, {"size_bytes", p.size}});
   }
-  c.body = {{"method", MethodJson(m, in.agreed_method)},
+  c.body = {{"method", MethodJson(m, in.agreed_methods)},
             {"performed_ms", in.performed_ms},
             {"performed_utc", certs::UtcIso(in.performed_ms)},
             {"equipment", in.equipment},

@@ -27,10 +27,10 @@ struct RecordItem {
   std::string model, serial, capacity;  // capacity as given ("500GB") or bytes from the drive
   std::string media;                    // a kMediaTypeNames name, "" when not known
   std::string transport;                // from the drive, "" when typed
-  std::string condition;  // receipts: condition notes ("scratched case"), "" when none
-  bool measured = false;  // identity read from the drive (true) or typed by a person
+  std::string condition;      // receipts: condition notes ("scratched case"), "" when none
+  bool measured = false;      // identity read from the drive (true) or typed by a person
   bool serial_typed = false;  // measured, but the serial typed from the label (none reported)
-  size_t line = 0;        // batch CSV line (1-based), 0 when not from a batch
+  size_t line = 0;            // batch CSV line (1-based), 0 when not from a batch
 };
 
 // A photo of the work: its file name (base name only) and SHA-256 of its bytes.
@@ -47,8 +47,8 @@ struct RecordInput {
   std::string operator_name, witness, place;
   std::string description, batch_id, weight, boxes;  // documents
   std::vector<PhotoEvidence> photos;
-  int64_t performed_ms = 0;   // when the work was done (the Env clock unless given)
-  std::string agreed_method;  // the work order's method, "" when there is none
+  int64_t performed_ms = 0;                 // when the work was done (the Env clock unless given)
+  std::vector<std::string> agreed_methods;  // the work order's method(s); empty without one
 };
 
 // The evidence names a method file's [record] evidence list may use, and the option that
@@ -90,8 +90,8 @@ struct RecordCategory {
 Result<RecordCategory> CategoryForRecord(const Method& m, const RecordItem& item);
 
 // The document content of a record (kind kRecord) of `m` over `in`; `custody` is the chain
-// per serial (CustodyForSerial; may be null). Checks evidence and categories first (errors as
-// above); kRefused when in.agreed_method is set and differs from m.id (clause 3-10 ②).
+// per serial (CustodyChain; may be an empty array). Checks evidence and categories first (errors
+// as above); kRefused when in.agreed_methods is not empty and lacks m.id (clause 3-10 ②).
 Result<DocumentContent> BuildRecordContent(const Method& m, const RecordInput& in,
                                            const nlohmann::json& custody);
 

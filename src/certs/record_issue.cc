@@ -51,6 +51,22 @@ Result<IssuedCertificate> IssueContent(Env* env, const DocumentContent& content,
   return out;
 }
 
+// A work order (clause 3-10 ②) must allow the physical method today (instruction erase, not
+// overdue, the method on it) and name every device; kRefused (exit 3) otherwise.
+Status CheckRecordOnOrder(Env* env, const Method& m, const std::vector<RecordItem>& items,
+                          const CertificateSetup& setup) {
+  if (!setup.work_order) return Status::Ok();
+  const WorkOrder& o = *setup.work_order;
+  KESU_RETURN_IF_ERROR(CheckOrderAllowsErasure(o, m.id, TodayLocal(env), setup.allow_overdue));
+  for (const RecordItem& i : items) {
+    TargetName t;
+    t.serial = i.serial;
+    t.path = i.path;
+    KESU_RETURN_IF_ERROR(CheckTargetOnOrder(o, t));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<RecordItem>> GatherItems(Env* env, const DeviceSource& src) {
@@ -142,6 +158,8 @@ Result<IssuedDocuments> IssueRecord(Env* env, const RecordRequest& req,
         "no device: give --device PATH, --serial S --model M, or "
         "--batch FILE.csv");
   }
+  KESU_RETURN_IF_ERROR(CheckRecordOnOrder(env, m, in.items, setup));
+  in.agreed_methods = setup.context.agreed_methods;
   if (in.operator_name.empty() && setup.context.operator_name) {
     in.operator_name = *setup.context.operator_name;
   }

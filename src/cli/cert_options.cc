@@ -37,6 +37,15 @@ void AddCertificateOptions(CLI::App* cmd, CertificateOptions* o) {
   cmd->add_option("--validator", o->validator,
                   "Name of the person validating the sanitization (attested)");
   cmd->add_flag("--no-pdf", o->no_pdf, "Do not render the PDF certificate");
+  auto* order = cmd->add_option("--work-order", o->work_order_path,
+                                "Work order (TOML, docs/work-orders.md): the agreed method(s), "
+                                "serials, instruction and due date are enforced, and every field "
+                                "and the file's SHA-256 go into the certificate; the attested "
+                                "flags above must then agree with it");
+  cmd->add_flag("--allow-overdue", o->allow_overdue,
+                "Work an order past its due date (the customer agreed to the delay; recorded "
+                "in the certificate)")
+      ->needs(order);
 }
 
 }  // namespace kesu

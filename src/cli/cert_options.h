@@ -1,6 +1,7 @@
-// The certificate options of `kesu erase` (--operator, --customer, --cert-dir, --key, ...): they
-// fill a certs/issue.h CertificateOptions, which PrepareCertificates merges with the
-// configuration (options win).
+// The certificate options of `kesu erase` (--operator, --customer, --cert-dir, --key, ...,
+// --work-order FILE, --allow-overdue): they fill a certs/issue.h CertificateOptions, which
+// PrepareCertificates merges with the configuration (options win) and the work order (which
+// the flags must agree with). A command that adds these options gets the work order too.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -57,6 +57,9 @@ void RegisterKeyCommands(CLI::App& app, Cli& cli);     // kesu key init|install
 void RegisterCertCommands(CLI::App& app, Cli& cli);    // kesu cert verify|show|pdf
 void RegisterLedgerCommands(CLI::App& app, Cli& cli);  // kesu ledger verify|tsq
 
+// kesu work-order check (src/cli/cmd_work_order.cc).
+void RegisterWorkOrderCommands(CLI::App& app, Cli& cli);
+
 // kesu cert page (src/cli/cmd_cert_page.cc); call after RegisterCertCommands.
 void RegisterCertPageCommand(CLI::App& app, Cli& cli);
 // kesu cert list|bundle (src/cli/cmd_cert_office.cc); call after RegisterCertCommands.

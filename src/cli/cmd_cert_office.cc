@@ -11,6 +11,7 @@
 #include "certs/ledger_index.h"
 #include "cli/cli.h"
 #include "config/config.h"
+#include "config/work_order.h"
 
 namespace kesu {
 
@@ -136,11 +137,17 @@ int RunList(Cli& cli, ListArgs& a) {
   return bad ? kExitFailed : kExitOk;
 }
 
-// The work order reference `value` names: the reference of a work order FILE, else `value`.
-Result<std::string> WorkOrderReference(Cli& cli, const std::string& value) {
-  if (!cli.env->FileExists(value)) return value;
-  return Status::Unsupported("--work-order " + value +
-                             ": work order files are not read by this build; give the reference");
+// Selects the job of `value`: a work order FILE (config/work_order.h) by its `ref` and its
+// SHA-256, else `value` as a reference. Returns the reference shown on the summary.
+Result<std::string> SelectWorkOrder(Cli& cli, const std::string& value, DocumentFilter* f) {
+  if (!cli.env->FileExists(value)) {
+    f->work_order = value;
+    return value;
+  }
+  KESU_ASSIGN_OR_RETURN(WorkOrder o, LoadWorkOrder(cli.env, value));
+  f->work_order = o.ref;
+  f->work_order_sha256 = o.sha256;
+  return o.ref.empty() ? value : o.ref;
 }
 
 struct BundleArgs {
@@ -197,9 +204,8 @@ int RunBundle(Cli& cli, const BundleArgs& a) {
       return ReportError(Status::InvalidArgument(
           "give --work-order, or --customer with --from and --to, not both"));
     }
-    auto ref = WorkOrderReference(cli, a.work_order);
+    auto ref = SelectWorkOrder(cli, a.work_order, &f);
     if (!ref.ok()) return ReportError(ref.status());
-    f.work_order = *ref;
     req.work_order = *ref;
   } else {
     if (a.customer.empty() || a.from.empty() || a.to.empty()) {

@@ -189,6 +189,21 @@ void ShowCertificate(FILE* out, const nlohmann::json& c) {
   row("Work order", FieldText(c["references"]["work_order"]));
   row("Agreement / approval",
       FieldText(c["references"]["agreement"]) + " / " + FieldText(c["references"]["approval"]));
+  if (const auto& w = c.value("work_order", nlohmann::json());
+      w.is_object() && w.value("source", "") != "not-recorded") {
+    // Certificates issued under a work order (docs/work-orders.md) carry the rest of it.
+    const auto& r = c["references"];
+    const auto o = w.value("value", nlohmann::json::object());
+    row("Work order file", o.value("path", "") + " (sha256 " + o.value("sha256", "") + ")");
+    row("Approved by", FieldText(r.value("approval_approver", nlohmann::json())) + " on " +
+                           FieldText(r.value("approval_date", nlohmann::json())));
+    const auto overdue_ok = r.value("allow_overdue", nlohmann::json());
+    row("Due", FieldText(r.value("due", nlohmann::json())) +
+                   (overdue_ok.is_object() && overdue_ok.value("value", nlohmann::json()) == true
+                        ? " (worked with --allow-overdue)"
+                        : ""));
+    row("Instruction", FieldText(c["before"].value("instruction", nlohmann::json())));
+  }
   std::fprintf(out, "\nMedium\n");
   const auto& m = c["media"];
   row("  Make / model", FieldText(m["make"]) + " / " + FieldText(m["model"]));

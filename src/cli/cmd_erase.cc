@@ -102,14 +102,21 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   auto verify = VerifyFor(method, args.verify);
   if (!verify.ok()) return ReportError(verify.status());
 
+  // The configuration and the work order are read before anything else: a bad order, or a flag
+  // that contradicts it, is bad input (exit 2) whatever the targets are.
+  auto setup = PrepareCertificates(cli.env, cli.config_path, args.cert, TtyPrompt);
+  if (!setup.ok()) return ReportError(setup.status());
+
   EraseJobInput in;
   in.targets = args.targets;
   in.method = &method;
   in.engine.verify = *verify;
   in.result_dir = args.result_dir;
   in.arm_stop = [] { return InstallStopHandlers(); };
+  in.work_order = setup->work_order ? &*setup->work_order : nullptr;
+  in.allow_overdue = setup->allow_overdue;
   TerminalConfirmer confirmer(args.yes);
-  StationCertifier certifier(cli.env, cli.config_path, args.cert);
+  StationCertifier certifier(cli.env, *setup);
   TerminalProgress progress(cli.env,
                             args.json                 ? ProgressView::Mode::kJson
                             : ::isatty(STDERR_FILENO) ? ProgressView::Mode::kTty
@@ -169,8 +176,11 @@ void RegisterEraseCommand(CLI::App& app, Cli& cli) {
   });
   cmd->footer(
       "Exit codes: 0 every target erased and verified; 1 any target failed, was interrupted\n"
-      "or only partially erased; 2 bad usage; 3 refused for safety (nothing is written to\n"
-      "any target if one is refused, not confirmed, or changed identity).\n"
+      "or only partially erased; 2 bad usage (also: a work order that does not parse, or a\n"
+      "flag that contradicts it); 3 refused for safety (nothing is written to any target if\n"
+      "one is refused, not confirmed, or changed identity, or if the work order refuses: a\n"
+      "method not on it, a target not on it, an instruction other than erase, or an order\n"
+      "past its due date without --allow-overdue).\n"
       "Signals: SIGINT, SIGTERM or SIGHUP stop cleanly (every target still gets its\n"
       "certificate, outcome interrupted); SIGUSR1 prints a status line per target on stderr.");
   cmd->callback([&cli, args] { cli.exit_code = RunErase(cli, *args); });

@@ -62,7 +62,6 @@ int RunRecord(Cli& cli, RecordArgs& a) {
   }
   auto st = OpenStation(cli, a.cert);
   if (!st.ok()) return ReportError(st.status());
-  if (st->setup.context.agreed_method) a.input.agreed_method = *st->setup.context.agreed_method;
   RecordRequest req{m, a.devices, a.input, a.photos};
   auto out = IssueRecord(cli.env, req, st->setup, st->signer);
   if (!out.ok()) return ReportError(out.status());

@@ -16,6 +16,7 @@ namespace {
 EraseVerdict StoppedVerdict(const EraseJobOutcome& o) {
   const Status& s = o.status;
   switch (o.stopped_at) {
+    case JobStep::kWorkOrder:
     case JobStep::kGate:
     case JobStep::kRecheck:
       return {s.ExitCode(), {s.message() + " (nothing was written to any target)"}};

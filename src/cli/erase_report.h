@@ -18,10 +18,10 @@ struct EraseVerdict {
 };
 
 // The exit code (README.md "Exit codes") for a job's outcome, and the lines that explain it:
-//  - stopped before writing: one line; the stop's exit code — 3 for a refusal (gate, re-gate,
-//    not confirmed), 2 for bad input (a target that cannot be described or is named twice, a
-//    result directory that cannot be made, no terminal to confirm on, a signer that cannot
-//    be loaded), as the stop's Status says;
+//  - stopped before writing: one line; the stop's exit code — 3 for a refusal (work order,
+//    gate, re-gate, not confirmed), 2 for bad input (a target that cannot be described or is
+//    named twice, a result directory that cannot be made, no terminal to confirm on, a signer
+//    that cannot be loaded), as the stop's Status says;
 //  - erased: 0 when every target succeeded, else 1; a result record or certificate that could
 //    not be written adds a line and makes it at least 1; and the certificate has the last
 //    word: a target erased successfully whose certificate is missing, or records anything but

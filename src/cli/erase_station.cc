@@ -13,13 +13,10 @@
 
 namespace kesu {
 
-StationCertifier::StationCertifier(Env* env, std::string config_path, CertificateOptions options)
-    : env_(env), config_path_(std::move(config_path)), options_(std::move(options)) {}
+StationCertifier::StationCertifier(Env* env, CertificateSetup setup)
+    : env_(env), setup_(std::move(setup)) {}
 
 Status StationCertifier::Prepare() {
-  auto setup = PrepareCertificates(env_, config_path_, options_, TtyPrompt);
-  if (!setup.ok()) return setup.status();
-  setup_ = std::move(*setup);
   auto signer = LoadStationSigner(env_, setup_->context, setup_->options);
   if (!signer.ok()) {
     return signer.status().WithContext(

@@ -15,15 +15,16 @@
 
 namespace kesu {
 
-// Issues the station's signed certificates (certs/issue.h). Prepare merges the configuration
-// (`config_path`) with `options`, asks for the key's passphrase on the terminal when needed,
-// and loads and checks the signer; its failures are those of PrepareCertificates and
-// LoadStationSigner (the latter with "cannot sign certificates (nothing was written to any
-// target)" in front). Certify issues one certificate (JSON, signature, PDF, ledger line).
-// Not thread-safe (the job calls it from one thread).
+// Issues the station's signed certificates (certs/issue.h) from a CertificateSetup the command
+// made with PrepareCertificates before the job (the configuration, the options and the work
+// order merged; the passphrase prompt in it). Prepare loads and checks the signer, asking for
+// the key's passphrase when needed; its failures are those of LoadStationSigner with "cannot
+// sign certificates (nothing was written to any target)" in front. Certify issues one
+// certificate (JSON, signature, PDF, ledger line). Not thread-safe (the job calls it from one
+// thread).
 class StationCertifier final : public Certifier {
  public:
-  StationCertifier(Env* env, std::string config_path, CertificateOptions options);
+  StationCertifier(Env* env, CertificateSetup setup);
   Status Prepare() override;
   Certification Certify(size_t index, const ErasureResult& result) override;
   // What Certify(index) wrote, or nullptr when it wrote no entry at all.
@@ -33,8 +34,6 @@ class StationCertifier final : public Certifier {
 
  private:
   Env* env_;
-  std::string config_path_;
-  CertificateOptions options_;
   std::optional<CertificateSetup> setup_;
   std::optional<certs::Signer> signer_;
   std::vector<std::optional<IssuedCertificate>> issued_;

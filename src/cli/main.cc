@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
   kesu::RegisterRecordCommand(app, cli);
   kesu::RegisterCustodyCommand(app, cli);
   kesu::RegisterLedgerCommands(app, cli);
+  kesu::RegisterWorkOrderCommands(app, cli);
 
   auto logger = spdlog::stderr_color_mt("kesu");
   spdlog::set_default_logger(logger);

@@ -17,6 +17,8 @@ const char* JobStepName(JobStep step) {
   switch (step) {
     case JobStep::kDescribe:
       return "describe";
+    case JobStep::kWorkOrder:
+      return "work-order";
     case JobStep::kGate:
       return "gate";
     case JobStep::kResultDir:
@@ -52,8 +54,8 @@ class Job {
       : env_(env), in_(in), confirmer_(confirmer), certifier_(certifier), progress_(progress) {}
 
   EraseJobOutcome Run() {
-    if (DescribeAll() && GateAll() && MakeResultDir() && ConfirmerReady() && PrepareCertifier() &&
-        ConfirmAll() && RecheckAll()) {
+    if (DescribeAll() && CheckWorkOrder() && GateAll() && MakeResultDir() && ConfirmerReady() &&
+        PrepareCertifier() && ConfirmAll() && RecheckAll()) {
       EraseAll();
       Report();
     }
@@ -83,6 +85,20 @@ class Job {
       auto t = std::make_unique<Target>();
       t->dev = std::move(*d);
       targets_.push_back(std::move(t));
+    }
+    return true;
+  }
+
+  // Step 1 (cont.): the work order allows erasure today with this method, and names every
+  // target; checked before any target is opened.
+  bool CheckWorkOrder() {
+    if (in_.work_order == nullptr) return true;
+    Status s = CheckOrderAllowsErasure(*in_.work_order, in_.method->id, TodayLocal(env_),
+                                       in_.allow_overdue);
+    if (!s.ok()) return Stopped(JobStep::kWorkOrder, s, std::nullopt);
+    for (size_t i = 0; i < targets_.size(); ++i) {
+      s = CheckTargetOnOrder(*in_.work_order, WorkOrderTargetName(targets_[i]->dev));
+      if (!s.ok()) return Stopped(JobStep::kWorkOrder, s, i);
     }
     return true;
   }
@@ -211,6 +227,11 @@ class Job {
 };
 
 }  // namespace
+
+TargetName WorkOrderTargetName(const DeviceInfo& d) {
+  return TargetName{d.serial, d.path, d.transport == Transport::kLoop ? d.backing_file : "",
+                    d.transport == Transport::kFile};
+}
 
 EraseJobOutcome RunEraseJob(Env* env, const EraseJobInput& input, Confirmer* confirmer,
                             Certifier* certifier, JobProgress* progress) {

@@ -1,8 +1,11 @@
 // One erasure job: the order in which `kesu erase` works through its targets, as library code
 // that a test drives on the in-memory Env (the command only parses, prints and picks the exit
 // code). RunEraseJob:
-//   1. describes every target (devices/discovery.h; a target named twice is bad input) and
-//      passes all of them through the safety gate, opening each for writing (OpenForErase);
+//   1. describes every target (devices/discovery.h; a target named twice is bad input); with a
+//      work order, checks that the order allows erasure today with the method
+//      (config/work_order.h CheckOrderAllowsErasure: instruction, due date, method) and names
+//      every target (CheckTargetOnOrder); then passes all of them through the safety gate,
+//      opening each for writing (OpenForErase);
 //   2. creates the result directory, when one is asked for;
 //   3. asks the Confirmer whether it can confirm at all (before any key is made or loaded);
 //   4. prepares the Certifier (loads the station signer and checks it), so that a missing key
@@ -28,6 +31,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "config/work_order.h"
 #include "devices/device.h"
 #include "devices/discovery.h"
 #include "env/env.h"
@@ -94,11 +98,20 @@ struct EraseJobInput {
   // whatever sets the returned flag (signal handlers) and returns it; the engines poll it.
   // Empty, or returning nullptr: the erasure cannot be stopped.
   std::function<const std::atomic<bool>*()> arm_stop;
+  // The work order the job runs under (must outlive the call), or nullptr for none; and
+  // whether an overdue order may be worked. "Today" is TodayLocal(env).
+  const WorkOrder* work_order = nullptr;
+  bool allow_overdue = false;
 };
+
+// How a work order's serial list names `d` (config/work_order.h SerialAllowed): its serial,
+// its file name when it is an image file, its backing file's name when it is a loop device.
+TargetName WorkOrderTargetName(const DeviceInfo& d);
 
 // The step a job stopped at; kDone when it erased and certified every target.
 enum class JobStep : uint8_t {
   kDescribe,      // a target could not be described, or was named twice
+  kWorkOrder,     // the work order refused the erasure or a target
   kGate,          // the safety gate refused a target, or it could not be opened
   kResultDir,     // the result directory could not be created
   kConfirmReady,  // the Confirmer cannot confirm

@@ -127,6 +127,21 @@ kesu_ok "document shred" record document-shred --batch-id B-7 --description "con
   --boxes 3 --witness Suzuki --photo photo.jpg "${SIGN[@]}"
 verify_doc "$(newest _record_B-7)"
 
+# --- a work order whose agreed method is another one: exit 3, nothing written ----------------
+ORDER_SIGN=(--cert-dir "$T/certs" --key org/station.key --passphrase-file pass)
+sed 's/^method = .*/method = "degauss"/' "$SOURCE_DIR/docs/examples/work-order.toml" >wo-degauss.toml
+sed 's/^method = .*/method = ["crush", "shred"]/' "$SOURCE_DIR/docs/examples/work-order.toml" >wo-crush.toml
+n_before=$(wc -l <certs/ledger.jsonl)
+kesu_rc 3 "crush against a degauss order" "degauss" record crush --serial WO-S1 --witness Suzuki \
+  --photo photo.jpg --work-order wo-degauss.toml "${ORDER_SIGN[@]}"
+expect_eq "refused record wrote nothing" "$(wc -l <certs/ledger.jsonl)" "$n_before"
+kesu_ok "crush on a crush order" record crush --serial WO-S1 --witness Suzuki --photo photo.jpg \
+  --work-order wo-crush.toml "${ORDER_SIGN[@]}"
+wrec=$(newest _record_WO-S1)
+expect_eq "agreed method recorded" "$(jq -r .body.method.is_agreed_method "$wrec")" true
+expect_eq "order's customer" "$(jq -r .customer.name.value "$wrec")" \
+  "$(sed -n 's/^customer = "\(.*\)"$/\1/p' wo-crush.toml)"
+
 # --- custody show, an event after returned ----------------------------------------------------
 kesu_ok "custody returned" custody add "$T/img1" --event returned --by Sato "${SIGN[@]}"
 kesu_ok "custody moved after returned" custody add "$T/img1" --event moved --by Sato "${SIGN[@]}"
@@ -141,7 +156,7 @@ expect_eq "listed every ledger line" "$(jq length "$T/out")" "$(wc -l <certs/led
 kesu_ok "cert list failed" cert list --cert-dir certs --outcome failed --csv
 expect_eq "one failed line" "$(tail -n +2 "$T/out" | wc -l)" 1
 kesu_ok "cert list records" cert list --cert-dir certs --kind record --json
-expect_eq "two records" "$(jq length "$T/out")" 2
+expect_eq "three records" "$(jq length "$T/out")" 3
 
 # --- cert bundle ----------------------------------------------------------------------------
 kesu_ok "cert bundle" cert bundle --work-order WO-1 --cert-dir certs --ca org/ca.pem -o job.pdf
@@ -152,15 +167,19 @@ fail_line=$(grep -n "FAILED" page1.txt | head -n 1 | cut -d: -f1)
 ok_line=$(grep -n " success " page1.txt | head -n 1 | cut -d: -f1)
 [[ -n $fail_line && -n $ok_line && $fail_line -lt $ok_line ]] ||
   fail "the summary does not show the failure first: $(cat page1.txt)"
+"$KESU" "${K[@]}" cert list --cert-dir certs --work-order WO-1 --json >job.json ||
+  fail "cert list --work-order WO-1"
+jobdocs=$(jq length job.json)
+[[ $jobdocs -ge 10 ]] || fail "the job has only $jobdocs documents"
 pages=$(pdfinfo job.pdf 2>/dev/null | awk '/^Pages:/ {print $2}')
-expect_eq "bundle pages" "$pages" $(($(wc -l <certs/ledger.jsonl) + 1))
+expect_eq "bundle pages" "$pages" $((jobdocs + 1))
 mkdir att && (cd att && pdfdetach -saveall ../job.pdf) || fail "pdfdetach"
 n=0
 for f in att/*; do
   cmp -s "$f" "certs/$(basename "$f")" || fail "attachment $(basename "$f") differs from certs/"
   n=$((n + 1))
 done
-expect_eq "attachments" "$n" $((2 * $(wc -l <certs/ledger.jsonl)))
+expect_eq "attachments" "$n" $((2 * jobdocs))
 for j in att/*.json; do
   openssl cms -verify -binary -inform DER -in "$j.p7s" -content "$j" -CAfile org/ca.pem \
     -purpose any -out /dev/null 2>/dev/null || fail "extracted $j does not verify"

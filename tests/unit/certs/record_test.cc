@@ -104,14 +104,14 @@ TEST(RecordCategory, CrushingIsDestroyOnFlashAndOnUnknownMedia) {
 
 TEST(BuildRecord, OtherAgreedMethodIsRefused) {
   RecordInput in = Complete();
-  in.agreed_method = "degauss";
+  in.agreed_methods = {"degauss", "shred"};
   auto c = BuildRecordContent(Shipped("crush"), in, nlohmann::json::array());
   EXPECT_EQ(c.status().code(), Code::kRefused);
 }
 
 TEST(BuildRecord, CarriesItemsPhotosCategoryAndGaps) {
   RecordInput in = Complete();
-  in.agreed_method = "crush";
+  in.agreed_methods = {"degauss", "crush"};
   nlohmann::json chain = CustodyChain("WD-1", {}, true);
   auto c = BuildRecordContent(Shipped("crush"), in, nlohmann::json::array({chain}));
   ASSERT_TRUE(c.ok()) << c.status().message();

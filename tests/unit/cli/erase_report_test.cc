@@ -35,6 +35,11 @@ TEST(EraseReportTest, EachStopBeforeWritingHasItsExitCodeAndOneLine) {
   };
   const std::vector<Case> cases = {
       {JobStep::kDescribe, Status::NotFound("/x: No such file"), kExitUsage, "/x: No such file"},
+      {JobStep::kWorkOrder,
+       Status::Refused("work order o.toml: erasure refused: the instruction is 'hold'"),
+       kExitRefused,
+       "work order o.toml: erasure refused: the instruction is 'hold' (nothing was written to any "
+       "target)"},
       {JobStep::kGate, Status::Refused("/dev/sdb: mounted at /m; unmount it first"), kExitRefused,
        "/dev/sdb: mounted at /m; unmount it first (nothing was written to any target)"},
       {JobStep::kGate, Status::IoError("/proc/self/mountinfo: cannot read"), kExitFailed,

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -130,6 +131,8 @@ class JobTest : public ::testing::Test {
     in.engine.write_buffers = 6;
     in.discovery.prober = &prober_;
     in.result_dir = result_dir_;
+    in.work_order = order_;
+    in.allow_overdue = allow_overdue_;
     in.arm_stop = [this] {
       log_.push_back("arm stop");
       return &stop_;
@@ -167,6 +170,8 @@ class JobTest : public ::testing::Test {
   std::atomic<bool> stop_{false};
   std::string result_dir_;
   Method method_;
+  const WorkOrder* order_ = nullptr;
+  bool allow_overdue_ = false;
 };
 
 TEST_F(JobTest, CleanRunErasesEveryTargetAndCertifiesEachOnceInOrder) {
@@ -218,6 +223,114 @@ TEST_F(JobTest, TargetNamedTwiceIsBadInputAndNothingIsOpened) {
   EXPECT_EQ(v.exit_code, kExitUsage);
   EXPECT_EQ(v.errors, (std::vector<std::string>{"/img/a.img: named twice; name each target once"}));
   EXPECT_TRUE(Untouched(*a));
+}
+
+// A work order that allows the method and names the targets (image files by file name).
+WorkOrder OrderFor(std::vector<std::string> serials) {
+  WorkOrder o;
+  o.path = "/orders/o.toml";
+  o.methods = {"dod-5220.22-m", "zero-test"};
+  o.serials = std::move(serials);
+  o.instruction = Instruction::kErase;
+  o.due = {9999, 12, 31};
+  return o;
+}
+
+TEST_F(JobTest, WorkOrderThatAllowsItErases) {
+  Use("nvme");
+  auto a = AddImage("/img/a.img");
+  WorkOrder order = OrderFor({"other", "a.img"});
+  order_ = &order;
+  EraseJobOutcome o = Run({"/img/a.img"});
+  ASSERT_TRUE(o.Erased()) << JobStepName(o.stopped_at) << ": " << o.status.message();
+  EXPECT_TRUE(Zeroed(*a));
+}
+
+// Each refusal of a work order stops the job before any target is opened, the signer loaded
+// or the operator asked; exit 3, one line.
+class WorkOrderRefusalTest : public JobTest {
+ protected:
+  void ExpectRefused(const WorkOrder& order, const std::string& line,
+                     std::optional<size_t> target) {
+    Use("nvme");
+    auto a = AddImage("/img/a.img");
+    auto b = AddImage("/img/b.img");
+    order_ = &order;
+    EraseJobOutcome o = Run({"/img/a.img", "/img/b.img"});
+    ExpectStoppedBeforeWriting(o);
+    EXPECT_EQ(o.stopped_at, JobStep::kWorkOrder) << o.status.message();
+    EXPECT_EQ(o.status.code(), Code::kRefused);
+    EXPECT_EQ(o.target, target);
+    EXPECT_TRUE(log_.empty()) << "refused before asking or loading the signer: " << log_.front();
+    EXPECT_TRUE(Untouched(*a));
+    EXPECT_TRUE(Untouched(*b));
+    EraseVerdict v = JudgeEraseJob(o);
+    EXPECT_EQ(v.exit_code, kExitRefused);
+    EXPECT_EQ(v.errors, std::vector<std::string>{line + " (nothing was written to any target)"});
+  }
+};
+
+TEST_F(WorkOrderRefusalTest, MethodNotAgreed) {
+  WorkOrder order = OrderFor({"any"});
+  order.methods = {"dod-5220.22-m"};
+  ExpectRefused(order,
+                "work order /orders/o.toml: method zero-test is not the agreed one (agreed: "
+                "dod-5220.22-m); use --method dod-5220.22-m or have the order amended",
+                std::nullopt);
+}
+
+TEST_F(WorkOrderRefusalTest, TargetNotOnTheOrder) {
+  ExpectRefused(OrderFor({"a.img"}),
+                "/img/b.img: not on work order /orders/o.toml (matched as 'b.img'; the order "
+                "lists a.img); check the target or have the order amended",
+                1u);
+}
+
+TEST_F(WorkOrderRefusalTest, InstructionHold) {
+  WorkOrder order = OrderFor({"any"});
+  order.instruction = Instruction::kHold;
+  ExpectRefused(order,
+                "work order /orders/o.toml: erasure refused: the instruction is 'hold': keep "
+                "the device and its data unchanged until the customer instructs otherwise",
+                std::nullopt);
+}
+
+TEST_F(WorkOrderRefusalTest, OverdueUnlessAllowed) {
+  WorkOrder order = OrderFor({"any"});
+  order.due = {1971, 1, 1};  // the in-memory clock is decades later
+  order_ = &order;
+  Use("nvme");
+  auto a = AddImage("/img/a.img");
+  EraseJobOutcome o = Run({"/img/a.img"});
+  EXPECT_EQ(o.stopped_at, JobStep::kWorkOrder);
+  EXPECT_NE(o.status.message().find("erasure refused: the order was due 1971-01-01"),
+            std::string::npos)
+      << o.status.message();
+  EXPECT_TRUE(Untouched(*a));
+  log_.clear();
+  allow_overdue_ = true;
+  o = Run({"/img/a.img"});
+  ASSERT_TRUE(o.Erased()) << o.status.message();
+  EXPECT_TRUE(Zeroed(*a));
+}
+
+TEST(WorkOrderTargetNameTest, ImagesByFileNameLoopsByBackingFile) {
+  DeviceInfo img;
+  img.path = "/dev/shm/x/disk.img";
+  img.transport = Transport::kFile;
+  EXPECT_EQ(MatchName(WorkOrderTargetName(img)), "disk.img");
+  DeviceInfo loop;
+  loop.path = "/dev/loop3";
+  loop.transport = Transport::kLoop;
+  loop.backing_file = "/srv/intake/S1234.img";
+  EXPECT_EQ(MatchName(WorkOrderTargetName(loop)), "S1234.img");
+  DeviceInfo disk;
+  disk.path = "/dev/sdb";
+  disk.transport = Transport::kSata;
+  disk.serial = "WD-123";
+  EXPECT_EQ(MatchName(WorkOrderTargetName(disk)), "WD-123");
+  disk.serial.clear();
+  EXPECT_EQ(MatchName(WorkOrderTargetName(disk)), "");
 }
 
 // The first target is fine and the second is refused by the gate: neither is written, the

@@ -177,10 +177,16 @@ std::vector<ChainEvent> CustodyEventsFor(const std::string& subject,
   for (const LedgerDocument& d : docs) {
     if (d.kind != DocumentKind::kCustodyEvent || !d.problem.empty() || !d.doc.is_object()) continue;
     const json& doc = d.doc;
-    if (Str(doc, "/subject/custody_subject") != subject && Str(doc, "/subject/serial") != subject &&
-        Str(doc, "/subject/id") != subject && Str(doc, "/subject/path") != subject) {
-      continue;
+    // The subject itself, or one of the items a `received` event took in under a batch id.
+    bool about = Str(doc, "/subject/custody_subject") == subject ||
+                 Str(doc, "/subject/serial") == subject || Str(doc, "/subject/id") == subject ||
+                 Str(doc, "/subject/path") == subject;
+    const json::json_pointer items("/body/items");
+    if (!about && doc.contains(items) && doc.at(items).is_array()) {
+      for (const json& i : doc.at(items))
+        about = about || (i.is_object() && i.value("serial", "") == subject);
     }
+    if (!about) continue;
     ChainEvent e;
     e.id = Str(doc, "/id");
     e.event = Str(doc, "/body/event");

@@ -64,7 +64,8 @@ Result<int64_t> ParseDateMs(const std::string& text, bool end_of_day, const std:
 std::vector<std::string> SerialsOf(const nlohmann::json& doc);
 
 // The custody events of `subject` (a serial, a device path or a batch id): the custody-event
-// documents whose subject's custody_subject, serial, id or path equals it, in ledger order;
+// documents whose subject's custody_subject, serial, id or path equals it, or that list it among
+// the items taken in (body.items[].serial: a batch received under one id), in ledger order;
 // documents with a problem are left out (CustodyChain then shows what is missing).
 std::vector<ChainEvent> CustodyEventsFor(const std::string& subject,
                                          const std::vector<LedgerDocument>& docs);

@@ -140,11 +140,11 @@ std::string RecordStatement(const Method& m, const RecordInput& in) {
   const std::string kind = m.record ? m.record->kind : m.id;
   if (in.items.empty()) {
     return "The operator recorded that the documents of batch " + in.batch_id + " were " +
-           WorkText(kind) + " (" + m.title + "), witnessed by " +
+           WorkText(kind) + " (method " + m.id + "), witnessed by " +
            (in.witness.empty() ? "nobody" : in.witness) + ".";
   }
   return "The operator recorded that " + std::to_string(in.items.size()) + " device(s) were " +
-         WorkText(kind) + " (" + m.title + "), witnessed by " +
+         WorkText(kind) + " (method " + m.id + "), witnessed by " +
          (in.witness.empty() ? "nobody" : in.witness) + "; kesu did not perform the work.";
 }
 

@@ -59,10 +59,13 @@ std::string ChainLine(const json& chain) {
 DocumentSection Custody(const json& chains) {
   DocumentSection s{"保管記録", "Custody (clause 3-10 ③)", {}};
   for (const json& c : chains) {
-    s.rows.push_back({"経過", S(c, "subject"), ChainLine(c)});
-    for (const json& g : c.value("gaps", json::array())) {
-      s.rows.push_back({"欠落", "GAP", g.is_string() ? g.get<std::string>() : g.dump()});
-    }
+    // The gaps themselves are the document's warnings, listed at the top of the page.
+    const size_t gaps = c.value("gaps", json::array()).size();
+    s.rows.push_back(
+        {"経過", S(c, "subject"),
+         ChainLine(c) + (gaps == 0 ? ""
+                                   : "  [欠落 " + std::to_string(gaps) + " 件 / " +
+                                         std::to_string(gaps) + " gap(s): see the warnings]")});
   }
   return s;
 }
@@ -91,8 +94,6 @@ std::vector<DocumentSection> RecordRows(const json& doc) {
     d.rows.push_back({"重量 (kg)", "Weight (kg)", T(doc, "/body/documents/weight_kg")});
     d.rows.push_back({"箱数", "Boxes", T(doc, "/body/documents/boxes")});
     out.push_back(d);
-  } else {
-    out.push_back(Items(doc));
   }
   DocumentSection photos{"写真", "Photos (SHA-256; files beside the record)", {}};
   for (const json& p : Arr(doc, "/body/photos")) {
@@ -100,6 +101,7 @@ std::vector<DocumentSection> RecordRows(const json& doc) {
   }
   if (photos.rows.empty()) photos.rows.push_back({"写真", "Photos", "なし / none"});
   out.push_back(photos);
+  if (pdf_internal::FindField(doc, "/body/documents") == nullptr) out.push_back(Items(doc));
   if (!Arr(doc, "/body/custody").empty()) out.push_back(Custody(Arr(doc, "/body/custody")));
   return out;
 }

@@ -119,6 +119,7 @@ LedgerRow RowFor(const LedgerDocument& d) {
   r.subject = Str(doc, "/subject/custody_subject");
   if (r.subject.empty()) r.subject = Str(doc, "/subject/id");
   if (r.subject.empty()) r.subject = r.serial;
+  if (r.subject.empty()) r.subject = Str(doc, "/media/path");  // an image file has no serial
   return r;
 }
 

@@ -80,7 +80,7 @@ std::vector<DocumentSection> RecordRows(const json& doc) {
                        agreed != nullptr && agreed->is_string()
                            ? agreed->get<std::string>() + " (一致 / matches: " +
                                  T(doc, "/body/method/is_agreed_method") + ")"
-                           : "作業指示書なし / no work order"});
+                           : "記録なし / not recorded (no work order file)"});
   work.rows.push_back({"実施日時", "Performed (UTC)", T(doc, "/body/performed_utc")});
   work.rows.push_back({"使用機器", "Equipment", T(doc, "/body/equipment")});
   work.rows.push_back({"立会人", "Witness", T(doc, "/body/witness")});

@@ -1,6 +1,7 @@
 // See certificate.h.
 #include "certs/certificate.h"
 
+#include <cctype>
 #include <string_view>
 
 #include "base/base64.h"
@@ -443,10 +444,15 @@ std::string CertificateFileStem(const json& cert) {
     std::string path = str(cert["media"]["path"]);
     serial = path.substr(path.find_last_of('/') + 1);
   }
+  // The outcome in capitals, so that a folder listing shows every failure (clause 14-1).
+  std::string outcome = cert["outcome"].is_object() && cert["outcome"]["result"].is_string()
+                            ? cert["outcome"]["result"].get<std::string>()
+                            : "unknown";
+  for (char& c : outcome) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   const std::string id = cert["id"].get<std::string>();
   return SanitizeFileComponent(station) + "_" +
          certs::UtcCompact(cert["issued_ms"].get<int64_t>()) + "_" + SanitizeFileComponent(serial) +
-         "_" + id.substr(0, 8);
+         "_" + SanitizeFileComponent(outcome) + "_" + id.substr(0, 8);
 }
 
 }  // namespace kesu

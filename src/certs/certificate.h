@@ -119,7 +119,10 @@ Result<nlohmann::json> BuildCertificate(const ErasureResult& result, const Certi
 // The exact bytes that are hashed, signed and stored: compact dump (sorted keys), then "\n".
 std::string SerializeCertificate(const nlohmann::json& cert);
 
-// "STATION_YYYYMMDDTHHMMSSZ_SERIAL_ID8", each part reduced to [A-Za-z0-9._-].
+// "STATION_YYYYMMDDTHHMMSSZ_SERIAL_OUTCOME_ID8", each part reduced to [A-Za-z0-9._-]; OUTCOME
+// is outcome.result in capitals (SUCCESS, FAILED, INTERRUPTED, PARTIAL), so a folder listing
+// shows failures. Certificates issued before the outcome was part of the name
+// ("STATION_TIME_SERIAL_ID8") still verify: nothing reads the outcome back from a file name.
 std::string CertificateFileStem(const nlohmann::json& cert);
 std::string SanitizeFileComponent(const std::string& s);
 

@@ -3,6 +3,7 @@
 
 #include "certs/media_rows.h"
 #include "certs/pdf_rows.h"
+#include "certs/record_rows.h"
 
 namespace kesu {
 
@@ -86,7 +87,7 @@ std::vector<DocumentSection> KindRows(const std::string& kind, const json& doc) 
   if (kind == "inspection") return InspectionRows(doc);
   if (kind == "fingerprint") return FingerprintRows(doc);
   if (kind == "return-check") return ReturnCheckRows(doc);
-  return {};
+  return RecordDocumentRows(kind, doc);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "certs/pdf_canvas.h"
 #include "certs/pdf_file.h"
 #include "certs/pdf_rows.h"
+#include "certs/receipt_pdf.h"
 #include "crypto/sha256.h"
 
 namespace kesu {
@@ -152,6 +153,11 @@ Result<std::string> RenderDocumentPdfBytes(Env* env, const json& doc, std::strin
   const std::string id = pdf_internal::CertId(doc);
   if (id.empty()) {
     return Status::InvalidArgument("pdf: the document has no string \"id\"; cannot render it");
+  }
+  // The receipt (預り証) is laid out for the customer (certs/receipt_pdf.h); an unverified one
+  // gets the generic page with its UNVERIFIED bands.
+  if (!opts.unverified && doc.value("kind", std::string()) == "receipt") {
+    return RenderReceiptPdfBytes(env, doc, json_bytes, p7s_der);
   }
   KESU_ASSIGN_OR_RETURN(std::string font_path, pdf_internal::FindFontFile(env));
   KESU_ASSIGN_OR_RETURN(std::unique_ptr<PdfCanvas> canvas, PdfCanvas::Create(font_path));

@@ -224,6 +224,14 @@ std::vector<std::string> ErrorLines(const json& cert) {
   if (e != nullptr && e->is_array()) {
     for (const auto& x : *e) out.push_back(x.is_string() ? x.get<std::string>() : x.dump());
   }
+  // Custody gaps (clause 3-10 ③) recorded with the erasure are warnings the page must show.
+  const json* custody = Unwrap(FindField(cert, "/custody"));
+  if (custody != nullptr && custody->is_object() && custody->contains("gaps") &&
+      (*custody)["gaps"].is_array()) {
+    for (const auto& g : (*custody)["gaps"]) {
+      if (g.is_string()) out.push_back("保管記録の欠落 / custody gap: " + g.get<std::string>());
+    }
+  }
   return out;
 }
 

@@ -94,7 +94,8 @@ std::string EnglishTitle(const nlohmann::json& cert, const OutcomeText& outcome)
 std::string OrganisationDetails(const nlohmann::json& cert);
 // `outcome.statement`, or "".
 std::string Statement(const nlohmann::json& cert);
-// `outcome.errors` as text, in order (non-strings as JSON).
+// `outcome.errors` as text, in order (non-strings as JSON), then each custody gap recorded in
+// `custody.gaps` (clause 3-10 ③), prefixed "保管記録の欠落 / custody gap: ".
 std::vector<std::string> ErrorLines(const nlohmann::json& cert);
 // The outcome in Japanese, built from the recorded facts (the statement in the JSON is
 // English): "消去完了: 全 1,000,204,886,016 バイトを消去しました（1 パス、方式 …）。…", or for

@@ -64,5 +64,9 @@ void RegisterStationCommand(CLI::App& app, Cli& cli);  // kesu station
 
 // kesu cert page (src/cli/cmd_cert_page.cc); call after RegisterCertCommands.
 void RegisterCertPageCommand(CLI::App& app, Cli& cli);
+// kesu cert list|bundle (src/cli/cmd_cert_office.cc); call after RegisterCertCommands.
+void RegisterCertOfficeCommands(CLI::App& app, Cli& cli);
+void RegisterRecordCommand(CLI::App& app, Cli& cli);   // kesu record (src/cli/cmd_record.cc)
+void RegisterCustodyCommand(CLI::App& app, Cli& cli);  // kesu custody add|show
 
 }  // namespace kesu

@@ -70,7 +70,9 @@ Status ResolveMethod(const MethodRegistry& reg, const EraseArgs& args, Method* o
   if (m->kind == MethodKind::kRecord) {
     return Status::InvalidArgument("method " + m->id +
                                    " (kind record) is a physical method kesu cannot perform; "
-                                   "record it with 'kesu record', which arrives with its issue");
+                                   "record it with 'kesu record " +
+                                   m->id +
+                                   " --device TARGET ...' after the work (see docs/records.md)");
   }
   if (m->kind == MethodKind::kFirmware) {
     if (args.rounds != 1 || args.blank || args.no_blank) {
@@ -132,6 +134,9 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   EraseJobOutcome outcome = RunEraseJob(cli.env, in, &confirmer, &certifier, &progress);
 
   if (outcome.Erased()) PrintEraseResults(outcome, certifier, args.json);
+  for (const std::string& gap : certifier.custody_gaps()) {
+    std::fprintf(stderr, "kesu: warning: custody gap: %s\n", gap.c_str());
+  }
   EraseVerdict verdict = JudgeEraseJob(outcome);
   for (const std::string& line : verdict.errors) std::fprintf(stderr, "kesu: %s\n", line.c_str());
   return verdict.exit_code;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "certs/record_issue.h"
 #include "cli/cli.h"
 #include "cli/console_text.h"
 #include "erase/stop_signal.h"
@@ -31,8 +32,21 @@ Certification StationCertifier::Certify(size_t index, const ErasureResult& resul
     c.error = Status::Internal(result.device.path + ": certificates were not prepared");
     return c;
   }
-  std::vector<IssuedCertificate> out;
+  // The custody chain so far (clause 3-10 ③), looked up by serial, else by path; a gap is
+  // recorded on the certificate and shown on the console, never hidden.
   CertificateContext ctx = setup_->context;
+  const std::string subject =
+      result.device.serial.empty() ? result.device.path : result.device.serial;
+  auto chain = CustodyChainForWork(env_, setup_->options.cert_dir, subject);
+  if (!chain.ok()) {
+    c.error = chain.status().WithContext(result.device.path + ": custody chain");
+    return c;
+  }
+  if (*chain) {
+    ctx.custody = **chain;
+    for (const std::string& g : CustodyGaps(**chain)) custody_gaps_.push_back(g);
+  }
+  std::vector<IssuedCertificate> out;
   if (index < inspections_.size() && !inspections_[index].is_null()) {
     ctx.inspection = inspections_[index];
   }

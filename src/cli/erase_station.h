@@ -30,6 +30,8 @@ class StationCertifier final : public Certifier {
   void Inspected(size_t index, const nlohmann::json& inspection) override;
   // What Certify(index) wrote, or nullptr when it wrote no entry at all.
   const IssuedCertificate* issued(size_t index) const;
+  // The custody gaps the certificates record (clause 3-10 ③), one line each, for the console.
+  const std::vector<std::string>& custody_gaps() const { return custody_gaps_; }
 
  private:
   Env* env_;
@@ -37,6 +39,7 @@ class StationCertifier final : public Certifier {
   std::optional<certs::Signer> signer_;
   std::vector<std::optional<IssuedCertificate>> issued_;
   std::vector<nlohmann::json> inspections_;  // by target index: before.inspection
+  std::vector<std::string> custody_gaps_;
 };
 
 // The operator types each target's serial (or its file name, for an image; or its device

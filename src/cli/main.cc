@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
   kesu::RegisterKeyCommands(app, cli);
   kesu::RegisterCertCommands(app, cli);
   kesu::RegisterCertPageCommand(app, cli);
+  kesu::RegisterCertOfficeCommands(app, cli);
+  kesu::RegisterRecordCommand(app, cli);
+  kesu::RegisterCustodyCommand(app, cli);
   kesu::RegisterLedgerCommands(app, cli);
   kesu::RegisterWorkOrderCommands(app, cli);
   kesu::RegisterConfigCommands(app, cli);

@@ -176,8 +176,16 @@ TEST(BuildCertificate, RequiresIdAndTime) {
 
 TEST(BuildCertificate, FileStemIsSanitised) {
   auto cert = BuildCertificate(testing::SampleResult(), Ctx());
-  EXPECT_EQ(CertificateFileStem(*cert), "st_1_osaka_20251124T160203Z_SN__42____3f2b8c1e");
+  EXPECT_EQ(CertificateFileStem(*cert), "st_1_osaka_20251124T160203Z_SN__42____SUCCESS_3f2b8c1e");
   EXPECT_EQ(SanitizeFileComponent("../etc"), "_._etc");
+}
+
+// A folder listing shows every failure: the outcome is part of the file name.
+TEST(BuildCertificate, FileStemCarriesFailedOutcome) {
+  auto cert = BuildCertificate(testing::SampleResult(Outcome::kFailed), Ctx());
+  ASSERT_TRUE(cert.ok());
+  EXPECT_NE(CertificateFileStem(*cert).find("_FAILED_"), std::string::npos)
+      << CertificateFileStem(*cert);
 }
 
 }  // namespace

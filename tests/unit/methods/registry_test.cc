@@ -45,6 +45,7 @@ TEST(MethodRegistry, LoadsEveryShippedMethodSortedWithDigests) {
                        "scsi-sanitize-crypto",
                        "degauss",
                        "crush",
+                       "shred",
                        "document-shred"};
   EXPECT_EQ(reg->all().size(), std::size(ids));
   for (const char* id : ids) {

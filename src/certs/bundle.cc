@@ -14,6 +14,14 @@
 namespace kesu {
 
 using nlohmann::json;
+using pdf_internal::kAmber;
+using pdf_internal::kCalmInk;
+using pdf_internal::kLabel;
+using pdf_internal::kPaleAmber;
+using pdf_internal::kPaleRed;
+using pdf_internal::kRed;
+using pdf_internal::kSectionBg;
+using pdf_internal::kSectionInk;
 using pdf_internal::PdfCanvas;
 using pdf_internal::Rgb;
 
@@ -21,14 +29,6 @@ namespace {
 
 constexpr float kMargin = 40.0f;
 constexpr float kWidth = pdf_internal::kPageWidth - 2 * kMargin;
-constexpr Rgb kRed{0.76f, 0.04f, 0.04f};
-constexpr Rgb kPaleRed{0.99f, 0.92f, 0.92f};
-constexpr Rgb kAmber{0.60f, 0.35f, 0.00f};
-constexpr Rgb kPaleAmber{1.00f, 0.96f, 0.86f};
-constexpr Rgb kLabel{0.40f, 0.42f, 0.46f};
-constexpr Rgb kSectionBg{0.92f, 0.94f, 0.96f};
-constexpr Rgb kSectionInk{0.13f, 0.25f, 0.40f};
-constexpr Rgb kCalmInk{0.05f, 0.38f, 0.22f};
 
 bool IsFailure(const LedgerDocument& d) {
   if (d.kind != DocumentKind::kErasure && d.kind != DocumentKind::kRecord) return false;

@@ -24,6 +24,15 @@
 namespace kesu {
 
 using nlohmann::json;
+using pdf_internal::kCalmBg;
+using pdf_internal::kCalmInk;
+using pdf_internal::kInk;
+using pdf_internal::kLabel;
+using pdf_internal::kPaleRed;
+using pdf_internal::kRed;
+using pdf_internal::kSectionBg;
+using pdf_internal::kSectionInk;
+using pdf_internal::kWhite;
 using pdf_internal::PdfCanvas;
 using pdf_internal::PdfRow;
 using pdf_internal::Rgb;
@@ -38,16 +47,6 @@ constexpr float kMargin = 34.0f;
 constexpr float kContentW = kPageW - 2 * kMargin;
 constexpr float kGutter = 16.0f;
 constexpr float kColW = (kContentW - kGutter) / 2;
-
-constexpr Rgb kInk = pdf_internal::kInk;
-constexpr Rgb kLabel{0.40f, 0.42f, 0.46f};
-constexpr Rgb kSectionBg{0.92f, 0.94f, 0.96f};
-constexpr Rgb kSectionInk{0.13f, 0.25f, 0.40f};
-constexpr Rgb kCalmBg{0.88f, 0.95f, 0.91f};
-constexpr Rgb kCalmInk{0.05f, 0.38f, 0.22f};
-constexpr Rgb kRed{0.76f, 0.04f, 0.04f};
-constexpr Rgb kWhite{1, 1, 1};
-constexpr Rgb kPaleRed{0.99f, 0.92f, 0.92f};
 
 constexpr float kLabelW = 92.0f;
 constexpr float kQr = 92.0f;

@@ -52,6 +52,17 @@ struct Rgb {
 };
 constexpr Rgb kInk{0.10f, 0.10f, 0.12f};   // default text colour
 constexpr Rgb kRule{0.75f, 0.77f, 0.80f};  // default rule colour
+// The palette every kesu page shares (certificate, other documents, receipt, bundle summary).
+constexpr Rgb kLabel{0.40f, 0.42f, 0.46f};       // labels and notes
+constexpr Rgb kSectionBg{0.92f, 0.94f, 0.96f};   // section header band
+constexpr Rgb kSectionInk{0.13f, 0.25f, 0.40f};  // section header text, footer rule
+constexpr Rgb kCalmBg{0.88f, 0.95f, 0.91f};      // a success banner
+constexpr Rgb kCalmInk{0.05f, 0.38f, 0.22f};
+constexpr Rgb kRed{0.76f, 0.04f, 0.04f};  // failures: banner, frame, errors
+constexpr Rgb kPaleRed{0.99f, 0.92f, 0.92f};
+constexpr Rgb kAmber{0.60f, 0.35f, 0.00f};  // warnings (custody gaps)
+constexpr Rgb kPaleAmber{1.00f, 0.96f, 0.86f};
+constexpr Rgb kWhite{1, 1, 1};
 
 // The installed IPAGothic font file (fonts-ipafont-gothic), looked up through `env`. IPAGothic
 // ipag.ttf is the fixed-pitch face: Latin half width, kana and kanji full width. kNotFound

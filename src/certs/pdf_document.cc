@@ -21,6 +21,14 @@
 namespace kesu {
 
 using nlohmann::json;
+using pdf_internal::kCalmBg;
+using pdf_internal::kCalmInk;
+using pdf_internal::kInk;
+using pdf_internal::kLabel;
+using pdf_internal::kRed;
+using pdf_internal::kSectionBg;
+using pdf_internal::kSectionInk;
+using pdf_internal::kWhite;
 using pdf_internal::PdfCanvas;
 using pdf_internal::Rgb;
 
@@ -36,15 +44,6 @@ constexpr float kValueSize = 8.4f;
 constexpr float kLineH = 10.6f;
 constexpr float kSectionH = 15.0f;
 constexpr float kFooterH = 70.0f;
-
-constexpr Rgb kInk = pdf_internal::kInk;
-constexpr Rgb kLabel{0.40f, 0.42f, 0.46f};
-constexpr Rgb kSectionBg{0.92f, 0.94f, 0.96f};
-constexpr Rgb kSectionInk{0.13f, 0.25f, 0.40f};
-constexpr Rgb kCalmBg{0.88f, 0.95f, 0.91f};
-constexpr Rgb kCalmInk{0.05f, 0.38f, 0.22f};
-constexpr Rgb kRed{0.76f, 0.04f, 0.04f};
-constexpr Rgb kWhite{1, 1, 1};
 
 std::string Upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

@@ -14,6 +14,7 @@
 namespace kesu {
 
 using nlohmann::json;
+using pdf_internal::kLabel;
 using pdf_internal::PdfCanvas;
 using pdf_internal::Rgb;
 
@@ -21,7 +22,6 @@ namespace {
 
 constexpr float kM = 44.0f;
 constexpr float kW = pdf_internal::kPageWidth - 2 * kM;
-constexpr Rgb kLabel{0.40f, 0.42f, 0.46f};
 constexpr Rgb kHead{0.92f, 0.94f, 0.96f};
 constexpr Rgb kLine{0.55f, 0.57f, 0.60f};
 

@@ -1,11 +1,11 @@
-// The one-page PDF of a signed document other than the erasure certificate (certs/document.h):
+// The PDF of a signed document other than the erasure certificate (certs/document.h):
 // a header with the kind's titles and the QR code, a banner with the result and statement
 // (white on red when the result is bad news, certs/document_rows.h IsAlarmingResult), the
 // sections of certs/document_rows.h as labelled rows across the page, and the footer with the
-// commands that verify the attachments. Rows that do not fit above the footer end with a line
-// pointing to the attached JSON; nothing is silently cut. Like the erasure certificate's page,
-// the output is a pure function of the JSON, the signature and the options, so `kesu cert
-// verify` can re-render it and compare bytes.
+// commands that verify the attachments. Rows that do not fit above the footer continue on
+// further pages, each headed with the title and id and numbered "N / M"; nothing is cut. Like the
+// erasure certificate's page, the output is a pure function of the JSON, the signature and the
+// options, so `kesu cert verify` can re-render it and compare bytes.
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +44,7 @@ constexpr float kValueSize = 8.4f;
 constexpr float kLineH = 10.6f;
 constexpr float kSectionH = 15.0f;
 constexpr float kFooterH = 70.0f;
+constexpr size_t kMaxValueLines = 40;  // a value longer than this is one row too many
 
 std::string Upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -83,42 +84,68 @@ float DrawBanner(PdfCanvas& c, const json& doc, bool alarm, float top) {
 }
 
 float RowHeight(const PdfCanvas& c, const DocumentRow& r) {
-  return static_cast<float>(c.Wrap(r.value, kContentW - kLabelW, kValueSize, 4).size()) * kLineH +
+  return static_cast<float>(
+             c.Wrap(r.value, kContentW - kLabelW, kValueSize, kMaxValueLines).size()) *
+             kLineH +
          2.6f;
 }
 
-// Draws the sections from `top` down to `bottom`; when a row does not fit, a last line says
-// how many rows are in the attached JSON only.
+// Draws one section header or row at `y`; returns its height.
+float DrawSectionHeader(PdfCanvas& c, const DocumentSection& s, float y) {
+  c.FillRect(kMargin, y, kContentW, kSectionH - 3, kSectionBg);
+  c.Fit(kMargin + 4, y + 9.0f, kContentW - 8, 8.2f, 6.0f, s.ja + "  " + s.en, kSectionInk, true);
+  return kSectionH;
+}
+
+float DrawRow(PdfCanvas& c, const DocumentRow& r, float y) {
+  const std::string label = r.ja.empty() ? r.en : r.ja + " " + r.en;
+  c.Fit(kMargin, y + 8.0f, kLabelW - 6, 7.2f, 5.0f, label, kLabel);
+  float ly = y + 8.2f;
+  for (const auto& l : c.Wrap(r.value, kContentW - kLabelW, kValueSize, kMaxValueLines)) {
+    c.Fit(kMargin + kLabelW, ly, kContentW - kLabelW, kValueSize, kValueSize, l);
+    ly += kLineH;
+  }
+  return RowHeight(c, r);
+}
+
+// Draws the sections from `top` down to `bottom` on the first page and continues on further
+// pages (headed by `continued`) when they do not fit: nothing is left out. A section header
+// never stands alone at the foot of a page.
 void DrawSections(PdfCanvas& c, const std::vector<DocumentSection>& sections, float top,
-                  float bottom) {
-  size_t total = 0, drawn = 0;
-  for (const auto& s : sections) total += s.rows.size();
+                  float bottom, const std::string& continued) {
   float y = top;
+  float page_bottom = bottom;
+  auto new_page = [&] {
+    c.AddPage();
+    c.Fit(kMargin, kMargin + 12, kContentW, 9.0f, 6.0f, continued, kSectionInk, true);
+    y = kMargin + 24;
+    page_bottom = kPageH - kMargin - 16;
+  };
   for (const auto& s : sections) {
-    if (y + kSectionH + kLineH > bottom - kLineH) break;
-    c.FillRect(kMargin, y, kContentW, kSectionH - 3, kSectionBg);
-    c.Fit(kMargin + 4, y + 9.0f, kContentW - 8, 8.2f, 6.0f, s.ja + "  " + s.en, kSectionInk, true);
-    y += kSectionH;
+    const float first = s.rows.empty() ? 0 : RowHeight(c, s.rows.front());
+    if (y + kSectionH + first > page_bottom) new_page();
+    y += DrawSectionHeader(c, s, y);
     for (const auto& r : s.rows) {
-      const float h = RowHeight(c, r);
-      if (y + h > bottom - kLineH) break;
-      const std::string label = r.ja.empty() ? r.en : r.ja + " " + r.en;
-      c.Fit(kMargin, y + 8.0f, kLabelW - 6, 7.2f, 5.0f, label, kLabel);
-      float ly = y + 8.2f;
-      for (const auto& l : c.Wrap(r.value, kContentW - kLabelW, kValueSize, 4)) {
-        c.Fit(kMargin + kLabelW, ly, kContentW - kLabelW, kValueSize, kValueSize, l);
-        ly += kLineH;
+      if (y + RowHeight(c, r) > page_bottom) {
+        new_page();
+        y += DrawSectionHeader(c, {s.ja + "（続き）", s.en + " (continued)", {}}, y);
       }
-      y += h;
-      ++drawn;
+      y += DrawRow(c, r, y);
     }
     y += 6;
   }
-  if (drawn < total) {
-    c.Fit(kMargin, y + 8, kContentW, 7.6f, 5.5f,
-          "… ほか " + std::to_string(total - drawn) + " 行は添付の署名付き JSON を参照 / " +
-              std::to_string(total - drawn) + " more rows are in the attached signed JSON",
-          kRed);
+}
+
+// "N / M ページ page N of M" and the id at the foot of every page, when there is more than one.
+void DrawPageNumbers(PdfCanvas& c, const std::string& id) {
+  const size_t n = c.PageCount();
+  if (n < 2) return;
+  for (size_t i = 0; i < n; ++i) {
+    c.SetPage(i);
+    c.Fit(kMargin, kPageH - kMargin + 14, kContentW, 7.0f, 5.0f,
+          "文書ID Document ID: " + id + "    " + std::to_string(i + 1) + " / " + std::to_string(n) +
+              " ページ page " + std::to_string(i + 1) + " of " + std::to_string(n),
+          kLabel);
   }
 }
 
@@ -176,9 +203,12 @@ Result<std::string> RenderDocumentPdfBytes(Env* env, const json& doc, std::strin
   KESU_RETURN_IF_ERROR(qr);
   top += DrawBanner(c, doc, alarm, top);
   const float footer_top = kPageH - kMargin - kFooterH;
-  DrawSections(c, DocumentSections(doc), top, footer_top);
+  DrawSections(c, DocumentSections(doc), top, footer_top,
+               titles.ja + "（続き） " + titles.en + " (continued) — " + id);
   const std::string base = pdf_internal::AttachmentBaseName(id);
+  c.SetPage(0);
   DrawFooter(c, footer_top, base, sha);
+  DrawPageNumbers(c, id);
   KESU_ASSIGN_OR_RETURN(std::string page_pdf, c.Finish());
   const std::string j = base + ".json";
   return pdf_internal::AddEmbeddedFiles(

@@ -113,13 +113,12 @@ TEST(DocumentSchemaTest, EnvelopeIsTheErasureCertificatesFieldForField) {
   // one (say a new reference) would be refused in the other.
   const json cert = json::parse(certs::kCertificateSchemaV1);
   const json doc = json::parse(certs::kDocumentSchemaV1);
-  for (const char* key : {"tool", "station", "organisation", "operator", "customer",
-                          "references", "signer", "id", "issued_ms", "issued_utc", "title",
-                          "work_order"}) {
+  for (const char* key : {"tool", "station", "organisation", "operator", "customer", "references",
+                          "signer", "id", "issued_ms", "issued_utc", "title", "work_order"}) {
     EXPECT_EQ(doc["properties"][key], cert["properties"][key]) << key;
   }
-  for (const char* key : {"field", "string_field", "sha256_field", "integer_field",
-                          "boolean_field", "date_field", "date", "work_order"}) {
+  for (const char* key : {"field", "string_field", "sha256_field", "integer_field", "boolean_field",
+                          "date_field", "date", "work_order"}) {
     EXPECT_EQ(doc["$defs"][key], cert["$defs"][key]) << key;
   }
   std::string file = ReadAll(KESU_SOURCE_DIR "/certificates/document-v1.json");
@@ -272,6 +271,38 @@ TEST_F(DocumentTest, PageSaysTheKindAndTheResult) {
   EXPECT_NE(text.find("RESULT: CHANGED"), std::string::npos) << text;
   EXPECT_NE(text.find("[0, 1048576)"), std::string::npos) << text;
   EXPECT_NE(text.find("Taro Yamada"), std::string::npos) << text;
+}
+
+TEST_F(DocumentTest, RowsThatDoNotFitContinueOnNumberedPagesAndNothingIsLeftOut) {
+  if (Sh("pdftotext -v") != 0) GTEST_SKIP() << "pdftotext (poppler-utils) not installed";
+  DocumentContent c = Inspection();
+  for (int i = 0; i < 90; ++i) {
+    char key[16], value[48];
+    std::snprintf(key, sizeof key, "item_%02d", i);
+    std::snprintf(value, sizeof value, "marker-%02d-end", i);
+    c.subject[key] = value;
+  }
+  IssuedCertificate ic = Issue(c);
+  std::string text, info;
+  ASSERT_EQ(Sh("pdftotext -layout '" + ic.pdf_path + "' -", &text), 0);
+  for (int i = 0; i < 90; ++i) {
+    char value[48];
+    std::snprintf(value, sizeof value, "marker-%02d-end", i);
+    EXPECT_NE(text.find(value), std::string::npos) << value << " is not on any page";
+  }
+  if (const char* keep = std::getenv("KESU_KEEP_PDF")) fs::copy_file(ic.pdf_path, keep);
+  ASSERT_EQ(Sh("pdfinfo '" + ic.pdf_path + "'", &info), 0);
+  const size_t at = info.find("Pages:");
+  ASSERT_NE(at, std::string::npos) << info;
+  const int pages = std::atoi(info.c_str() + at + 6);
+  EXPECT_GE(pages, 2) << info;
+  const std::string last = "page " + std::to_string(pages) + " of " + std::to_string(pages);
+  EXPECT_NE(text.find(last), std::string::npos) << last;
+  EXPECT_NE(text.find("(continued)"), std::string::npos);
+  EXPECT_EQ(text.find("more rows are in the attached"), std::string::npos);
+  // Still a pure function of the JSON and signature: the verifier renders the same bytes.
+  auto r = Verify(ic.pdf_path);
+  EXPECT_TRUE(r.ok()) << r.message;
 }
 
 TEST_F(DocumentTest, RefusesUnsafeExtraNamesAndAnErasureCertificate) {

@@ -84,7 +84,7 @@ class FakeDrive final : public BlockFile {
     if (!s.ioctl_error.ok()) return s.ioctl_error;
     if (io->dxfer_direction == SG_DXFER_FROM_DEV) {
       size_t n = std::min<size_t>(s.data_in.size(), io->dxfer_len);
-      std::memcpy(io->dxferp, s.data_in.data(), n);
+      if (n > 0) std::memcpy(io->dxferp, s.data_in.data(), n);  // data() may be null when empty
       io->resid = static_cast<int>(io->dxfer_len - n);
     } else {
       io->resid = 0;
@@ -93,7 +93,7 @@ class FakeDrive final : public BlockFile {
     io->host_status = 0;
     io->driver_status = s.sense.empty() ? 0 : 0x08;  // DRIVER_SENSE
     size_t sn = std::min<size_t>(s.sense.size(), io->mx_sb_len);
-    std::memcpy(io->sbp, s.sense.data(), sn);
+    if (sn > 0) std::memcpy(io->sbp, s.sense.data(), sn);
     io->sb_len_wr = static_cast<unsigned char>(sn);
     io->info = s.status == 0 ? 0 : 1;
     return Status::Ok();

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "certs/crypto.h"
+#include "certs/dn.h"
 #include "certs/ledger.h"
 #include "certs/pdf.h"
 #include "certs/schema.h"
@@ -137,6 +138,19 @@ Status IssueDocument(Env* env, const json& in, const IssueOptions& opts,
                    {"not_before_utc", s.not_before_utc},
                    {"not_after_utc", s.not_after_utc},
                    {"self_signed", s.self_signed}};
+  // As for erasure certificates: without a configured name, the station certificate names the
+  // organisation (O) and the station (CN); the first-use key's self-signed name is no one's.
+  if (!signer.first_use) {
+    auto fill = [&](const char* part, const char* attribute) {
+      json& f = doc[part]["name"];
+      if (!f.is_object() || f.value("source", "") != "not-recorded") return;
+      if (auto v = certs::DnAttribute(s.subject, attribute); v && !v->empty()) {
+        f = {{"source", "attested"}, {"value", *v}};
+      }
+    };
+    fill("organisation", "O");
+    fill("station", "CN");
+  }
   if (Status v = ValidateDocumentSchema(doc); !v.ok()) {
     return Status::Internal(std::string(DocumentKindName(kind)) +
                             " document fails its own schema: " + v.message());

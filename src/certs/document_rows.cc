@@ -1,6 +1,7 @@
 // See document_rows.h.
 #include "certs/document_rows.h"
 
+#include "certs/dn.h"
 #include "certs/media_rows.h"
 #include "certs/pdf_rows.h"
 #include "certs/record_rows.h"
@@ -51,8 +52,7 @@ DocumentSection DocumentPart(const json& doc) {
   s.rows.push_back({"文書ID", "Document ID", Text(doc, "/id")});
   s.rows.push_back(
       {"発行日時", "Issued", pdf_internal::ShowTime(pdf_internal::FindField(doc, "/issued_ms"))});
-  s.rows.push_back({"結果", "Result", Text(doc, "/outcome/result")});
-  s.rows.push_back({"記述", "Statement", Text(doc, "/outcome/statement")});
+  // The result and the statement are in the banner above the sections (and in the JSON).
   const json* errors = pdf_internal::FindField(doc, "/outcome/errors");
   if (errors != nullptr && errors->is_array()) {
     for (const auto& e : *errors) s.rows.push_back({"警告", "Warning", Value(e)});
@@ -75,8 +75,8 @@ DocumentSection PeoplePart(const json& doc) {
 
 DocumentSection SignerPart(const json& doc) {
   DocumentSection s{"署名者", "Signer", {}};
-  s.rows.push_back({"主体", "Subject", Text(doc, "/signer/subject")});
-  s.rows.push_back({"発行者", "Issuer", Text(doc, "/signer/issuer")});
+  s.rows.push_back({"主体", "Subject", certs::DnForPeople(Text(doc, "/signer/subject"))});
+  s.rows.push_back({"発行者", "Issuer", certs::DnForPeople(Text(doc, "/signer/issuer"))});
   s.rows.push_back({"指紋", "SHA-256", Text(doc, "/signer/sha256_fingerprint")});
   return s;
 }

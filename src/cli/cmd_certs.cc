@@ -270,6 +270,8 @@ void ShowDocument(FILE* out, const nlohmann::json& d) {
   const std::string bar(72, IsAlarmingResult(result) ? '#' : '=');
   std::fprintf(out, "%s\n   %s / %s\n   RESULT: %s\n%s\n", bar.c_str(), titles.en.c_str(),
                titles.ja.c_str(), upper.c_str(), bar.c_str());
+  std::fprintf(out, "%s\n", d["outcome"]["statement"].get<std::string>().c_str());
+
   for (const DocumentSection& s : DocumentSections(d)) {
     std::fprintf(out, "\n%s (%s)\n", s.en.c_str(), s.ja.c_str());
     for (const DocumentRow& r : s.rows) {

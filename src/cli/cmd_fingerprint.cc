@@ -15,6 +15,7 @@
 #include "cli/document_station.h"
 #include "crypto/sha256.h"
 #include "devices/discovery.h"
+#include "devices/firmware.h"
 #include "devices/layout.h"
 #include "erase/stop_signal.h"
 #include "verify/fingerprint.h"
@@ -81,9 +82,10 @@ int RunFingerprint(Cli& cli, const FingerprintArgs& a) {
   c.kind = DocumentKind::kFingerprint;
   c.title = "Intake fingerprint";
   c.subject = DeviceSubject(*dev);
-  // Drive write counters: not read yet (std::nullopt until the firmware layer reports them).
-  c.body =
-      FingerprintBody(LayoutOf(*dev), *v, Basename(a.out) + ".leaves.gz", gz_sha, std::nullopt);
+  // The drive's own write counters where its firmware reports them (NVMe data units written,
+  // ATA SMART LBAs written); not recorded for image files, loop devices and silent drives.
+  c.body = FingerprintBody(LayoutOf(*dev), *v, Basename(a.out) + ".leaves.gz", gz_sha,
+                           ReadDriveHealth(cli.env, *dev));
   c.result = v->unreadable.empty() ? "recorded" : "unreadable";
   c.statement = "kesu read all " + std::to_string(v->bytes_read) + " bytes of " + dev->path +
                 " and recorded their region digest " + v->content_sha256 + ".";

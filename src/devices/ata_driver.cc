@@ -236,6 +236,18 @@ Status AtaDriver::ProbeHiddenAreas(FirmwareCaps* caps) {
 }
 
 void AtaDriver::ListCommands(const ata::Identity& id, FirmwareCaps* caps) {
+  // A missing feature set is said, so a refusal can name why (ACS-3 IDENTIFY DEVICE word 82
+  // bit 1 and word 128 bit 0: Security feature set; word 59 bit 12: Sanitize feature set).
+  if (!id.security_supported) {
+    caps->notes.push_back(
+        "no security feature set (IDENTIFY DEVICE word 82 bit 1 is 0): ATA security erase is "
+        "not available");
+  }
+  if (!id.sanitize_supported) {
+    caps->notes.push_back(
+        "no sanitize feature set (IDENTIFY DEVICE word 59 bit 12 is 0): ATA sanitize is not "
+        "available");
+  }
   if (id.security_supported) {
     if (id.security_frozen) {
       caps->notes.push_back(

@@ -52,8 +52,7 @@ struct TransportDrivers {
 // their protocol only when asked: a Probe that answers kUnsupported means "not this protocol"
 // (a SAS drive refusing ATA PASS-THROUGH, a file that is no SG_IO target), so the next factory
 // of the row is tried. Without a file (DescribeFirmware's first question) nothing is sent.
-Result<std::unique_ptr<FirmwareDriver>> Probed(std::unique_ptr<FirmwareDriver> d,
-                                               BlockFile* file) {
+Result<std::unique_ptr<FirmwareDriver>> Probed(std::unique_ptr<FirmwareDriver> d, BlockFile* file) {
   if (file == nullptr) return d;
   auto caps = d->Probe();
   if (!caps.ok() && caps.status().code() == Code::kUnsupported) return caps.status();
@@ -143,6 +142,17 @@ FirmwareCaps DescribeFirmware(Env* env, const DeviceInfo& dev) {
     return caps;
   }
   return *probed;
+}
+
+std::optional<DriveHealth> ReadDriveHealth(Env* env, const DeviceInfo& dev) {
+  if (IsVirtual(dev)) return std::nullopt;
+  auto file = env->OpenBlock(dev.path, {.write = false, .direct = false, .exclusive = false});
+  if (!file.ok()) return std::nullopt;
+  auto driver = OpenFirmwareDriver(env, dev, file->get());
+  if (!driver.ok()) return std::nullopt;
+  auto health = (*driver)->Health();
+  if (!health.ok()) return std::nullopt;
+  return *health;
 }
 
 }  // namespace kesu

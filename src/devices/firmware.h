@@ -128,4 +128,10 @@ Result<std::unique_ptr<FirmwareDriver>> OpenFirmwareDriver(Env* env, const Devic
 // a note. Sends only identify/log-page commands, never one that changes the drive.
 FirmwareCaps DescribeFirmware(Env* env, const DeviceInfo& dev);
 
+// The drive's health counters (its driver's Health(): NVMe SMART / Health log, ATA SMART, SCSI
+// log pages), asked on a read-only, non-exclusive open of dev.path; std::nullopt when the target
+// has no drive firmware (an image file, a loop device), no driver speaks to it, or it does not
+// answer. Sends only read commands.
+std::optional<DriveHealth> ReadDriveHealth(Env* env, const DeviceInfo& dev);
+
 }  // namespace kesu

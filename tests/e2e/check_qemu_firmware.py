@@ -52,6 +52,17 @@ def main():
     check(re.search(r"firmware erase \(nvme\): .*nvme-format-user-data", table) is not None,
           "the table shows no firmware line for the NVMe drive:\n" + table)
 
+    # kesu fingerprint: the drive's own write counter, measured from its SMART / Health log.
+    check(text("fingerprint.rc").strip() == "0", "fingerprint exited %r: %s" %
+          (text("fingerprint.rc"), text("fingerprint.err")[-500:]))
+    if "fp.json" in s:
+        wc = json.loads(s["fp.json"])["body"]["write_counters"]
+        check(wc.get("source") == "measured" and "data_units_written" in (wc.get("value") or {}),
+              "the fingerprint does not record the NVMe write counter: %r" % wc)
+        print("fingerprint write counters:", json.dumps(wc))
+    else:
+        check(False, "no fingerprint file came back from the guest")
+
     # nvme-sanitize-crypto: refused with exit 2, one line, no certificate.
     err = text("sanitize.err").strip()
     check(text("sanitize.rc").strip() == "2", "sanitize exited %r (want 2): %s" %

@@ -4,6 +4,8 @@
 # 16 MiB full of its marker, and kesu installed as in qemu_drives.sh. In the guest:
 #   - `kesu list --json` and `kesu list`: the NVMe drive's firmware capabilities (QEMU 7.2
 #     offers Format NVM, no Sanitize), the SATA disk listed;
+#   - `kesu fingerprint` of the NVMe drive records the drive's own write counter (SMART / Health
+#     log "data units written");
 #   - `kesu erase` with nvme-sanitize-crypto: refused, exit 2, one line, nothing written;
 #   - `kesu erase` with nvme-format-user-data: the drive formats itself with SES=1, kesu reads
 #     it back and certifies it;
@@ -101,6 +103,9 @@ run() {  # run NAME COMMAND...: the command's stdout, stderr and exit code on th
 }
 run list-json kesu list --json
 run list-table kesu list
+run fingerprint kesu fingerprint /dev/nvme0n1 -o /tmp/fp.json --no-pdf --cert-dir /tmp/c-fp \
+  --operator "E2E Tester"
+[ -f /tmp/fp.json ] && out fp.json /tmp/fp.json
 run sanitize kesu erase /dev/nvme0n1 --method nvme-sanitize-crypto --yes --no-pdf \
   --cert-dir /tmp/c-sanitize --operator "E2E Tester"
 run format kesu erase /dev/nvme0n1 --method nvme-format-user-data --yes --json --no-pdf \

@@ -62,7 +62,6 @@ class DocumentTest : public ::testing::Test {
     k.station = "station-1";
     ASSERT_TRUE(certs::KeyInit(env_.get(), k, kPass).ok());
     WriteAll(dir_ + "/pass", std::string(kPass) + "\n");
-    ctx_.station_name = "station-1";
     ctx_.operator_name = "Taro Yamada";
     ctx_.customer = "株式会社サンプル商事";
     ctx_.id = "00000000-0000-4000-8000-000000000000";
@@ -206,6 +205,10 @@ TEST_F(DocumentTest, IssuesVerifiesAndLandsInTheLedger) {
     EXPECT_NE(r.VerdictLine().find("inspection document"), std::string::npos);
     EXPECT_NE(r.VerdictLine().find("holds-data"), std::string::npos);
   }
+  // No configured names: the station certificate's O and CN name the organisation and station.
+  const json doc = json::parse(ReadAll(ic.json_path));
+  EXPECT_EQ(doc["organisation"]["name"]["value"], "Example Org");
+  EXPECT_EQ(doc["station"]["name"]["value"], "station-1");
   const std::string ledger = ReadAll(opts_.cert_dir + "/ledger.jsonl");
   EXPECT_NE(ledger.find(ic.id), std::string::npos);
   // A second document continues the chain.

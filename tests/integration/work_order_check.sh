@@ -72,4 +72,8 @@ expect_one_error "missing file" "$o: work order not found"
 "$KESU" erase --help | grep -q -- "--work-order" || fail "erase --help does not mention --work-order"
 "$KESU" erase --help | grep -q -- "--allow-overdue" || fail "erase --help does not mention --allow-overdue"
 "$KESU" --help | grep -q "work-order" || fail "kesu --help does not list work-order"
+# --allow-overdue means nothing without an order: bad usage, before any target is looked at.
+run_kesu "$dir/out" "$dir/err" --config /dev/null erase "$dir/none.img" --method zero --yes --allow-overdue
+expect_rc 2 "--allow-overdue without --work-order" "$dir/out" "$dir/err"
+grep -qF -- "--allow-overdue requires --work-order" "$dir/err" || fail "--allow-overdue alone: $(cat "$dir/err")"
 note "ok"

@@ -38,7 +38,10 @@ expect_eq "sidecar SHA-256 in the record" "$(field "$res" .verification.leaves_s
   "$(sha256sum <"$sidecar" | cut -d' ' -f1)"
 # The sidecar holds 6 leaves (5 whole regions and the short one) after its 46-byte header.
 expect_eq "sidecar size uncompressed" "$(gzip -dc "$sidecar" | wc -c)" $((22 + 24 + 6 * 40))
-cert=$(ls "$dir"/certs/*.json | grep -v ledger | tail -n 1)
+# The random erasure's certificate: the one whose method is random (both erasures may be issued
+# within the same second, so the file names alone do not order them).
+cert=$(grep -l '"method_id":"random"' "$dir"/certs/*.json | head -n 1)
+[[ -n $cert ]] || fail "no certificate of the random erasure in $dir/certs"
 expect_eq "certificate: content digest" "$(jq -r .verification.content_sha256 "$cert")" "$digest"
 expect_eq "certificate: sidecar SHA-256" "$(jq -r .verification.leaves_sha256 "$cert")" \
   "$(field "$res" .verification.leaves_sha256)"

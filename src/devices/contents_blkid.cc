@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "devices/blkid_filesystem.h"
 #include "devices/contents.h"
 
 namespace kesu {
@@ -69,26 +70,34 @@ class BlkidProber final : public ContentsProber {
 
  private:
   static void ProbeSuperblock(int fd, uint64_t offset, uint64_t size, ProbedPartition* p) {
-    if (fd < 0 || size == 0) return;
-    ProbePtr sub(blkid_new_probe());
-    if (!sub) return;
-    if (blkid_probe_set_device(sub.get(), fd, static_cast<blkid_loff_t>(offset),
-                               static_cast<blkid_loff_t>(size)) != 0) {
-      return;
-    }
-    blkid_probe_enable_partitions(sub.get(), 0);
-    blkid_probe_enable_superblocks(sub.get(), 1);
-    blkid_probe_set_superblocks_flags(sub.get(),
-                                      BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID);
-    if (blkid_do_safeprobe(sub.get()) == 0) {
-      p->fstype = Value(sub.get(), "TYPE");
-      p->label = Value(sub.get(), "LABEL");
-      p->uuid = Value(sub.get(), "UUID");
-    }
+    FilesystemId fs = ProbeFilesystemAt(fd, offset, size);
+    p->fstype = std::move(fs.fstype);
+    p->label = std::move(fs.label);
+    p->uuid = std::move(fs.uuid);
   }
 };
 
 }  // namespace
+
+FilesystemId ProbeFilesystemAt(int fd, uint64_t offset, uint64_t size) {
+  FilesystemId fs;
+  if (fd < 0 || size == 0) return fs;
+  ProbePtr sub(blkid_new_probe());
+  if (!sub || blkid_probe_set_device(sub.get(), fd, static_cast<blkid_loff_t>(offset),
+                                     static_cast<blkid_loff_t>(size)) != 0) {
+    return fs;
+  }
+  blkid_probe_enable_partitions(sub.get(), 0);
+  blkid_probe_enable_superblocks(sub.get(), 1);
+  blkid_probe_set_superblocks_flags(sub.get(),
+                                    BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID);
+  if (blkid_do_safeprobe(sub.get()) == 0) {
+    fs.fstype = Value(sub.get(), "TYPE");
+    fs.label = Value(sub.get(), "LABEL");
+    fs.uuid = Value(sub.get(), "UUID");
+  }
+  return fs;
+}
 
 std::unique_ptr<ContentsProber> NewBlkidProber() { return std::make_unique<BlkidProber>(); }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <type_traits>
 
+#include "devices/blkid_filesystem.h"
 #include "devices/layout.h"
 
 namespace kesu {
@@ -65,22 +66,12 @@ void ListSignatures(int fd, uint64_t base, uint64_t size, unsigned partition,
   }
 }
 
-// Type, label and UUID of the filesystem in [offset, offset + size) of `fd`.
+// Type, label and UUID of the filesystem in the partition's range of `fd`.
 void ProbeFilesystem(int fd, LayoutPartition* p) {
-  ProbePtr sub(blkid_new_probe(), blkid_free_probe);
-  if (!sub || blkid_probe_set_device(sub.get(), fd, static_cast<blkid_loff_t>(p->offset),
-                                     static_cast<blkid_loff_t>(p->size)) != 0) {
-    return;
-  }
-  blkid_probe_enable_partitions(sub.get(), 0);
-  blkid_probe_enable_superblocks(sub.get(), 1);
-  blkid_probe_set_superblocks_flags(sub.get(),
-                                    BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID);
-  if (blkid_do_safeprobe(sub.get()) == 0) {
-    p->fstype = Value(sub.get(), "TYPE");
-    p->label = Value(sub.get(), "LABEL");
-    p->uuid = Value(sub.get(), "UUID");
-  }
+  FilesystemId fs = ProbeFilesystemAt(fd, p->offset, p->size);
+  p->fstype = std::move(fs.fstype);
+  p->label = std::move(fs.label);
+  p->uuid = std::move(fs.uuid);
 }
 
 }  // namespace

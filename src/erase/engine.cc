@@ -13,7 +13,7 @@ namespace kesu {
 void ApplyCachePolicy(const DeviceInfo& dev, EngineOptions* opts) {
   if (dev.media == MediaType::kVirtual) {
     opts->verify_distance = 0;
-    opts->sync_bytes = kVirtualSyncBytes;
+    opts->sync_bytes = VirtualSyncBytes(dev.size);
   } else {
     opts->verify_distance = kDiskVerifyDistance;
     opts->sync_bytes = kDiskSyncBytes;

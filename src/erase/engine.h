@@ -54,11 +54,21 @@ struct EngineOptions {
 // behind"). A disk (hdd, ssd, nvme, flash, unknown media) has a cache of its own that could
 // answer a read-back, so reads stay kDiskVerifyDistance behind the writer, with a flush every
 // kDiskSyncBytes. A virtual target (loop device, zram, image file) has no drive cache between
-// kesu and its storage: reads follow each flush directly, with a flush every
-// kVirtualSyncBytes, so verification ends right after the writer.
+// kesu and its storage: reads follow each flush directly, with a flush every 1/64 of the
+// target (VirtualSyncBytes: between kVirtualSyncMinBytes and kVirtualSyncBytes), so the part
+// still to be read when the writer ends is at most 1/64 of the target (a small target that
+// writes at 100 MB/s would otherwise wait a quarter of its run for its last 32 MiB).
 inline constexpr uint64_t kDiskVerifyDistance = 256 * kMiB;
 inline constexpr uint64_t kDiskSyncBytes = 256 * kMiB;
 inline constexpr uint64_t kVirtualSyncBytes = 32 * kMiB;
+inline constexpr uint64_t kVirtualSyncMinBytes = 4 * kMiB;
+// The flush interval of a virtual target of `size` bytes: size / 64 within [4 MiB, 32 MiB].
+constexpr uint64_t VirtualSyncBytes(uint64_t size) {
+  uint64_t b = size / 64;
+  return b < kVirtualSyncMinBytes ? kVirtualSyncMinBytes
+         : b > kVirtualSyncBytes  ? kVirtualSyncBytes
+                                  : b;
+}
 void ApplyCachePolicy(const DeviceInfo& dev, EngineOptions* opts);
 
 // Erases `file` (opened for writing by the safety gate) with `method`. `dev` is the target's

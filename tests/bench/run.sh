@@ -15,6 +15,8 @@
 #   small  a NWIPE_SIZE loop on /dev/shm where nwipe and kesu do the same work
 #   4x     four THR_SIZE loops on /dev/shm, each throttled to BPS bytes/s read and write by a
 #          blkio (cgroup v1) group of this script's own that holds only the kesu process
+#   16x    sixteen 128 MiB loops on /dev/shm, each throttled to 100 MB/s read and write the same
+#          way: zero + full verification of all sixteen at once in one kesu
 #
 # Every fio and kesu measurement runs REPEAT times (rounds interleaved, so slow drift of the
 # machine affects all rows alike); the table shows the median and the spread (min-max).
@@ -28,7 +30,7 @@ usage() {
 usage: tests/bench/run.sh [--build DIR] [--size BYTES] [--nwipe-size BYTES]
                           [--throttled-size BYTES] [--bps BYTES_PER_S] [--no-nwipe]
                           [--no-throttled] [--disk-bps BYTES_PER_S] [--no-disk]
-                          [--repeat N] [--quick] [--strict]
+                          [--no-16x] [--only LIST] [--repeat N] [--quick] [--strict]
   --build DIR          build directory holding kesu (default: build/ at the top of the tree)
   --size               loop, disk and zram target size (default 1G; K/M/G suffixes, powers of 1024)
   --nwipe-size         size of the target nwipe and kesu share (default 256M)
@@ -36,6 +38,8 @@ usage: tests/bench/run.sh [--build DIR] [--size BYTES] [--nwipe-size BYTES]
   --bps                throttle per device of the 4x target, read and write (default 150000000)
   --disk-bps           throttle of the disk target, read and write (default 2000000000)
   --no-disk            skip the disk target
+  --no-16x             skip the sixteen 128 MiB targets throttled to 100 MB/s each
+  --only LIST          run only these targets, comma separated: loop,disk,zram,small,4x,16x
   --repeat N           runs of each fio and kesu measurement; the median is reported (default 3)
   --quick              small sizes and one run each, for a trial (256M, 64M, 128M, --repeat 1)
   --strict             exit 1 when a target of the issue is missed
@@ -53,6 +57,9 @@ DO_DISK=1
 REPEAT=3
 DO_NWIPE=1
 DO_THROTTLED=1
+DO_16X=1
+DO_LOOP=1
+DO_ZRAM=1
 STRICT=0
 while (($#)); do
   case $1 in
@@ -66,6 +73,16 @@ while (($#)); do
     --repeat) REPEAT=$2; shift 2 ;;
     --no-nwipe) DO_NWIPE=0; shift ;;
     --no-throttled) DO_THROTTLED=0; shift ;;
+    --no-16x) DO_16X=0; shift ;;
+    --only)
+      DO_LOOP=0 DO_DISK=0 DO_ZRAM=0 DO_NWIPE=0 DO_THROTTLED=0 DO_16X=0
+      for t in ${2//,/ }; do
+        case $t in
+          loop) DO_LOOP=1 ;; disk) DO_DISK=1 ;; zram) DO_ZRAM=1 ;; small) DO_NWIPE=1 ;;
+          4x) DO_THROTTLED=1 ;; 16x) DO_16X=1 ;; *) usage >&2; exit 2 ;;
+        esac
+      done
+      shift 2 ;;
     --quick) SIZE=256M NWIPE_SIZE=64M THR_SIZE=128M REPEAT=1; shift ;;
     --strict) STRICT=1; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -95,10 +112,10 @@ for t in fio jq losetup /usr/bin/time; do
   command -v "$t" >/dev/null || die "$t is missing; run scripts/setup --bench"
 done
 ((DO_NWIPE)) && { command -v nwipe >/dev/null || die "nwipe is missing; run scripts/setup --bench (or --no-nwipe)"; }
-[[ -w /sys/class/zram-control/hot_add ]] || die "no /sys/class/zram-control (modprobe zram)"
-if ((DO_THROTTLED || DO_DISK)); then
+((DO_ZRAM == 0)) || [[ -w /sys/class/zram-control/hot_add ]] || die "no /sys/class/zram-control (modprobe zram)"
+if ((DO_THROTTLED || DO_DISK || DO_16X)); then
   [[ -e /sys/fs/cgroup/blkio/blkio.throttle.write_bps_device ]] ||
-    die "no cgroup v1 blkio throttling at /sys/fs/cgroup/blkio (or pass --no-throttled --no-disk)"
+    die "no cgroup v1 blkio throttling at /sys/fs/cgroup/blkio (or pass --no-throttled --no-disk --no-16x)"
 fi
 
 # ---- cleanup: exactly what this script created, in reverse order -----------------------------
@@ -345,11 +362,13 @@ sha_floor() {  # NAME FILE SIZE: SHA-256 of SIZE bytes on one core (openssl), th
 
 # ---- run ---------------------------------------------------------------------------------------
 log "kesu $("$KESU" --version 2>/dev/null | head -1); fio $(fio --version); $(nproc) CPUs; $(uname -r)"
-new_loop loopdev "$work/loop.img" "$SIZE"
 CG=
-bench_target loop "$loopdev" "$SIZE"
-sha_floor loop "$work/loop.img" "$SIZE"
-cpu_floor loop "$work/loop.img" "$SIZE"
+if ((DO_LOOP)); then
+  new_loop loopdev "$work/loop.img" "$SIZE"
+  bench_target loop "$loopdev" "$SIZE"
+  sha_floor loop "$work/loop.img" "$SIZE"
+  cpu_floor loop "$work/loop.img" "$SIZE"
+fi
 
 if ((DO_DISK)); then
   new_loop diskdev "$work/disk.img" "$SIZE"
@@ -360,8 +379,10 @@ if ((DO_DISK)); then
   CG=
 fi
 
-new_zram zramdev "$SIZE"
-bench_target zram "$zramdev" "$SIZE"
+if ((DO_ZRAM)); then
+  new_zram zramdev "$SIZE"
+  bench_target zram "$zramdev" "$SIZE"
+fi
 
 if ((DO_NWIPE)); then
   new_loop smalldev "$work/small.img" "$NWIPE_SIZE"
@@ -399,6 +420,30 @@ if ((DO_THROTTLED)); then
   mrow 4x "kesu random + verify, 4 targets" 4x/rv "$((4 * THR_SIZE))" \
     "$a x 4x$((BPS / 1000000)) $(check "$a" '>=' 0.9)" " ($((rss / 4 / 1024))/tgt)"
   rss_check 4x "$rss" 4
+fi
+
+if ((DO_16X)); then
+  # Many drives at once: zero + full verification (no hashing: every region matches the
+  # pattern) on sixteen 100 MB/s targets; the aggregate limit is 1600 MB/s.
+  new_cgroup cg16 16x
+  devs=()
+  for ((i = 1; i <= 16; i++)); do
+    new_loop d "$work/m$i.img" $((128 << 20))
+    throttle "$cg16" "$d" 100000000
+    devs+=("$d")
+  done
+  CG=$cg16
+  for ((n = 1; n <= REPEAT; n++)); do
+    log "16x (128 MiB each, 100 MB/s), run $n of $REPEAT: kesu zero + full verify on 16 targets"
+    run_kesu "16x zero+verify" 16 "${devs[@]}" --method zero --verify full; add 16x/zv
+  done
+  CG=
+  t=$(med "${S[16x/zv]}")
+  a=$(ratio "$(mbps "$((16 << 27))" "$t")" 1600)
+  rss=${R[16x/zv]:-0}
+  mrow 16x "kesu zero + verify, 16 targets" 16x/zv "$((16 << 27))" \
+    "$a x 16x100 $(check "$a" '>=' 0.9)" " ($((rss / 16 / 1024))/tgt $(check "$((rss / 16 / 1024))" '<=' 48))"
+  rss_check 16x "$rss" 16
 fi
 
 echo

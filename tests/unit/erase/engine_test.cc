@@ -455,9 +455,21 @@ TEST(CachePolicyTest, DisksKeepTheDistanceVirtualTargetsFollowEachFlush) {
     EXPECT_EQ(o.sync_bytes, kDiskSyncBytes) << MediaTypeName(m);
   }
   d.media = MediaType::kVirtual;
+  d.size = 1ull << 40;
   ApplyCachePolicy(d, &o);
   EXPECT_EQ(o.verify_distance, 0u);
   EXPECT_EQ(o.sync_bytes, kVirtualSyncBytes);
+  // Smaller virtual targets flush every 1/64 of their size, never less than 4 MiB, so the
+  // read-back left when the writer ends is a small part of the run.
+  d.size = 128 * kMiB;
+  ApplyCachePolicy(d, &o);
+  EXPECT_EQ(o.sync_bytes, 4 * kMiB);
+  d.size = 1024 * kMiB;
+  ApplyCachePolicy(d, &o);
+  EXPECT_EQ(o.sync_bytes, 16 * kMiB);
+  d.size = 10 * kMiB;
+  ApplyCachePolicy(d, &o);
+  EXPECT_EQ(o.sync_bytes, kVirtualSyncMinBytes);
 }
 
 TEST(CachePolicyTest, NoDistanceStillVerifiesEveryByteAfterItsFlush) {

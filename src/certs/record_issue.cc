@@ -140,7 +140,8 @@ Result<std::optional<json>> CustodyChainForWork(Env* env, const std::string& cer
 }
 
 Result<IssuedDocuments> IssueRecord(Env* env, const RecordRequest& req,
-                                    const CertificateSetup& setup, const certs::Signer& signer) {
+                                    const CertificateSetup& setup,
+                                    const SignerLoader& load_signer) {
   const Method& m = *req.method;
   if (m.kind != MethodKind::kRecord || !m.record) {
     return Status::InvalidArgument("method " + m.id + " is not a physical (record) method");
@@ -172,6 +173,7 @@ Result<IssuedDocuments> IssueRecord(Env* env, const RecordRequest& req,
     if (chain) custody.push_back(*chain);
   }
   KESU_ASSIGN_OR_RETURN(DocumentContent content, BuildRecordContent(m, in, custody));
+  KESU_ASSIGN_OR_RETURN(const certs::Signer signer, load_signer());
   IssuedDocuments out;
   KESU_ASSIGN_OR_RETURN(IssuedCertificate ic,
                         IssueContent(env, content, setup, signer, extra, &out.content));
@@ -182,7 +184,8 @@ Result<IssuedDocuments> IssueRecord(Env* env, const RecordRequest& req,
 }
 
 Result<IssuedDocuments> IssueCustody(Env* env, const CustodyRequest& req,
-                                     const CertificateSetup& setup, const certs::Signer& signer) {
+                                     const CertificateSetup& setup,
+                                     const SignerLoader& load_signer) {
   CustodyInput in = req.input;
   if (in.subject.empty())
     return Status::InvalidArgument(
@@ -209,6 +212,7 @@ Result<IssuedDocuments> IssueCustody(Env* env, const CustodyRequest& req,
   const json chain = CustodyChain(in.subject, events, false);
   if (in.at_ms == 0) in.at_ms = env->NowUnixMillis();
   const DocumentContent content = BuildCustodyContent(in, chain);
+  KESU_ASSIGN_OR_RETURN(const certs::Signer signer, load_signer());
   IssuedDocuments out;
   KESU_ASSIGN_OR_RETURN(IssuedCertificate ev,
                         IssueContent(env, content, setup, signer, {}, &out.content));

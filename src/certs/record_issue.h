@@ -11,6 +11,7 @@
 // Thread-safety: one call per certificate directory at a time (IssueDocument).
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -58,6 +59,11 @@ struct IssuedDocuments {
   nlohmann::json content;               // the first document as issued (for the console)
 };
 
+// Loads the station's signer (LoadStationSigner). Called only once every input has been
+// checked, so a refused or mistyped request never makes the first-use key or asks for a
+// passphrase.
+using SignerLoader = std::function<Result<certs::Signer>()>;
+
 struct RecordRequest {
   const Method* method = nullptr;  // a kind "record" method
   DeviceSource devices;            // empty for document-shred
@@ -67,9 +73,9 @@ struct RecordRequest {
 // Issues one record for every item of the request. Refusals before anything is written:
 // kInvalidArgument for a method that is not a record method, missing evidence, a document
 // shred given devices (or a drive record given none); kRefused for a method other than the
-// work order's, or degaussing flash media.
+// work order's, or degaussing flash media. `load_signer` runs after those checks.
 Result<IssuedDocuments> IssueRecord(Env* env, const RecordRequest& req,
-                                    const CertificateSetup& setup, const certs::Signer& signer);
+                                    const CertificateSetup& setup, const SignerLoader& load_signer);
 
 struct CustodyRequest {
   CustodyInput input;  // subject, event, by, place, seal, note (device and items filled here)
@@ -77,9 +83,10 @@ struct CustodyRequest {
   bool subject_is_device = false;  // SUBJECT is a device path: read its identity
 };
 // Issues the custody event and, for `received`, the receipt. kInvalidArgument for an empty
-// subject or by.
+// subject or by. `load_signer` runs after the subject, items and ledger were read.
 Result<IssuedDocuments> IssueCustody(Env* env, const CustodyRequest& req,
-                                     const CertificateSetup& setup, const certs::Signer& signer);
+                                     const CertificateSetup& setup,
+                                     const SignerLoader& load_signer);
 
 // The verified chain of `subject` for `kesu custody show`: CustodyChain over the ledger's
 // documents (documents that fail their checks are listed in "problems", never used).

@@ -115,7 +115,7 @@ int RunFingerprint(Cli& cli, const FingerprintArgs& a) {
 // verify` passes against the configured trust anchor, or, when its signer is not trusted (no
 // anchor, or the first-use key), the signature is valid and made by this station's own key.
 Status CheckFingerprintSigner(Cli& cli, const std::string& file, const nlohmann::json& doc,
-                              const DocumentStation& station) {
+                              DocumentStation& station) {
   certs::CertVerifyOptions vo;
   if (!station.trust_anchor().empty()) {
     KESU_ASSIGN_OR_RETURN(vo.trust_pem, cli.env->ReadFile(station.trust_anchor()));
@@ -130,6 +130,7 @@ Status CheckFingerprintSigner(Cli& cli, const std::string& file, const nlohmann:
   if (doc.contains("signer") && doc["signer"].is_object()) {
     signer = doc["signer"].value("sha256_fingerprint", "");
   }
+  if (v == certs::CertVerdict::kUntrusted) KESU_RETURN_IF_ERROR(station.LoadSigner());
   if (v == certs::CertVerdict::kUntrusted && signer != station.signer_sha256()) {
     return Status::InvalidArgument("--against " + file +
                                    ": signed by a key that is neither trusted nor this "
@@ -142,7 +143,7 @@ Status CheckFingerprintSigner(Cli& cli, const std::string& file, const nlohmann:
 // (CheckFingerprintSigner), its leaves the ones it records, and its subject's serial the
 // target's when both have one.
 Result<ReturnReference> LoadFingerprint(Cli& cli, const std::string& file, const std::string& bytes,
-                                        const DeviceInfo& dev, const DocumentStation& station) {
+                                        const DeviceInfo& dev, DocumentStation& station) {
   nlohmann::json doc = nlohmann::json::parse(bytes, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
     return Status::InvalidArgument("--against " + file +
@@ -167,7 +168,7 @@ Result<ReturnReference> LoadFingerprint(Cli& cli, const std::string& file, const
 }
 
 Result<ReturnReference> LoadReference(Cli& cli, const std::string& file, const DeviceInfo& dev,
-                                      const DocumentStation& station) {
+                                      DocumentStation& station) {
   KESU_ASSIGN_OR_RETURN(std::string bytes, cli.env->ReadFileUpTo(file, uint64_t{1} << 32));
   if (bytes.size() < 2 || bytes[0] != '\x1f' || bytes[1] != '\x8b') {
     return LoadFingerprint(cli, file, bytes, dev, station);
@@ -205,9 +206,10 @@ int RunReturnCheck(Cli& cli, const FingerprintArgs& a) {
   auto dev = DescribeTarget(cli.env, a.target);
   if (!dev.ok()) return ReportError(dev.status());
   DocumentStation station(cli.env, cli.config_path, a.cert);
-  if (Status s = station.Prepare(); !s.ok()) return ReportError(s);
+  if (Status s = station.PrepareSetup(); !s.ok()) return ReportError(s);
   auto ref = LoadReference(cli, a.against, *dev, station);
   if (!ref.ok()) return ReportError(ref.status());
+  if (Status s = station.LoadSigner(); !s.ok()) return ReportError(s);
   auto v = ReadWhole(cli, *dev);
   if (!v.ok()) return ReportError(v.status());
   ReturnCheckOutcome o = CheckReturn(*ref, LayoutOf(*dev), *v);

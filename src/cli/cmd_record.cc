@@ -33,16 +33,19 @@ void PrintIssued(const IssuedDocuments& out, const char* what) {
   for (const std::string& w : out.warnings) std::fprintf(stderr, "kesu: warning: %s\n", w.c_str());
 }
 
-// Loads the certificate setup and the signer: nothing is written when either fails.
+// The certificate setup, and the signer loaded only when the request has been checked
+// (SignerLoader): nothing is written, and no first-use key made, when either fails.
 struct Station {
   CertificateSetup setup;
-  certs::Signer signer;
+  SignerLoader load_signer;
 };
 Result<Station> OpenStation(Cli& cli, const CertificateOptions& opts) {
   Station st;
   KESU_ASSIGN_OR_RETURN(st.setup, PrepareCertificates(cli.env, cli.config_path, opts, TtyPrompt));
-  KESU_ASSIGN_OR_RETURN(st.signer, LoadStationSigner(cli.env, st.setup.context, st.setup.options));
   return st;
+}
+SignerLoader LoaderFor(Cli& cli, const CertificateSetup& setup) {
+  return [&cli, &setup] { return LoadStationSigner(cli.env, setup.context, setup.options); };
 }
 
 int RunRecord(Cli& cli, RecordArgs& a) {
@@ -63,7 +66,7 @@ int RunRecord(Cli& cli, RecordArgs& a) {
   auto st = OpenStation(cli, a.cert);
   if (!st.ok()) return ReportError(st.status());
   RecordRequest req{m, a.devices, a.input, a.photos};
-  auto out = IssueRecord(cli.env, req, st->setup, st->signer);
+  auto out = IssueRecord(cli.env, req, st->setup, LoaderFor(cli, st->setup));
   if (!out.ok()) return ReportError(out.status());
   PrintIssued(*out, "recorded");
   return kExitOk;
@@ -150,7 +153,7 @@ int RunCustodyAdd(Cli& cli, CustodyArgs& a) {
   a.req.input.at_ms = cli.env->NowUnixMillis();
   auto st = OpenStation(cli, a.cert);
   if (!st.ok()) return ReportError(st.status());
-  auto out = IssueCustody(cli.env, a.req, st->setup, st->signer);
+  auto out = IssueCustody(cli.env, a.req, st->setup, LoaderFor(cli, st->setup));
   if (!out.ok()) return ReportError(out.status());
   PrintIssued(*out, "custody event");
   return kExitOk;

@@ -11,9 +11,20 @@ DocumentStation::DocumentStation(Env* env, std::string config_path, CertificateO
     : env_(env), config_path_(std::move(config_path)), options_(std::move(options)) {}
 
 Status DocumentStation::Prepare() {
+  KESU_RETURN_IF_ERROR(PrepareSetup());
+  return LoadSigner();
+}
+
+Status DocumentStation::PrepareSetup() {
   KESU_ASSIGN_OR_RETURN(CertificateSetup setup,
                         PrepareCertificates(env_, config_path_, options_, TtyPrompt));
   setup_ = std::move(setup);
+  return Status::Ok();
+}
+
+Status DocumentStation::LoadSigner() {
+  if (!setup_) return Status::Internal("document station: PrepareSetup first");
+  if (signer_) return Status::Ok();
   auto signer = LoadStationSigner(env_, setup_->context, setup_->options);
   if (!signer.ok()) return signer.status().WithContext("cannot sign the document");
   signer_ = std::move(*signer);

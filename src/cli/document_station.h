@@ -24,6 +24,11 @@ class DocumentStation {
   // Configuration, passphrase (on the terminal when needed) and signer. Fails as
   // PrepareCertificates and LoadStationSigner do (exit 2).
   Status Prepare();
+  // Prepare in two steps, for a command that checks its input between them: the
+  // configuration (trust anchor, context) first, the signer — which makes the first-use key
+  // when none is configured — only once the input is known to be good.
+  Status PrepareSetup();
+  Status LoadSigner();  // once; later calls return OK
   // Issues `content` with `extra` files beside it. Only after Prepare() returned OK.
   Result<IssuedCertificate> Issue(const DocumentContent& content,
                                   const std::vector<ExtraFile>& extra);

@@ -196,14 +196,21 @@ run_fio() {  # DEV SIZE RW
   [[ $T_MS =~ ^[0-9]+$ && $T_MS -gt 0 ]] || die "fio $3 on $1: no runtime in its output"
 }
 
+busy_ms() {  # CPU time all CPUs spent busy since boot (user, nice, system, irq, softirq,
+  # steal from /proc/stat, in ms): kesu's own threads and the kernel's loop and zram workers
+  awk -v hz="$(getconf CLK_TCK)" '/^cpu / {printf "%d", ($2 + $3 + $4 + $7 + $8 + $9) * 1000 / hz}' /proc/stat
+}
+
 run_kesu() {  # LABEL TARGETS KESU-ARGS...  (the targets are among the args)
-  local label=$1 ntgt=$2 t0 t1 rc n_ok n_res
+  local label=$1 ntgt=$2 t0 t1 rc n_ok n_res b0
   shift 2
+  b0=$(busy_ms)
   t0=$(now_ns)
   in_cg /usr/bin/time -v -o "$work/time.txt" "$KESU" erase "$@" --yes --json --cert-dir "$work/certs" \
     >"$work/kesu.out" 2>"$work/kesu.err"
   rc=$?
   t1=$(now_ns)
+  BUSY_MS=$(($(busy_ms) - b0))
   n_res=$(jq -c 'select(.event == "result")' "$work/kesu.out" 2>/dev/null | wc -l)
   n_ok=$(jq -c 'select(.event == "result") | (if has("result") then .result else . end)
                 | select(.outcome == "success")' "$work/kesu.out" 2>/dev/null | wc -l)
@@ -235,13 +242,14 @@ run_nwipe() {  # DEV SIZE
 # Repeated measurements: S[key] holds the times of every run, space separated; W[key] the walls;
 # R[key] the largest RSS seen.
 # C[key] the CPU times (user + sys, ms) of the runs.
-declare -A S W R C
+declare -A S W R C B
 add() {  # KEY: record the run just made
   S[$1]+="$T_MS "
+  [[ -n ${BUSY_MS:-} ]] && B[$1]+="$BUSY_MS "
   [[ -n ${WALL_MS:-} ]] && W[$1]+="$WALL_MS "
   [[ -n ${CPU_MS:-} ]] && C[$1]+="$CPU_MS "
   if [[ -n ${RSS_KB:-} ]] && ((RSS_KB > ${R[$1]:-0})); then R[$1]=$RSS_KB; fi
-  WALL_MS='' RSS_KB='' CPU_MS=''
+  WALL_MS='' RSS_KB='' CPU_MS='' BUSY_MS=''
 }
 med() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 spread() { printf '%s\n' $1 | sort -n | awk '{a[NR] = $1} END {print (NR > 1) ? a[1] "-" a[NR] : "-"}'; }
@@ -324,10 +332,15 @@ bench_target() {  # NAME DEV SIZE (fio and kesu run inside the blkio group $CG w
 }
 
 cpu_row() {  # NAME KEY SIZE TEST: the median CPU time (user + sys) of KEY's runs per GiB
-  local t
+  local t b
   [[ -n ${C[$2]:-} ]] || return
   t=$(med "${C[$2]}")
   row "$1" "$4" "" "$t" "$(spread "${C[$2]}")" "" "$((t * 1073741824 / $3)) ms CPU/GiB" ""
+  [[ -n ${B[$2]:-} ]] || return
+  # The whole machine's busy CPU time during the same runs (kesu and the kernel's device
+  # workers): divided by the CPUs, the shortest time the run could take if every CPU were busy.
+  b=$(med "${B[$2]}")
+  row "$1" "  machine CPU, all threads" "" "$b" "$(spread "${B[$2]}")" "" "/ $(nproc) CPUs = $((b / $(nproc))) ms at best" ""
 }
 
 cpu_floor() {  # NAME FILE SIZE: the CPU a random pass with full verification cannot go below on

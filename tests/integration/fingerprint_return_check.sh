@@ -80,6 +80,13 @@ cp fp.json fp2.json && cp fp.json.p7s fp2.json.p7s && head -c 100 /dev/urandom |
 KESU_RC=$?
 expect_rc 2 "return-check against swapped leaves" out err
 
+# A reference that cannot be read is refused before the station makes its first-use key.
+"${K[@]}" return-check ext4.img --against no-such.json --cert-dir fresh-station --no-pdf >out 2>err
+KESU_RC=$?
+expect_rc 2 "return-check against a missing file" out err
+grep -q "no-such.json" err || fail "missing reference: $(cat err)"
+[[ -e fresh-station/keys ]] && fail "a refused return check made the first-use key"
+
 # A fingerprint signed by another station's untrusted key is refused.
 "${K[@]}" return-check ext4.img --against fp.json --cert-dir other-station --no-pdf >out 2>err
 KESU_RC=$?

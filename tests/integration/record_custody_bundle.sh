@@ -101,6 +101,13 @@ kesu_rc 2 "crush without witness" "missing evidence 'witness'" \
   record crush --device "$rdev" --photo photo.jpg "${SIGN[@]}"
 kesu_rc 2 "crush without photo" "missing evidence 'photo_sha256'" \
   record crush --device "$rdev" --witness Suzuki "${SIGN[@]}"
+# A refused record makes nothing: not even the first-use key of a station without one.
+kesu_rc 2 "crush without witness, no key yet" "missing evidence 'witness'" \
+  record crush --device "$rdev" --photo photo.jpg --cert-dir "$T/fresh" --customer ACME --operator Sato
+[[ -e $T/fresh/keys ]] && fail "a refused record made the first-use key: $(ls -R "$T/fresh")"
+kesu_rc 2 "custody of a missing device, no key yet" "no-such-disk" \
+  custody add /dev/no-such-disk --event received --by Sato --cert-dir "$T/fresh" --customer ACME
+[[ -e $T/fresh/keys ]] && fail "a refused custody event made the first-use key"
 kesu_rc 3 "degauss flash" "does not erase flash" \
   record degauss --serial SSD-1 --model X --media ssd --equipment "Garner" --witness Suzuki \
   --photo photo.jpg "${SIGN[@]}"

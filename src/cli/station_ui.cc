@@ -11,6 +11,7 @@
 #include <set>
 
 #include "cli/console_text.h"
+#include "erase/stop_signal.h"
 
 namespace kesu {
 namespace {
@@ -218,6 +219,10 @@ std::string StationSummary(const std::vector<StationRow>& rows) {
 
 StationExit RunStationScreen(StationRunner* runner, const StationScreenInfo& info) {
   std::setlocale(LC_ALL, "");
+  // kesu's own stop handlers before initscr, which then leaves SIGINT/SIGTERM alone
+  // (ncurses installs its handlers only where the disposition is SIG_DFL): a stop signal is
+  // a flag this loop polls, so the screen is restored and the report written on the way out.
+  const std::atomic<bool>* stop = InstallStopHandlers();
   initscr();
   cbreak();
   noecho();
@@ -230,6 +235,14 @@ StationExit RunStationScreen(StationRunner* runner, const StationScreenInfo& inf
   while (!exit) {
     if (++tick % kRescanTicks == 0) runner->Rescan();
     bool busy = runner->Busy();
+    if (stop->load()) {
+      if (!busy) {
+        exit = StationExit::kQuit;
+        break;
+      }
+      s.confirming = false;
+      s.message = "Stopping: the running erasures are interrupted, then the station quits.";
+    }
     std::vector<StationRow> rows = runner->Snapshot(static_cast<size_t>(std::max(COLS, 20)) - 7);
     int list_lines = std::max(LINES - kHeaderLines - kFooterLines, 1);
     if (s.cursor < s.top) s.top = s.cursor;

@@ -6,7 +6,10 @@
 // Keys: Up/Down (or k/j) move; Space selects or deselects the drive under the cursor;
 // a selects every erasable internal drive; e (or Enter) asks to erase the selected drives —
 // the operator types the number of drives selected and Enter (Esc cancels); when nothing is
-// running, p powers off and q quits. Drives that appear later are added at the bottom
+// running, p powers off and q quits. Ctrl-C (SIGINT, also SIGTERM/SIGHUP) quits like q when
+// nothing runs, and otherwise stops the running erasures (their certificates say
+// "interrupted") and then quits: the screen is always restored (endwin) first. Drives that
+// appear later are added at the bottom
 // within a second (StationRunner::Rescan).
 #pragma once
 

@@ -106,6 +106,20 @@ TEST(AtaPassThrough16Test, AgreesWithHdparmSg16) {
             (Cdb16{0x85, 0x06 | 0x01, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0x27, 0}));
 }
 
+// The CDB hdparm printed for --dco-identify ("outgoing cdb: 85 08 0e 00 c2 00 01 00 00 00
+// 00 00 00 40 b1 00", the nwipe bug report "Help needed. HPA/DCO",
+// github.com/martijnvanbrummelen/nwipe). kesu sends the same bytes but for DEVICE: hdparm sets 40h
+// (LBA) on its taskfiles, kesu only where the command defines bit 6 (LBA); ACS-2 leaves it N/A for
+// DEVICE CONFIGURATION IDENTIFY.
+TEST(AtaPassThrough16Test, DcoIdentifyAgreesWithHdparmsCapturedCdb) {
+  Cdb16 hdparm{0x85, 0x08, 0x0e, 0x00, 0xc2, 0x00, 0x01, 0x00,
+               0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0xb1, 0x00};
+  Cdb16 ours = PassThrough16(DcoIdentify(), false);
+  EXPECT_EQ(ours[13], 0x00);
+  hdparm[13] = 0x00;
+  EXPECT_EQ(ours, hdparm);
+}
+
 TEST(AtaPassThrough12Test, CarriesOnly28BitCommands) {
   // SAT-4 Table 195: A1h, PROTOCOL, flags, FEATURE, COUNT, LBA 7:0, 15:8, 23:16, DEVICE, COMMAND.
   auto id = PassThrough12(IdentifyDeviceCommand(), false);

@@ -115,8 +115,8 @@ TEST(SenseTest, ProgressIndicationDuringScsiSanitize) {
 // ... 40 b1 00) through libata before Linux's 2024 fix of the fixed-format offsets
 // ("ata: libata-scsi: Fix offsets for the fixed format sense data"): ILLEGAL REQUEST 21h/04h,
 // VALID clear, and the registers at bytes 8-11 (ERROR 04h ABRT, STATUS 53h ERR, DEVICE 40h,
-// COUNT 01h) where SAT has COMMAND-SPECIFIC INFORMATION. Source: nwipe issue #444
-// (martijnvanbrummelen/nwipe, "Help needed. HPA/DCO"), hdparm --verbose --dco-identify.
+// COUNT 01h) where SAT has COMMAND-SPECIFIC INFORMATION. Source: the nwipe bug report
+// "Help needed. HPA/DCO" (github.com/martijnvanbrummelen/nwipe), hdparm --verbose --dco-identify.
 // kesu must not read registers from it: bytes 3-6 are zero and would say STATUS 00h (no
 // error) for a command the drive aborted.
 TEST(SenseCapturedTest, LibataFixedFormatBeforeTheOffsetFixHasNoRegistersToRead) {
@@ -152,11 +152,11 @@ TEST(SenseCapturedTest, LibataFixedFormatAfterTheOffsetFixCarriesTheAbort) {
   EXPECT_FALSE(r->ata->count_upper_known) << "fixed format never carries COUNT(15:8)";
 }
 
-// A USB bridge that does not implement ATA PASS-THROUGH (16), answering READ NATIVE MAX
-// ADDRESS EXT: ILLEGAL REQUEST 20h/00h (INVALID COMMAND OPERATION CODE), fixed format, VALID
-// clear. Source: nwipe issue #444, hdparm --verbose -N. kesu takes this as "no such command"
-// and retries with ATA PASS-THROUGH (12) where the command fits.
-TEST(SenseCapturedTest, BridgeRejectingPassThrough16) {
+// A translator in front of the drive that does not implement ATA PASS-THROUGH (16), answering
+// READ NATIVE MAX ADDRESS EXT: ILLEGAL REQUEST 20h/00h (INVALID COMMAND OPERATION CODE), fixed
+// format, VALID clear. Source: the same nwipe report, hdparm --verbose -N. kesu takes this as "no
+// such command" and retries with ATA PASS-THROUGH (12) where the command fits.
+TEST(SenseCapturedTest, TranslatorRejectingPassThrough16) {
   const std::vector<uint8_t> s = {0x70, 0x00, 0x05, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x00,
                                   0x00, 0x20, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
                                   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
@@ -171,9 +171,10 @@ TEST(SenseCapturedTest, BridgeRejectingPassThrough16) {
 // A SAS drive (no SAT layer) rejecting ATA PASS-THROUGH in descriptor format: ILLEGAL REQUEST
 // 20h/00h, a sense-key specific descriptor 02h with SKSV, C/D and FIELD POINTER 0000h (the
 // opcode byte), a field replaceable unit descriptor 03h and a vendor descriptor 80h that runs
-// past the 32 bytes hdparm kept. Source: louwrentius/showtools issue #7 ("Seagate Enterprise SAS
-// drives not showing info"), hdparm -IC. No ATA Status Return descriptor: no registers; the
-// sense-key specific bytes are a field pointer, not a progress indication.
+// past the 32 bytes hdparm kept. Source: the showtools bug report "Seagate Enterprise SAS drives
+// not showing info" (github.com/louwrentius/showtools), hdparm -IC. No ATA Status Return
+// descriptor: no registers; the sense-key specific bytes are a field pointer, not a progress
+// indication.
 TEST(SenseCapturedTest, SasDriveRejectingPassThroughInDescriptorFormat) {
   const std::vector<uint8_t> s = {0x72, 0x05, 0x20, 0x00, 0x00, 0x00, 0x00, 0x1c, 0x02, 0x06, 0x00,
                                   0x00, 0xcf, 0x00, 0x00, 0x00, 0x03, 0x02, 0x00, 0x01, 0x80, 0x0e,

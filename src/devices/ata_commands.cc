@@ -51,8 +51,9 @@ std::string AtaString(std::span<const uint8_t> d, size_t first, size_t words) {
 
 // Word 255 (integrity word) of IDENTIFY DEVICE and DCO IDENTIFY data: when bits 7:0 are the
 // signature A5h, bits 15:8 make the sum of all 512 bytes 0 modulo 256; without the signature
-// there is nothing to check (ACS-3 §7.12.7.91; ACS-2 DCO Table "Device Configuration Identify
-// data structure" word 255; hdparm's dco_verify_checksum does the same for DCO).
+// there is nothing to check (ACS-3 IDENTIFY DEVICE data, word 255; ACS-2 DCO Table "Device
+// Configuration Identify data structure" word 255; hdparm's dco_verify_checksum does the same for
+// DCO).
 bool ChecksumOk(std::span<const uint8_t> d) {
   if (d[510] != 0xa5) return true;
   uint8_t sum = 0;
@@ -189,9 +190,9 @@ Result<Identity> ParseIdentify(std::span<const uint8_t> d) {
   id.model = AtaString(d, 27, 20);
   const uint16_t w59 = Word(d, 59), w82 = Word(d, 82), w83 = Word(d, 83), w119 = Word(d, 119),
                  w128 = Word(d, 128);
-  // Words 82-83 hold data only when word 83 bits 15:14 are 01b (ACS-3 §7.12.7.40; Linux
-  // include/linux/ata.h: "word 83 valid bits cover word 82 data"); word 119 likewise by its
-  // own bits 15:14.
+  // Words 82-83 hold data only when word 83 bits 15:14 are 01b (ACS-3 IDENTIFY DEVICE data, words
+  // 82-84; Linux include/linux/ata.h: "word 83 valid bits cover word 82 data"); word 119 likewise
+  // by its own bits 15:14.
   const bool w83_valid = (w83 & 0xc000) == 0x4000, w119_valid = (w119 & 0xc000) == 0x4000;
   id.security_supported = (w128 & 0x0001) || (w83_valid && (w82 & 0x0002));
   id.security_enabled = w128 & 0x0002;

@@ -49,6 +49,18 @@ std::string AtaString(std::span<const uint8_t> d, size_t first, size_t words) {
   return i == std::string::npos ? std::string() : s.substr(i);
 }
 
+// Word 255 (integrity word) of IDENTIFY DEVICE and DCO IDENTIFY data: when bits 7:0 are the
+// signature A5h, bits 15:8 make the sum of all 512 bytes 0 modulo 256; without the signature
+// there is nothing to check (ACS-3 IDENTIFY DEVICE data, word 255; ACS-2 DCO Table "Device
+// Configuration Identify data structure" word 255; hdparm's dco_verify_checksum does the same for
+// DCO).
+bool ChecksumOk(std::span<const uint8_t> d) {
+  if (d[510] != 0xa5) return true;
+  uint8_t sum = 0;
+  for (uint8_t b : d) sum = static_cast<uint8_t>(sum + b);
+  return sum == 0;
+}
+
 uint32_t EraseMinutes(uint16_t w) {
   if (w & 0x8000) return 2u * (w & 0x7fff);
   return 2u * (w & 0x00ff);
@@ -139,6 +151,13 @@ Command SetMaxAddressExt(uint64_t max_lba, bool volatile_) {
   return Make("SET MAX ADDRESS EXT", 0x37, 0, Protocol::kNonData, true, volatile_ ? 1 : 0,
               max_lba & 0xffff'ffff'ffff, kDeviceLba);
 }
+Command GetNativeMaxAddressExt() {
+  return Make("GET NATIVE MAX ADDRESS EXT", 0x78, 0x0000, Protocol::kNonData, true);
+}
+Command SetAccessibleMaxAddressExt(uint64_t max_lba) {
+  return Make("SET ACCESSIBLE MAX ADDRESS EXT", 0x78, 0x0001, Protocol::kNonData, true, 0,
+              max_lba & 0xffff'ffff'ffff);
+}
 Command DcoIdentify() {
   return Make("DEVICE CONFIGURATION IDENTIFY", 0xb1, 0xc2, Protocol::kPioDataIn, false);
 }
@@ -164,17 +183,18 @@ Result<Identity> ParseIdentify(std::span<const uint8_t> d) {
     return Status::Corruption("ATA IDENTIFY DEVICE data is " + std::to_string(d.size()) +
                               " bytes, not 512");
   }
-  if ((Word(d, 255) & 0xff) == 0xa5) {
-    uint8_t sum = 0;
-    for (uint8_t b : d) sum = static_cast<uint8_t>(sum + b);
-    if (sum != 0) return Status::Corruption("ATA IDENTIFY DEVICE data fails its checksum");
-  }
+  if (!ChecksumOk(d)) return Status::Corruption("ATA IDENTIFY DEVICE data fails its checksum");
   Identity id;
   id.serial = AtaString(d, 10, 10);
   id.firmware = AtaString(d, 23, 4);
   id.model = AtaString(d, 27, 20);
-  const uint16_t w59 = Word(d, 59), w82 = Word(d, 82), w83 = Word(d, 83), w128 = Word(d, 128);
-  id.security_supported = (w128 & 0x0001) || (w82 != 0xffff && (w82 & 0x0002));
+  const uint16_t w59 = Word(d, 59), w82 = Word(d, 82), w83 = Word(d, 83), w119 = Word(d, 119),
+                 w128 = Word(d, 128);
+  // Words 82-83 hold data only when word 83 bits 15:14 are 01b (ACS-3 IDENTIFY DEVICE data, words
+  // 82-84; Linux include/linux/ata.h: "word 83 valid bits cover word 82 data"); word 119 likewise
+  // by its own bits 15:14.
+  const bool w83_valid = (w83 & 0xc000) == 0x4000, w119_valid = (w119 & 0xc000) == 0x4000;
+  id.security_supported = (w128 & 0x0001) || (w83_valid && (w82 & 0x0002));
   id.security_enabled = w128 & 0x0002;
   id.security_locked = w128 & 0x0004;
   id.security_frozen = w128 & 0x0008;
@@ -185,20 +205,22 @@ Result<Identity> ParseIdentify(std::span<const uint8_t> d) {
   id.sanitize_crypto = id.sanitize_supported && (w59 & 0x2000);
   id.sanitize_overwrite = id.sanitize_supported && (w59 & 0x4000);
   id.sanitize_block = id.sanitize_supported && (w59 & 0x8000);
-  id.lba48 = w83 != 0xffff && (w83 & 0x0400);
-  id.hpa_supported = w82 != 0xffff && (w82 & 0x0400);
-  id.dco_supported = w83 != 0xffff && (w83 & 0x0800);
-  if (id.lba48) {
-    id.accessible_sectors = uint64_t{Word(d, 100)} | (uint64_t{Word(d, 101)} << 16) |
-                            (uint64_t{Word(d, 102)} << 32) | (uint64_t{Word(d, 103)} << 48);
-  } else {
-    id.accessible_sectors = uint64_t{Word(d, 60)} | (uint64_t{Word(d, 61)} << 16);
-  }
+  const uint64_t sectors48 = uint64_t{Word(d, 100)} | (uint64_t{Word(d, 101)} << 16) |
+                             (uint64_t{Word(d, 102)} << 32) | (uint64_t{Word(d, 103)} << 48);
+  // As Linux decides (ata_id_has_lba48): 48-bit only with a valid word 83 and a non-zero
+  // capacity in words 100-103; otherwise words 60-61, the capacity the kernel then uses.
+  id.lba48 = w83_valid && (w83 & 0x0400) && sectors48 != 0;
+  id.hpa_supported = w83_valid && (w82 & 0x0400);
+  id.dco_supported = w83_valid && (w83 & 0x0800);
+  id.amax_supported = w119_valid && (w119 & 0x0100);
+  id.accessible_sectors =
+      id.lba48 ? sectors48 : uint64_t{Word(d, 60)} | (uint64_t{Word(d, 61)} << 16);
   return id;
 }
 
 Result<uint64_t> ParseDcoMaxSectors(std::span<const uint8_t> d) {
   if (d.size() != 512) return Status::Corruption("DCO IDENTIFY data is not 512 bytes");
+  if (!ChecksumOk(d)) return Status::Corruption("DCO IDENTIFY data fails its checksum");
   uint64_t max = uint64_t{Word(d, 3)} | (uint64_t{Word(d, 4)} << 16) |
                  (uint64_t{Word(d, 5)} << 32) | (uint64_t{Word(d, 6)} << 48);
   return max + 1;

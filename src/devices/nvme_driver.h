@@ -9,6 +9,13 @@
 // admin commands are §5.14 Get Log Page (02h), §5.15 Identify (06h), §5.23 Format NVM (80h) and
 // §5.24 Sanitize (84h); later revisions renumber them but keep every field used here.
 //
+// libnvme 1.3 builds the same commands (nvme_identify_ctrl / nvme_identify_ns,
+// nvme_format_nvm, nvme_sanitize_nvm, nvme_get_log_smart / nvme_get_log_sanitize in
+// <nvme/ioctl.h>), but sends them itself with ioctl() on a file descriptor, past kesu's Env
+// seam (BlockFile), where the fakes replay a controller. kesu therefore keeps these builders,
+// and tests/crosscheck/library_crosscheck_test.cc runs libnvme's against a mocked ioctl() and
+// requires every dword to be identical.
+//
 // Scope. A secure-erase Format and every Sanitize may reach beyond the named namespace (FNA
 // bit 1: a secure erase in Format applies to all namespaces; Sanitize always acts on the whole
 // NVM subsystem). The driver offers these commands only when the controller has one namespace

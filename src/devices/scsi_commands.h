@@ -7,20 +7,26 @@
 //    FAILURE MODE; bytes 7-8 PARAMETER LIST LENGTH; byte 9 CONTROL. OVERWRITE parameter list
 //    (SBC-4 §5.30.3.2): byte 0 INVERT (7), TEST (6:5), OVERWRITE COUNT (4:0); bytes 2-3
 //    INITIALIZATION PATTERN LENGTH; then the pattern. AUSE = 1 lets EXIT FAILURE MODE end a
-//    failed sanitize.
+//    failed sanitize. Peer: sg3_utils sg_sanitize.c do_sanitize() (byte 1 IMMED 80h, ZNR 40h,
+//    AUSE 20h | service action; PARAMETER LIST LENGTH big-endian at byte 7; parameter byte 0
+//    count & 1Fh | TEST << 5 | INVERT 80h, pattern length at bytes 2-3): kesu's one pass of
+//    zeros is sg_sanitize --overwrite --zero --count=1.
 //  - REPORT SUPPORTED OPERATION CODES, opcode A3h service action 0Ch (SPC-5 §6.34): byte 2
 //    REPORTING OPTIONS (2:0), 2 = one command by opcode and service action; byte 3 REQUESTED
 //    OPERATION CODE; bytes 4-5 REQUESTED SERVICE ACTION; bytes 6-9 ALLOCATION LENGTH. One-command
 //    reply: byte 1 SUPPORT (2:0): 0 not available, 1 not supported, 3 supported (standard),
-//    5 supported (vendor-specific).
+//    5 supported (vendor-specific). Peer: sg3_utils sg_opcodes.c (not in libsgutils2's API).
 //  - REQUEST SENSE, opcode 03h (SPC-5 §6.39): byte 1 DESC (0), byte 4 ALLOCATION LENGTH. During
 //    SANITIZE: NOT READY, 04h/1Bh (LOGICAL UNIT NOT READY, SANITIZE IN PROGRESS) with a
 //    PROGRESS INDICATION; a failed sanitize: MEDIUM ERROR, 31h/03h (SANITIZE COMMAND FAILED).
+//    Peer: libsgutils2 sg_ll_request_sense(); the cross-check test (tests/crosscheck/) requires
+//    byte-identical CDBs.
 //  - LOG SENSE, opcode 4Dh (SPC-5 §6.11): byte 2 PC (7:6, 1 = cumulative values) and PAGE
 //    CODE (5:0), byte 3 SUBPAGE CODE, bytes 5-6 PARAMETER POINTER, bytes 7-8 ALLOCATION
 //    LENGTH. Pages (SPC-5 §7.3, SBC-4 §6.4): Read Error Counter 03h, parameter 0006h TOTAL
 //    UNCORRECTED ERRORS; Background Scan Results 15h, parameter 0000h bytes 4-7 ACCUMULATED
-//    POWER ON MINUTES.
+//    POWER ON MINUTES. Peer: libsgutils2 sg_ll_log_sense_v2() (PPC 0, SP 0, PC 1), pinned by
+//    the cross-check test.
 // Thread-safety: free functions without shared state.
 #pragma once
 

@@ -17,7 +17,17 @@
 //    STATUS, DEVICE, COUNT(7:0); byte 8 EXTEND (7), COUNT UPPER NONZERO (6), LBA UPPER NONZERO
 //    (5); bytes 9-11 LBA(7:0), LBA(15:8), LBA(23:16). COUNT(15:8) and LBA(47:24) are lost, so a
 //    caller that needs them (SANITIZE STATUS EXT's status bits) must ask again. Linux libata
-//    answers in this format whenever the control mode page's D_SENSE is 0, its default.
+//    answers in this format whenever the control mode page's D_SENSE is 0, its default
+//    (drivers/ata/libata-scsi.c, ata_gen_passthru_sense).
+//  - Linux libata before the 2024 series that began with "ata: libata-scsi: Fix offsets for
+//    the fixed format sense data" (merged with Cc: stable, so in the stable kernels since)
+//    wrote those fixed-format registers at bytes 8-11 (ERROR, STATUS, DEVICE, COUNT(7:0)) and
+//    16-19 (flags, LBA(23:0)) and left VALID clear; such sense is not read for registers here
+//    (VALID clear, ASC/ASCQ not 00h/1Dh), so the caller decides from the sense key alone. The
+//    same series ("Honor the D_SENSE bit for CK_COND=1 and no error") also made a successful
+//    CK_COND command answer in fixed format while D_SENSE is 0; before it, that answer was
+//    always descriptor format. With D_SENSE 0 a current kernel therefore never returns
+//    COUNT(15:8) of an ATA PASS-THROUGH command, however often it is asked.
 // Thread-safety: free functions without shared state.
 #pragma once
 

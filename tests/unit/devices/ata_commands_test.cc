@@ -10,6 +10,7 @@
 
 #include "devices/ata_identify.h"
 #include "devices/scsi_commands.h"
+#include "devices/scsi_inquiry.h"
 
 namespace kesu::ata {
 namespace {
@@ -81,6 +82,44 @@ TEST(AtaPassThrough16Test, HpaCommands) {
   EXPECT_EQ(PassThrough16(SetMaxAddressExt(0xff, true), false)[6], 0x01) << "VOLATILE bit";
 }
 
+TEST(AtaPassThrough16Test, AccessibleMaxAddressCommands) {
+  // ACCESSIBLE MAX ADDRESS CONFIGURATION 78h (ACS-3): GET NATIVE MAX ADDRESS EXT is FEATURE
+  // 0000h with DEVICE bit 6 N/A (hdparm's do_get_native_max_sectors sends DEVICE 0), CK_COND to
+  // read the LBA back.
+  EXPECT_EQ(PassThrough16(GetNativeMaxAddressExt(), true),
+            (Cdb16{0x85, 0x07, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x78, 0}));
+  // SET ACCESSIBLE MAX ADDRESS EXT: FEATURE 0001h, LBA = the new maximum LBA.
+  EXPECT_EQ(
+      PassThrough16(SetAccessibleMaxAddressExt(0x01'2345'6789), false),
+      (Cdb16{0x85, 0x07, 0x00, 0, 0x01, 0, 0, 0x23, 0x89, 0x01, 0x67, 0x00, 0x45, 0x00, 0x78, 0}));
+}
+
+// hdparm's sgio.c sg16() builds the same bytes for the same taskfile: FEATURE(7:0) at byte 4,
+// COUNT(7:0) at 6, LBA low/mid/high at 8/10/12, their "hob" (previous-content) halves at 7/9/11,
+// DEVICE 13, COMMAND 14. Here hdparm's own SANITIZE STATUS request (do_sanitize_cmd:
+// FEATURE 0000h, LBA 0, non-data, 48-bit) and its READ NATIVE MAX ADDRESS EXT (DEVICE 40h),
+// with the CK_COND hdparm always sets.
+TEST(AtaPassThrough16Test, AgreesWithHdparmSg16) {
+  EXPECT_EQ(PassThrough16(SanitizeStatus(false), true),
+            (Cdb16{0x85, 0x06 | 0x01, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xb4, 0}));
+  EXPECT_EQ(PassThrough16(ReadNativeMaxAddressExt(), true),
+            (Cdb16{0x85, 0x06 | 0x01, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x40, 0x27, 0}));
+}
+
+// The CDB hdparm printed for --dco-identify ("outgoing cdb: 85 08 0e 00 c2 00 01 00 00 00
+// 00 00 00 40 b1 00", the nwipe bug report "Help needed. HPA/DCO",
+// github.com/martijnvanbrummelen/nwipe). kesu sends the same bytes but for DEVICE: hdparm sets 40h
+// (LBA) on its taskfiles, kesu only where the command defines bit 6 (LBA); ACS-2 leaves it N/A for
+// DEVICE CONFIGURATION IDENTIFY.
+TEST(AtaPassThrough16Test, DcoIdentifyAgreesWithHdparmsCapturedCdb) {
+  Cdb16 hdparm{0x85, 0x08, 0x0e, 0x00, 0xc2, 0x00, 0x01, 0x00,
+               0x00, 0x00, 0x00, 0x00, 0x00, 0x40, 0xb1, 0x00};
+  Cdb16 ours = PassThrough16(DcoIdentify(), false);
+  EXPECT_EQ(ours[13], 0x00);
+  hdparm[13] = 0x00;
+  EXPECT_EQ(ours, hdparm);
+}
+
 TEST(AtaPassThrough12Test, CarriesOnly28BitCommands) {
   // SAT-4 Table 195: A1h, PROTOCOL, flags, FEATURE, COUNT, LBA 7:0, 15:8, 23:16, DEVICE, COMMAND.
   auto id = PassThrough12(IdentifyDeviceCommand(), false);
@@ -121,7 +160,7 @@ TEST(ParseIdentifyTest, SecuritySanitizeCapacityAndEraseTimes) {
                           {28, 0x4d53},  // "MS"
                           {59, 0xb000},  // sanitize supported, crypto, block (no overwrite)
                           {82, 0x0402},  // security, HPA
-                          {83, 0x0c00},  // 48-bit, DCO
+                          {83, 0x4c00},  // valid (15:14 = 01b), 48-bit, DCO
                           {89, 0x0002},  // 4 minutes
                           {90, 0x8010},  // extended format: 32 minutes
                           {100, 0x5970},
@@ -147,6 +186,47 @@ TEST(ParseIdentifyTest, SecuritySanitizeCapacityAndEraseTimes) {
   EXPECT_TRUE(id->dco_supported);
 }
 
+// Words 82-83 are only data when word 83 bits 15:14 are 01b (ACS-3 words 82-84; Linux
+// include/linux/ata.h ata_id_has_lba48 / ata_id_hpa_enabled). A device that leaves the word
+// 0000h-3FFFh or C000h-FFFFh says nothing about 48-bit, HPA, DCO or security.
+TEST(ParseIdentifyTest, Word83WithoutItsValidityBitsCountsForNothing) {
+  auto id = ParseIdentify(IdentifyBlock({{60, 0x5000},
+                                         {82, 0x0402},
+                                         {83, 0x0c00},  // bits 15:14 = 00b: not valid
+                                         {100, 0x7000}}));
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  EXPECT_FALSE(id->lba48);
+  EXPECT_FALSE(id->hpa_supported);
+  EXPECT_FALSE(id->dco_supported);
+  EXPECT_FALSE(id->security_supported);
+  EXPECT_EQ(id->accessible_sectors, 0x5000u) << "words 60-61";
+  id = ParseIdentify(IdentifyBlock({{82, 0x0402}, {83, 0xcc00}, {100, 0x7000}}));  // 11b
+  ASSERT_TRUE(id.ok());
+  EXPECT_FALSE(id->lba48);
+  EXPECT_FALSE(id->hpa_supported);
+}
+
+// Linux takes words 60-61 when words 100-103 are zero even though word 83 bit 10 is set
+// (ata_id_has_lba48 requires a non-zero 48-bit capacity), and so the block device's size
+// comes from them: the accessible capacity kesu compares must be the same.
+TEST(ParseIdentifyTest, ZeroWords100To103MeanTheCapacityIsInWords60And61) {
+  auto id = ParseIdentify(IdentifyBlock({{60, 0xffff}, {61, 0x0fff}, {83, 0x4400}}));
+  ASSERT_TRUE(id.ok());
+  EXPECT_FALSE(id->lba48);
+  EXPECT_EQ(id->accessible_sectors, 0x0fff'ffffu);
+}
+
+// Word 119 bit 8: the Accessible Max Address Configuration feature set (ACS-3), valid when
+// word 119 bits 15:14 are 01b (hdparm's SUPPORTS_AMAX_ADDR reads the same bit).
+TEST(ParseIdentifyTest, AccessibleMaxAddressFromWord119) {
+  auto id = ParseIdentify(IdentifyBlock({{119, 0x4100}}));
+  ASSERT_TRUE(id.ok());
+  EXPECT_TRUE(id->amax_supported);
+  id = ParseIdentify(IdentifyBlock({{119, 0x0100}}));
+  ASSERT_TRUE(id.ok());
+  EXPECT_FALSE(id->amax_supported) << "word 119 not valid";
+}
+
 TEST(ParseIdentifyTest, RejectsBadChecksumAndSize) {
   auto d = IdentifyBlock({{128, 0x0001}});
   d[100] ^= 1;
@@ -163,6 +243,25 @@ TEST(ParseDcoTest, MaximumLbaPlusOne) {
   auto n = ParseDcoMaxSectors(d);
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 0x1d1c5970u);
+}
+
+// DCO IDENTIFY data ends in the same integrity word as IDENTIFY DEVICE (signature A5h in
+// bits 7:0, checksum in 15:8); hdparm refuses DCO data whose checksum fails
+// (dco_verify_checksum), and so does kesu: a wrong factory capacity would hide or invent a
+// hidden area.
+TEST(ParseDcoTest, RejectsAFailedChecksum) {
+  std::vector<uint8_t> d(512, 0);
+  d[6] = 0x6f;
+  d[7] = 0x59;
+  d[510] = 0xa5;
+  uint8_t sum = 0;
+  for (size_t i = 0; i < 511; ++i) sum = static_cast<uint8_t>(sum + d[i]);
+  d[511] = static_cast<uint8_t>(-sum);
+  auto n = ParseDcoMaxSectors(d);
+  ASSERT_TRUE(n.ok()) << n.status().message();
+  EXPECT_EQ(*n, 0x5970u);
+  d[8] ^= 0x01;  // one bit of the maximum LBA flipped in transfer
+  EXPECT_EQ(ParseDcoMaxSectors(d).status().code(), Code::kCorruption);
 }
 
 TEST(ParseSmartDataTest, ReadsTheFourAttributes) {
@@ -211,6 +310,11 @@ TEST(FirmwareDoc, ByteTablesMatchTheCode) {
       Spaced(PassThrough16(SanitizeBlockErase(true), false)),
       Spaced(PassThrough16(SanitizeOverwrite(true, 1, 0), false)),
       Spaced(PassThrough16(ReadNativeMaxAddressExt(), true)),
+      Spaced(PassThrough16(SanitizeStatus(false), true)),
+      Spaced(PassThrough16(GetNativeMaxAddressExt(), true)),
+      Spaced(PassThrough16(SmartReadData(), false)),
+      Spaced(PassThrough16(SmartReturnStatus(), true)),
+      Spaced(scsi::InquiryCdb(true, scsi::kVpdUnitSerialNumber, 252)),
       Spaced(scsi::SanitizeCdb(scsi::SanitizeAction::kOverwrite, true, true, 8)),
       Spaced(scsi::SanitizeCdb(scsi::SanitizeAction::kExitFailureMode, false, false, 0)),
       Spaced(scsi::RequestSenseCdb(252))};

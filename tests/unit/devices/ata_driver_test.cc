@@ -102,7 +102,7 @@ constexpr uint16_t kSecuritySupported = 0x0001, kEnabled = 0x0002, kLocked = 0x0
 std::vector<uint8_t> Ssd(uint16_t w128, uint16_t sectors = 0x1000, uint16_t w59 = 0xb000) {
   const uint16_t w82 = (w128 & kSecuritySupported) ? 0x0402 : 0x0400;  // bit 1: security
   return IdentifyBlock(
-      {{59, w59}, {82, w82}, {83, 0x0400}, {89, 2}, {90, 3}, {100, sectors}, {128, w128}});
+      {{59, w59}, {82, w82}, {83, 0x4400}, {89, 2}, {90, 3}, {100, sectors}, {128, w128}});
 }
 
 class AtaDriverTest : public ::testing::Test {
@@ -417,7 +417,7 @@ TEST_F(AtaDriverTest, HiddenAreaThatWillNotGoIsRefused) {
 }
 
 TEST_F(AtaDriverTest, DcoFoundAndRestored) {
-  auto id = IdentifyBlock({{82, 0x0400}, {83, 0x0c00}, {100, 0x1000}});  // HPA + DCO
+  auto id = IdentifyBlock({{82, 0x0400}, {83, 0x4c00}, {100, 0x1000}});  // HPA + DCO
   drive.Expect(Ok(ata::IdentifyDeviceCommand(), false, id));
   drive.Expect(Regs(ata::ReadNativeMaxAddressExt(), 0, 0xfff));
   std::vector<uint8_t> dco(512, 0);
@@ -431,7 +431,7 @@ TEST_F(AtaDriverTest, DcoFoundAndRestored) {
   drive.Expect(Regs(ata::ReadNativeMaxAddressExt(), 0, 0x3fff));
   drive.Expect(Ok(ata::SetMaxAddressExt(0x3fff, false)));
   drive.Expect(Ok(ata::IdentifyDeviceCommand(), false,
-                  IdentifyBlock({{82, 0x0400}, {83, 0x0c00}, {100, 0x4000}})));
+                  IdentifyBlock({{82, 0x0400}, {83, 0x4c00}, {100, 0x4000}})));
   EXPECT_TRUE(driver->RestoreNativeMax().ok());
   EXPECT_TRUE(drive.Done());
 }

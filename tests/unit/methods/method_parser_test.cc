@@ -170,7 +170,9 @@ TEST(ShippedMethods, FirmwareAndRecord) {
       {"nvme-sanitize-overwrite", "nvme-sanitize-overwrite"},
       {"scsi-sanitize-overwrite", "scsi-sanitize-overwrite"},
       {"scsi-sanitize-block", "scsi-sanitize-block"},
-      {"scsi-sanitize-crypto", "scsi-sanitize-crypto"}};
+      {"scsi-sanitize-crypto", "scsi-sanitize-crypto"},
+      {"mmc-sanitize", "mmc-sanitize"},
+      {"mmc-secure-erase", "mmc-secure-erase"}};
   for (const auto& [id, cmd] : fw) {
     Method m = Shipped(id);
     EXPECT_EQ(m.kind, MethodKind::kFirmware) << id;

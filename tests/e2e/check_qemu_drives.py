@@ -61,6 +61,7 @@ def check_sd_card(s, card, check):
     fw = card.get("firmware-erase") or {}
     check(fw.get("protocol") == "mmc" and not fw.get("commands"),
           "%s: SD card firmware-erase %r" % (n, fw))
+    print("mmc-sanitize refusal:", err)
 
 
 def main():

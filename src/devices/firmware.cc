@@ -16,7 +16,7 @@ using E = FirmwareEffect;
 // erase writes zeros or ones, enhanced a vendor pattern), ACS-3 §7.36 and SBC-4 §5.30
 // (SANITIZE: block erase, crypto scramble / cryptographic erase, overwrite), NVMe 1.3 §5.23
 // (Format NVM SES 001b: "the contents of the user data after the erase is indeterminate",
-// e.g. zeros or ones; 010b: cryptographic) and §5.24 (Sanitize), JESD84-B51 §6.6.9-6.6.11
+// e.g. zeros or ones; 010b: cryptographic) and §5.24 (Sanitize), JESD84-B51 §6.6
 // (eMMC erase, secure erase/trim and sanitize leave erased-state blocks).
 constexpr FirmwareCommandInfo kCommandTable[] = {
     {"ata-security-erase", "ata", "overwrite", E::kUniformFill},

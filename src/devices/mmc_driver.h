@@ -3,17 +3,17 @@
 // all through BlockFile::Ioctl.
 //
 // References (JEDEC JESD84-B51, eMMC 5.1):
-//  - §6.10.4 Table 49 (basic commands, class 0): CMD6 SWITCH, type ac, response R1b, argument
-//    [31:26] 0, [25:24] Access (03h: write byte), [23:16] Index, [15:8] Value, [7:3] 0,
-//    [2:0] Cmd Set. CMD8 SEND_EXT_CSD, type adtc, response R1, argument stuff bits (0): the
-//    card sends its 512-byte EXT_CSD as one data block.
+//  - §6.10.4, table "Basic commands (class 0 and class 1)": CMD6 SWITCH, type ac, response
+//    R1b, argument [31:26] 0, [25:24] Access (03h: write byte), [23:16] Index, [15:8] Value,
+//    [7:3] 0, [2:0] Cmd Set. CMD8 SEND_EXT_CSD, type adtc, response R1, argument stuff bits
+//    (0): the card sends its 512-byte EXT_CSD as one data block.
 //  - §7.4 EXT_CSD: [231] SEC_FEATURE_SUPPORT (bit 0 SECURE_ER_EN, secure erase/trim; bit 2
 //    SEC_BD_BLK_EN; bit 4 SEC_GB_CL_EN; bit 6 SEC_SANITIZE); [192] EXT_CSD_REV; [165]
 //    SANITIZE_START: writing 1 makes the card physically erase every unmapped block (data
-//    already discarded, trimmed or erased), holding the bus busy until done (§6.6.11). So
+//    already discarded, trimmed or erased), holding the bus busy until done (§6.6, Sanitize). So
 //    kesu first discards the whole user area (BLKDISCARD), then starts SANITIZE.
-//  - Secure erase and secure trim (CMD38 with bit 31, §6.6.9-6.6.10) are what the kernel
-//    sends for BLKSECDISCARD: drivers/mmc/core/block.c mmc_blk_issue_secdiscard_rq answers
+//  - Secure erase and secure trim (CMD38 with bit 31, §6.6) are what the kernel sends for
+//    BLKSECDISCARD: drivers/mmc/core/block.c mmc_blk_issue_secdiscard_rq answers
 //    "not supported" unless the card reports SECURE_ER_EN, and uses secure trim where the range
 //    is not erase-group aligned, else secure erase. kesu does not send CMD35/36/38 itself.
 // The kernel hands a CMD6 that writes SANITIZE_START to its own mmc_sanitize()

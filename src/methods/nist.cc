@@ -68,8 +68,8 @@ constexpr FirmwareRule kFirmwareRules[] = {
     {"*-sanitize-overwrite", MediaType::kNvme, NistCategory::kClear,
      "an overwrite of flash memory is Clear at most (Table A-8 lists no sanitize overwrite "
      "for SSDs)"},
-    // eMMC SANITIZE and secure erase/trim (JESD84-B51 §6.6.9-6.6.11) on a card on an MMC host,
-    // which kesu classifies as memory-card. Table A-8 gives Purge as "N/A" both for Memory
+    // eMMC SANITIZE and secure erase/trim (JESD84-B51 §6.6) on a card on an MMC host, which
+    // kesu classifies as memory-card. Table A-8 gives Purge as "N/A" both for Memory
     // Cards (its list names MMC) and for Embedded Flash Memory on Boards and Devices; Rev. 1
     // names eMMC Secure Erase / Secure Trim as Purge only in Table A-3 (Mobile Device
     // Sanitization, Android), for a whole phone rather than a medium. The card erases every

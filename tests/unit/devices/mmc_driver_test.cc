@@ -85,10 +85,10 @@ TEST(MmcArgTest, SwitchArgumentWritesSanitizeStart) {
   EXPECT_EQ(mmc::kFlagsR1bAc, 0x49du);
 }
 
-// JESD84-B51 §6.10.4 Table 49: CMD8 SEND_EXT_CSD is adtc with response R1 and stuff bits as
-// argument; the EXT_CSD is one 512-byte block (§7.4). Flags are the kernel's
-// include/linux/mmc/core.h values mmc-utils also sends: MMC_RSP_SPI_S1 (1<<7) | MMC_RSP_PRESENT
-// (1<<0) | MMC_RSP_CRC (1<<2) | MMC_RSP_OPCODE (1<<4) | MMC_CMD_ADTC (1<<5) = 0xB5.
+// JESD84-B51 §6.10.4, table "Basic commands (class 0 and class 1)": CMD8 SEND_EXT_CSD is adtc with
+// response R1 and stuff bits as argument; the EXT_CSD is one 512-byte block (§7.4). Flags are the
+// kernel's include/linux/mmc/core.h values mmc-utils also sends: MMC_RSP_SPI_S1 (1<<7) |
+// MMC_RSP_PRESENT (1<<0) | MMC_RSP_CRC (1<<2) | MMC_RSP_OPCODE (1<<4) | MMC_CMD_ADTC (1<<5) = 0xB5.
 TEST(MmcCommandBytes, SendExtCsdIsCmd8AdtcR1OneBlockOf512Read) {
   std::array<uint8_t, 512> buf{};
   mmc_ioc_cmd c = mmc::SendExtCsdCmd(buf.data());
@@ -103,11 +103,11 @@ TEST(MmcCommandBytes, SendExtCsdIsCmd8AdtcR1OneBlockOf512Read) {
   EXPECT_EQ(c.cmd_timeout_ms, 0u);
 }
 
-// JESD84-B51 §6.10.4 Table 49: CMD6 SWITCH is ac with response R1b; argument [25:24] Access 11b
-// (write byte), [23:16] Index = 165 (A5h, SANITIZE_START, §7.4), [15:8] Value = 01h, [2:0] Cmd
-// Set = 001b: 03 A5 01 01. Flags: MMC_RSP_SPI_S1 (1<<7) | MMC_RSP_SPI_BUSY (1<<10) |
-// MMC_RSP_PRESENT | MMC_RSP_CRC | MMC_RSP_OPCODE | MMC_RSP_BUSY (1<<3) | MMC_CMD_AC (0<<5) =
-// 0x49D. No data; the write flag set, as mmc-utils sets it for every SWITCH.
+// JESD84-B51 §6.10.4, table "Basic commands (class 0 and class 1)": CMD6 SWITCH is ac with response
+// R1b; argument [25:24] Access 11b (write byte), [23:16] Index = 165 (A5h, SANITIZE_START, §7.4),
+// [15:8] Value = 01h, [2:0] Cmd Set = 001b: 03 A5 01 01. Flags: MMC_RSP_SPI_S1 (1<<7) |
+// MMC_RSP_SPI_BUSY (1<<10) | MMC_RSP_PRESENT | MMC_RSP_CRC | MMC_RSP_OPCODE | MMC_RSP_BUSY (1<<3) |
+// MMC_CMD_AC (0<<5) = 0x49D. No data; the write flag set, as mmc-utils sets it for every SWITCH.
 TEST(MmcCommandBytes, SanitizeStartIsCmd6AcR1bWriteByteA5Value1) {
   mmc_ioc_cmd c = mmc::SanitizeStartCmd(1800000);
   EXPECT_EQ(c.opcode, 6u);

@@ -476,6 +476,18 @@ TEST(ParseReject, FirmwareClaimingPurgeOnUsbFlash) {
                    "[nist]\nusb-flash = \"purge\"\n",
                8, "claims purge on usb-flash, but no standard sanitize command");
 }
+// An eMMC's own SANITIZE is Clear at most on a memory card (Rev. 1 Table A-8: Purge N/A); a
+// company's method file cannot claim Purge for it.
+TEST(ParseReject, EmmcSanitizeClaimingPurgeOnMemoryCard) {
+  ExpectReject(kHead +
+                   "kind = \"firmware\"\n[firmware]\ncommand = \"mmc-sanitize\"\n"
+                   "[nist]\nmemory-card = \"purge\"\n",
+               8, "claims purge on memory-card, but no standard sanitize command");
+  ExpectReject(kHead +
+                   "kind = \"firmware\"\n[firmware]\ncommand = \"mmc-sanitize\"\n"
+                   "[nist]\nmemory-card = \"purge\"\n",
+               8, "an eMMC's own erase (mmc-*) is Clear at most");
+}
 TEST(ParseReject, FirmwareClaimingDestroy) {
   ExpectReject(kHead +
                    "kind = \"firmware\"\n[firmware]\ncommand = \"nvme-sanitize-block\"\n"

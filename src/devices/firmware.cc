@@ -16,7 +16,7 @@ using E = FirmwareEffect;
 // erase writes zeros or ones, enhanced a vendor pattern), ACS-3 §7.36 and SBC-4 §5.30
 // (SANITIZE: block erase, crypto scramble / cryptographic erase, overwrite), NVMe 1.3 §5.23
 // (Format NVM SES 001b: "the contents of the user data after the erase is indeterminate",
-// e.g. zeros or ones; 010b: cryptographic) and §5.24 (Sanitize), JESD84-B51 §6.6.9-6.6.11
+// e.g. zeros or ones; 010b: cryptographic) and §5.24 (Sanitize), JESD84-B51 §6.6
 // (eMMC erase, secure erase/trim and sanitize leave erased-state blocks).
 constexpr FirmwareCommandInfo kCommandTable[] = {
     {"ata-security-erase", "ata", "overwrite", E::kUniformFill},
@@ -35,8 +35,6 @@ constexpr FirmwareCommandInfo kCommandTable[] = {
     {"scsi-sanitize-overwrite", "scsi", "overwrite", E::kOverwrite},
     {"mmc-sanitize", "mmc", "block-erase", E::kUniformFill},
     {"mmc-secure-erase", "mmc", "block-erase", E::kUniformFill},
-    {"mmc-secure-trim", "mmc", "block-erase", E::kUniformFill},
-    {"blk-secdiscard", "mmc", "block-erase", E::kUniformFill},
 };
 
 // One constructor per protocol. Each returns kUnsupported when the device does not speak it;
@@ -119,7 +117,10 @@ Result<std::unique_ptr<FirmwareDriver>> OpenFirmwareDriver(Env* env, const Devic
   return Status::Unsupported(dev.path + ": no firmware driver speaks the " + tran + " transport");
 }
 
-FirmwareCaps DescribeFirmware(Env* env, const DeviceInfo& dev) {
+namespace {
+
+// What the device's driver answers (DescribeFirmware without the flash note).
+FirmwareCaps AskDriver(Env* env, const DeviceInfo& dev) {
   FirmwareCaps caps;
   if (auto none = OpenFirmwareDriver(env, dev, nullptr); !none.ok() && IsVirtual(dev)) {
     caps.notes.push_back(none.status().message());  // nothing to ask: do not open it
@@ -142,6 +143,28 @@ FirmwareCaps DescribeFirmware(Env* env, const DeviceInfo& dev) {
     return caps;
   }
   return *probed;
+}
+
+// A USB flash drive or a card reader (media usb-flash, or unknown behind USB, which is judged
+// as USB flash) offers no sanitize command that reaches its flash (NIST SP 800-88 Rev. 1 Table
+// A-8, USB Removable Media: "not supported in a standardized way"; Memory Cards: Purge N/A).
+bool IsRemovableFlash(const DeviceInfo& dev) {
+  return dev.media == MediaType::kUsbFlash ||
+         (dev.transport == Transport::kUsb && dev.media == MediaType::kUnknown);
+}
+
+}  // namespace
+
+FirmwareCaps DescribeFirmware(Env* env, const DeviceInfo& dev) {
+  FirmwareCaps caps = AskDriver(env, dev);
+  if (IsRemovableFlash(dev)) {
+    caps.notes.push_back(
+        "USB flash drive or card reader: no standard sanitize command reaches its flash, so no "
+        "firmware method applies; an overwrite with a pattern and its complement "
+        "(nist-800-88-clear) reaches Clear at most, as wear levelling keeps copies in spare "
+        "blocks the host cannot address");
+  }
+  return caps;
 }
 
 std::optional<DriveHealth> ReadDriveHealth(Env* env, const DeviceInfo& dev) {

@@ -7,7 +7,7 @@
 //   ata-security-erase, ata-security-erase-enhanced, ata-sanitize-crypto, ata-sanitize-block,
 //   ata-sanitize-overwrite, nvme-format-user-data, nvme-format-crypto, nvme-sanitize-crypto,
 //   nvme-sanitize-block, nvme-sanitize-overwrite, scsi-sanitize-crypto, scsi-sanitize-block,
-//   scsi-sanitize-overwrite, mmc-sanitize, mmc-secure-erase, mmc-secure-trim, blk-secdiscard.
+//   scsi-sanitize-overwrite, mmc-sanitize, mmc-secure-erase.
 //
 // Life of a firmware erasure (erase/ drives it):
 //   OpenFirmwareDriver → Probe (capabilities; refuse a command the drive lacks) → optionally

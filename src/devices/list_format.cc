@@ -184,13 +184,22 @@ namespace {
 using Row = std::vector<std::string>;
 
 // "firmware erase (nvme): nvme-format-user-data, nvme-format-crypto" for a drive whose
-// driver answered; "" for one no driver speaks (loop, image file) or not asked.
+// driver answered; "" for one no driver speaks (loop, image file) or not asked. A USB stick or
+// memory card without commands says why none applies (NIST SP 800-88 Rev. 1 Table A-8).
 std::string FirmwareLine(const DeviceInfo& d) {
   if (!d.firmware_erase || d.firmware_erase->protocol.empty()) return "";
   std::string cmds;
   for (const auto& c : d.sanitize_commands) {
     if (!cmds.empty()) cmds += ", ";
     cmds += c;
+  }
+  const bool removable_flash = d.media == MediaType::kUsbFlash ||
+                               d.media == MediaType::kMemoryCard ||
+                               (d.transport == Transport::kUsb && d.media == MediaType::kUnknown);
+  if (cmds.empty() && removable_flash) {
+    cmds =
+        "none (USB flash or memory card: no sanitize command reaches its flash; an overwrite "
+        "with nist-800-88-clear is Clear at most, because of wear levelling)";
   }
   return "firmware erase (" + d.firmware_erase->protocol + "): " + (cmds.empty() ? "none" : cmds);
 }

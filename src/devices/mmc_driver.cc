@@ -8,6 +8,29 @@
 #include <cstdio>
 
 namespace kesu {
+
+namespace mmc {
+mmc_ioc_cmd SendExtCsdCmd(uint8_t* ext_csd) {
+  mmc_ioc_cmd cmd{};
+  cmd.opcode = kSendExtCsd;
+  cmd.flags = kFlagsR1Adtc;
+  cmd.blksz = 512;
+  cmd.blocks = 1;
+  mmc_ioc_cmd_set_data(cmd, ext_csd);
+  return cmd;
+}
+
+mmc_ioc_cmd SanitizeStartCmd(uint32_t timeout_ms) {
+  mmc_ioc_cmd cmd{};
+  cmd.write_flag = 1;
+  cmd.opcode = kSwitch;
+  cmd.arg = SwitchArg(kExtCsdSanitizeStart, 1);
+  cmd.flags = kFlagsR1bAc;
+  cmd.cmd_timeout_ms = timeout_ms;
+  return cmd;
+}
+}  // namespace mmc
+
 namespace {
 
 constexpr uint32_t kSanitizeTimeoutMs = 30 * 60 * 1000;  // large cards take minutes
@@ -76,19 +99,23 @@ Result<FirmwareCaps> MmcDriver::Probe() {
     return caps;
   }
   std::array<uint8_t, 512> ext_csd{};
-  mmc_ioc_cmd cmd{};
-  cmd.opcode = mmc::kSendExtCsd;
-  cmd.flags = mmc::kFlagsR1Adtc;
-  cmd.blksz = 512;
-  cmd.blocks = 1;
-  mmc_ioc_cmd_set_data(cmd, ext_csd.data());
+  mmc_ioc_cmd cmd = mmc::SendExtCsdCmd(ext_csd.data());
   KESU_RETURN_IF_ERROR(Send("SEND_EXT_CSD", &cmd));
   const uint8_t sec = ext_csd[mmc::kExtCsdSecFeature];
-  if (sec & 0x40) caps.commands.push_back("mmc-sanitize");
-  if (sec & 0x01) caps.commands.push_back("blk-secdiscard");
+  if (sec & mmc::kSecSanitize) caps.commands.push_back("mmc-sanitize");
+  if (sec & mmc::kSecureErEn) caps.commands.push_back("mmc-secure-erase");
+  if (!(sec & mmc::kSecSanitize)) {
+    caps.notes.push_back("eMMC without SANITIZE (EXT_CSD SEC_FEATURE_SUPPORT " +
+                         std::to_string(sec) + ", bit 6 clear)");
+  }
+  if (!(sec & mmc::kSecureErEn)) {
+    caps.notes.push_back("eMMC without secure erase or secure trim (EXT_CSD SEC_FEATURE_SUPPORT " +
+                         std::to_string(sec) + ", bit 0 clear)");
+  }
   if (caps.commands.empty()) {
-    caps.notes.push_back("eMMC without SANITIZE or secure erase (EXT_CSD SEC_FEATURE_SUPPORT " +
-                         std::to_string(sec) + "): an overwrite reaches Clear at most");
+    caps.notes.push_back(
+        "an overwrite of this eMMC reaches Clear at most: wear levelling keeps "
+        "copies in blocks the host cannot address");
   }
   caps_ = caps;
   return caps;
@@ -98,21 +125,28 @@ Status MmcDriver::Start(const std::string& command) {
   if (!caps_) return Status::Internal(path_ + ": Start before Probe");
   const auto& cmds = caps_->commands;
   if (std::find(cmds.begin(), cmds.end(), command) == cmds.end()) {
-    std::string why = caps_->notes.empty() ? "" : " (" + caps_->notes.back() + ")";
+    // The note about this command (eMMC), else the card's only note (SD).
+    const char* key = command == "mmc-secure-erase" ? "secure erase" : "SANITIZE";
+    std::string why = caps_->notes.empty() ? "" : " (" + caps_->notes.front() + ")";
+    for (const auto& n : caps_->notes) {
+      if (n.find(key) != std::string::npos) why = " (" + n + ")";
+    }
     return Status::Unsupported(path_ + ": the card does not support " + command + why +
                                "; choose a method the card supports (kesu list shows them)");
   }
-  if (command == "blk-secdiscard") {
+  if (command == "mmc-secure-erase") {
     KESU_RETURN_IF_ERROR(Discard(BLKSECDISCARD, "BLKSECDISCARD"));
   } else {
     KESU_RETURN_IF_ERROR(Discard(BLKDISCARD, "BLKDISCARD"));  // unmap all, then purge it
-    mmc_ioc_cmd cmd{};
-    cmd.write_flag = 1;
-    cmd.opcode = mmc::kSwitch;
-    cmd.arg = mmc::SwitchArg(mmc::kExtCsdSanitizeStart, 1);
-    cmd.flags = mmc::kFlagsR1bAc;
-    cmd.cmd_timeout_ms = kSanitizeTimeoutMs;
-    KESU_RETURN_IF_ERROR(Send("SWITCH SANITIZE_START", &cmd));
+    mmc_ioc_cmd cmd = mmc::SanitizeStartCmd(kSanitizeTimeoutMs);
+    Status s = Send("SWITCH SANITIZE_START", &cmd);
+    if (s.code() == Code::kUnsupported) {  // the card was discarded already: a failure now
+      return Status::IoError(path_ +
+                             ": SWITCH SANITIZE_START (MMC_IOC_CMD) refused after the "
+                             "whole card was discarded: " +
+                             s.message());
+    }
+    KESU_RETURN_IF_ERROR(s);
   }
   done_ = true;
   return Status::Ok();

@@ -108,7 +108,8 @@ Transport ClassifyTransport(std::string_view devpath, bool is_loop) {
   return Transport::kOther;
 }
 
-MediaType ClassifyMedia(Transport t, bool rotational, bool is_zram, uint16_t rotation_rate) {
+MediaType ClassifyMedia(Transport t, bool rotational, bool is_zram, uint16_t rotation_rate,
+                        bool removable) {
   const bool solid = rotation_rate == 1;
   const bool spins = rotation_rate >= 0x0401 && rotation_rate <= 0xfffe;
   switch (t) {
@@ -125,7 +126,10 @@ MediaType ClassifyMedia(Transport t, bool rotational, bool is_zram, uint16_t rot
       // the device itself reports counts.
       if (solid) return MediaType::kUsbFlash;
       if (spins) return MediaType::kExternalUsbHdd;
-      return MediaType::kUnknown;
+      // The removable-medium bit (SPC INQUIRY RMB, sysfs removable) is what pen drives and
+      // card readers set and USB hard disks do not; judged as USB flash, the weakest case, a
+      // removable hard disk is never certified above what it reached.
+      return removable ? MediaType::kUsbFlash : MediaType::kUnknown;
     default:
       break;
   }
@@ -188,7 +192,7 @@ Result<DeviceInfo> ReadSysfsDisk(Env* env, const std::string& name) {
     auto bytes = Bytes(*pg);
     if (auto r = scsi::ParseRotationRatePage(bytes); r.ok()) d.rotation_rate = *r;
   }
-  d.media = ClassifyMedia(d.transport, d.rotational, is_zram, d.rotation_rate);
+  d.media = ClassifyMedia(d.transport, d.rotational, is_zram, d.rotation_rate, d.removable);
   return d;
 }
 
@@ -198,7 +202,7 @@ bool NeedsDeviceQuery(Env* env, const DeviceInfo& d) {
   }
   if (!IsScsiDisk(env, d.name)) return false;
   return d.serial.empty() || d.wwn.empty() ||
-         (d.transport == Transport::kUsb && d.media == MediaType::kUnknown);
+         (d.transport == Transport::kUsb && d.rotation_rate == 0);
 }
 
 namespace {
@@ -265,7 +269,8 @@ void FillIdentityFromDevice(Env* env, DeviceInfo* d, BlockFile* file) {
       spdlog::info("{}", id.status().message());
     }
   }
-  d->media = ClassifyMedia(d->transport, d->rotational, /*is_zram=*/false, d->rotation_rate);
+  d->media =
+      ClassifyMedia(d->transport, d->rotational, /*is_zram=*/false, d->rotation_rate, d->removable);
 }
 
 }  // namespace kesu

@@ -31,11 +31,14 @@ Transport ClassifyTransport(std::string_view devpath, bool is_loop);
 // Media type from the transport, the kernel's rotational flag and the rotation rate the
 // device reported (DeviceInfo::rotation_rate; 0 when not reported):
 //  - loop, virtio-blk, image files and zram → virtual; nvme → nvme; mmc → memory-card;
-//  - usb: rate 1 → usb-flash, an rpm → external-usb-hdd, else unknown (usb-storage reports
-//    rotational=1 for every device, so the flag is not used);
+//  - usb: rate 1 → usb-flash, an rpm → external-usb-hdd, else usb-flash when the medium is
+//    removable (`removable`: sysfs removable, the INQUIRY RMB bit of pen drives and card
+//    readers), else unknown (usb-storage reports rotational=1 for every device, so the flag is
+//    not used);
 //  - any other (sata, sas, scsi, fc, iscsi, other): rate 1 → ssd, an rpm → hdd, else the
 //    rotational flag (hdd) or its absence (ssd).
-MediaType ClassifyMedia(Transport t, bool rotational, bool is_zram, uint16_t rotation_rate);
+MediaType ClassifyMedia(Transport t, bool rotational, bool is_zram, uint16_t rotation_rate,
+                        bool removable = false);
 
 // Reads /sys/block/NAME into a DeviceInfo: path "/dev/NAME", name, maj:min, size in bytes,
 // sector sizes, flags, model/vendor/firmware/serial where sysfs has them, the WWN (an NVMe
@@ -50,7 +53,8 @@ Result<DeviceInfo> ReadSysfsDisk(Env* env, const std::string& name);
 bool IsScsiDisk(Env* env, const std::string& name);
 
 // True when FillIdentityFromDevice has something to ask: an NVMe namespace lacking serial,
-// model or firmware; a SCSI disk lacking serial or WWN, or a USB one whose media is unknown.
+// model or firmware; a SCSI disk lacking serial or WWN, or a USB one that reported no rotation
+// rate in sysfs (VPD B1h).
 bool NeedsDeviceQuery(Env* env, const DeviceInfo& dev);
 
 // Where sysfs lacked them, asks the device through `file` (opened on the disk, read-only is

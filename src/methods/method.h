@@ -76,7 +76,7 @@ struct FirmwareSpec {
   // "ata-sanitize-block", "ata-sanitize-overwrite", "nvme-format-user-data",
   // "nvme-format-crypto", "nvme-sanitize-crypto", "nvme-sanitize-block",
   // "nvme-sanitize-overwrite", "scsi-sanitize-overwrite", "scsi-sanitize-block",
-  // "scsi-sanitize-crypto", "mmc-sanitize", "blk-secdiscard".
+  // "scsi-sanitize-crypto", "mmc-sanitize", "mmc-secure-erase".
   std::string command;
   std::string on_unsupported = "fail";  // "fail", or "fallback"
   std::string fallback_method;          // method id, when on_unsupported == "fallback"

@@ -28,7 +28,7 @@ const std::vector<std::string>& FirmwareCommandNames() {
       "nvme-sanitize-block",     "nvme-sanitize-overwrite",
       "scsi-sanitize-overwrite", "scsi-sanitize-block",
       "scsi-sanitize-crypto",    "mmc-sanitize",
-      "blk-secdiscard"};
+      "mmc-secure-erase"};
   return kNames;
 }
 
@@ -297,7 +297,8 @@ class Parser {
         case MethodKind::kFirmware:
           why = removable_flash
                     ? "no standard sanitize command reaches USB removable media or memory "
-                      "cards (NIST SP 800-88 Rev. 1 Table A-8)"
+                      "cards, and an eMMC's own erase (mmc-*) is Clear at most (NIST SP 800-88 "
+                      "Rev. 1 Table A-8: Purge N/A for memory cards and embedded flash)"
                     : "a firmware command reaches at most purge; destroy needs physical "
                       "destruction";
           break;

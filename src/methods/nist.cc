@@ -30,11 +30,13 @@ constexpr MediaRule kRules[] = {
     {MediaType::kUsbFlash,
      "Table A-8: Flash Memory-Based Storage Device Sanitization (USB Removable Media): Clear "
      "needs at least two overwrite passes, a pattern then its complement; Purge is not "
-     "reachable by overwriting (destroy the medium where Purge is needed)"},
+     "reachable by overwriting, as wear levelling keeps copies in spare blocks the host cannot "
+     "address (destroy the medium where Purge is needed)"},
     {MediaType::kMemoryCard,
      "Table A-8: Flash Memory-Based Storage Device Sanitization (Memory Cards): Clear needs at "
      "least two overwrite passes, a pattern then its complement; Purge is not reachable by "
-     "overwriting (destroy the medium where Purge is needed)"},
+     "overwriting, as wear levelling keeps copies in spare blocks the host cannot address "
+     "(destroy the medium where Purge is needed)"},
     {MediaType::kExternalUsbHdd,
      "Table A-6: Peripherally Attached Storage Sanitization (External Locally Attached Hard "
      "Drives): Clear is at least a single write pass with a fixed data value; Purge depends on "
@@ -66,6 +68,17 @@ constexpr FirmwareRule kFirmwareRules[] = {
     {"*-sanitize-overwrite", MediaType::kNvme, NistCategory::kClear,
      "an overwrite of flash memory is Clear at most (Table A-8 lists no sanitize overwrite "
      "for SSDs)"},
+    // eMMC SANITIZE and secure erase/trim (JESD84-B51 §6.6) on a card on an MMC host, which
+    // kesu classifies as memory-card. Table A-8 gives Purge as "N/A" both for Memory
+    // Cards (its list names MMC) and for Embedded Flash Memory on Boards and Devices; Rev. 1
+    // names eMMC Secure Erase / Secure Trim as Purge only in Table A-3 (Mobile Device
+    // Sanitization, Android), for a whole phone rather than a medium. The card erases every
+    // user-addressable block (and SANITIZE every unmapped one), which the read-back checks:
+    // Clear, never Purge.
+    {"mmc-*", MediaType::kMemoryCard, NistCategory::kClear,
+     "the card's own erase covers every user-addressable block, which reaches Clear; Table "
+     "A-8 gives Purge as N/A for Memory Cards (which names MMC) and for Embedded Flash Memory "
+     "on Boards and Devices"},
 };
 
 bool RuleMatches(const FirmwareRule& r, const std::string& command, MediaType media) {
@@ -143,10 +156,15 @@ NistCategory MaxNistCategory(const Method& m, MediaType media) {
       }
       return NistCategory::kClear;
     case MethodKind::kFirmware:
-      // No standard sanitize command reaches USB removable media or memory cards (Rev. 1
+      // An MMC command reaches only a card on an MMC host, which is classified memory-card.
+      if (m.firmware && m.firmware->command.rfind("mmc-", 0) == 0 &&
+          media != MediaType::kMemoryCard) {
+        return NistCategory::kNone;
+      }
+      if (const FirmwareRule* r = FirmwareRuleFor(m, media)) return r->max;
+      // No other standard sanitize command reaches USB removable media or memory cards (Rev. 1
       // Table A-8: "not supported in a standardized way"; memory cards: Purge "N/A").
       if (NeedsComplementPair(media)) return NistCategory::kNone;
-      if (const FirmwareRule* r = FirmwareRuleFor(m, media)) return r->max;
       return NistCategory::kPurge;
     case MethodKind::kRecord:
       break;

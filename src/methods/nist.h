@@ -12,7 +12,11 @@
 //    Express SSDs). Host overwrite is Clear only; it may not reach unmapped physical media.
 //  - usb-flash, memory-card: the same Table A-8, rows "USB Removable Media" and "Memory
 //    Cards". Clear needs at least two overwrite passes, a pattern then its complement. Purge is
-//    not reachable by overwriting (Rev. 1 advises destroying such media where Purge is needed).
+//    not reachable by overwriting (Rev. 1 advises destroying such media where Purge is needed):
+//    wear levelling keeps copies in spare blocks the host cannot address. eMMC and SD cards on
+//    an MMC host are memory-card too: the Table A-8 row "Embedded Flash Memory on Boards and
+//    Devices" also gives Purge as N/A, so an eMMC's own SANITIZE or secure erase (mmc-*
+//    commands) reaches Clear, never Purge.
 //  - external-usb-hdd: "Table A-6: Peripherally Attached Storage Sanitization" (external
 //    locally attached hard drives). Clear: at least a single write pass; Purge depends on the
 //    vendor.
@@ -38,8 +42,8 @@ bool HasComplementPair(const std::vector<Pass>& passes);
 // The highest category a method of `m`'s kind (and, for overwrites, its passes) can reach on
 // `media`: overwriting is Clear at most (none on usb-flash and memory-card without a
 // pattern/complement pair); a firmware command Purge at most, none on usb-flash and
-// memory-card; degaussing Purge on hdd and external-usb-hdd only; crushing and shredding
-// Destroy. kUnknown is judged as usb-flash.
+// memory-card except the eMMC commands (mmc-*), Clear on memory-card; degaussing Purge on hdd and
+// external-usb-hdd only; crushing and shredding Destroy. kUnknown is judged as usb-flash.
 NistCategory MaxNistCategory(const Method& m, MediaType media);
 
 // The category `method` reaches on `media` (the method file's claim for that media type;

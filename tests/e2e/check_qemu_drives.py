@@ -17,9 +17,9 @@ EXPECTED = {
                     "wwn": "0x5000c50015ea71ad"},
     "SAS-SER-4": {"tran": "sas", "media": "hdd", "vendor": "QEMU", "model": "QEMU HARDDISK",
                   "wwn": "0x5000c50015ea71ae"},
-    # QEMU's usb-storage reports no rotation rate (VPD B1h 0) and takes no ATA PASS-THROUGH:
-    # nothing reliable answers, so the medium is unknown and judged as USB flash.
-    "USB-SER-5": {"tran": "usb", "media": "unknown", "wwn": None, "rm": True},
+    # QEMU's usb-storage reports no rotation rate (VPD B1h 0) and takes no ATA PASS-THROUGH,
+    # but its medium is removable (removable=on, INQUIRY RMB): a pen drive, USB flash.
+    "USB-SER-5": {"tran": "usb", "media": "usb-flash", "wwn": None, "rm": True},
     # A USB drive whose device answers VPD B1h with rotation rate 1 (usb-bot + scsi-hd): flash.
     "USB-SER-8": {"tran": "usb", "media": "usb-flash", "wwn": None, "rm": True},
     "VBLK-SER-6": {"tran": "virtio", "media": "virtual", "wwn": None},
@@ -30,7 +30,10 @@ REASON = {
     "hdd": ["Table A-5: Magnetic Media Sanitization", "Rev. 2 (2025)"],
     "nvme": ["Table A-8: Flash Memory-Based Storage Device Sanitization", "Rev. 2 (2025)"],
     "unknown": ["media type unknown", "weaker case", "USB Removable Media"],
-    "usb-flash": ["(USB Removable Media): Clear needs at least two overwrite passes", "Rev. 2"],
+    "usb-flash": ["(USB Removable Media): Clear needs at least two overwrite passes", "Rev. 2",
+                  "wear levelling"],
+    "memory-card": ["(Memory Cards): Clear needs at least two overwrite passes", "Rev. 2",
+                    "wear levelling"],
     "virtual": ["logical content only"],
 }
 
@@ -41,6 +44,24 @@ def sections(log):
         text = "".join(l.strip() for l in m.group(2).splitlines())
         out.setdefault(m.group(1), base64.b64decode(text))
     return out
+
+
+def check_sd_card(s, card, check):
+    """`kesu erase --method mmc-sanitize` on the SD card: refused with exit 2 and one line,
+    before anything is written (no certificate)."""
+    n = card["name"]
+    rc = s.get("mmcsan-%s.rc" % n, b"").strip()
+    err = s.get("mmcsan-%s.err" % n, b"").decode(errors="replace").strip()
+    check(rc == b"2", "%s: mmc-sanitize on an SD card exited %r: %s" % (n, rc, err))
+    check(len(err.splitlines()) == 1 and "does not support mmc-sanitize" in err and
+          "nothing was written" in err,
+          "%s: mmc-sanitize refusal is not one line naming the command: %r" % (n, err))
+    check(not s.get("mmcsan-%s.ls" % n, b"").strip(),
+          "%s: a certificate was written for the refused mmc-sanitize" % n)
+    fw = card.get("firmware-erase") or {}
+    check(fw.get("protocol") == "mmc" and not fw.get("commands"),
+          "%s: SD card firmware-erase %r" % (n, fw))
+    print("mmc-sanitize refusal:", err)
 
 
 def main():
@@ -57,6 +78,20 @@ def main():
           (s.get("list.rc"), s.get("list.err", b"")[-500:]))
     devices = json.loads(s["list.json"])["devices"]
     by_serial = {d["serial"]: d for d in devices if d.get("serial")}
+    # The SD card (sdhci-pci + sd-card): its serial is the CID's PSN QEMU makes up.
+    cards = [d for d in devices if d.get("tran") == "mmc"]
+    check(len(cards) == 1 and cards[0].get("serial"), "SD card: listed as %r" % cards)
+    if cards and cards[0].get("serial"):
+        EXPECTED[cards[0]["serial"]] = {"tran": "mmc", "media": "memory-card", "wwn": None}
+        check_sd_card(s, cards[0], check)
+    for d in devices:
+        if d.get("media") in ("usb-flash", "memory-card"):
+            fw = d.get("firmware-erase") or {}
+            notes = " ".join(fw.get("notes") or [])
+            check(not fw.get("commands"), "%s: firmware commands %r" % (d["name"], fw))
+            check("wear levelling" in notes and "Clear" in notes,
+                  "%s (%s): kesu list does not say why no firmware method applies: %r" %
+                  (d["name"], d["media"], fw))
     for serial, want in EXPECTED.items():
         d = by_serial.get(serial)
         if d is None:

@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # End to end on emulated drives: boots a Debian generic kernel and a busybox initramfs under
-# QEMU (-accel tcg) with seven drives — NVMe, SATA on AHCI, a SCSI disk on virtio-scsi, a SAS disk
-# on the mptsas1068 HBA, a usb-storage stick, a USB flash drive that reports its rotation rate
-# (usb-bot + scsi-hd rotation_rate=1) and a virtio-blk disk — each with a serial (and a WWN
+# QEMU (-accel tcg) with eight drives — NVMe, SATA on AHCI, a SCSI disk on virtio-scsi, a SAS disk
+# on the mptsas1068 HBA, a usb-storage stick (removable, no rotation rate), a USB flash drive
+# that reports its rotation rate (usb-bot + scsi-hd rotation_rate=1), a virtio-blk disk and an
+# SD card on an SDHCI controller (sdhci-pci + sd-card) — each with a serial (and a WWN
 # where QEMU takes `wwn=`), each holding a marker. In the guest, kesu runs from an installed
 # layout (/usr/bin/kesu, /usr/share/kesu/erase-methods; no source tree): `kesu list --json`,
 # then one `kesu erase` per drive. What the guest prints goes to the serial console, base64
 # between markers; the host then checks every identity field against what QEMU was told, the
 # transport and media of each drive, that the marker is gone from each image, and that each
 # certificate's identity equals the listing (tests/e2e/check_qemu_drives.py); a one-pass `zero`
-# on each USB drive must certify category none, saying why. The guest has no
+# on each USB drive must certify category none, saying why. The SD card and the USB stick are
+# listed as memory-card and usb-flash with a note saying why no firmware method applies;
+# `kesu erase --method mmc-sanitize` on the SD card is refused (exit 2, one line) before
+# anything is written, and nist-800-88-clear certifies both "clear" with a reason naming wear
+# levelling; the host checks that the SD card's image is all zeros. (QEMU 7.2 emulates SD
+# cards, not eMMC: the eMMC commands are covered by tests/unit/devices/mmc_driver_test.cc.)
+# The guest has no
 # host name ("(none)") and no station name: the certificate's station.host must be the DMI
 # serial QEMU was given.
 #
@@ -68,6 +75,7 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,lib/modules,usr/bin,usr/share/kesu,ro
 cp "$busybox" "$root/bin/busybox"
 python3 "$src/tests/e2e/module_order.py" "$moddir" \
   crct10dif_generic crc64_rocksoft_generic scsi_mod sd_mod ahci virtio_scsi virtio_blk virtio_pci nvme mptsas usb-storage xhci-pci \
+  sdhci-pci mmc_block \
   >"$work/modules.txt" || fail "cannot order the kernel modules"
 while read -r rel; do
   cp "$moddir/$rel" "$root/lib/modules/"
@@ -87,10 +95,10 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 for m in $(cat /lib/modules/order); do insmod /lib/modules/$m 2>/dev/null; done
-want=7
+want=8
 for i in $(seq 1 120); do
   n=0
-  for d in /sys/block/sd* /sys/block/vd* /sys/block/nvme*; do [ -e "$d" ] && n=$((n + 1)); done
+  for d in /sys/block/sd* /sys/block/vd* /sys/block/nvme* /sys/block/mmcblk*; do [ -e "$d" ] && n=$((n + 1)); done
   [ $n -ge $want ] && break
   sleep 0.5
 done
@@ -103,9 +111,18 @@ export HOME=/root
 kesu list --json >/tmp/list.json 2>/tmp/list.err
 echo $? >/tmp/list.rc
 out list.json /tmp/list.json; out list.err /tmp/list.err; out list.rc /tmp/list.rc
-for d in /sys/block/sd* /sys/block/vd* /sys/block/nvme*; do
+for d in /sys/block/sd* /sys/block/vd* /sys/block/nvme* /sys/block/mmcblk*; do
   [ -e "$d" ] || continue
   n=${d##*/}
+  # An SD card has no SANITIZE: the eMMC method must be refused before anything is written.
+  case $n in
+    mmcblk*)
+      kesu erase /dev/$n --method mmc-sanitize --yes --no-pdf --cert-dir /tmp/mmcsan-$n \
+        >/tmp/mmcsan-$n.out 2>/tmp/mmcsan-$n.err
+      echo $? >/tmp/mmcsan-$n.rc
+      out mmcsan-$n.rc /tmp/mmcsan-$n.rc; out mmcsan-$n.err /tmp/mmcsan-$n.err
+      ls /tmp/mmcsan-$n >/tmp/mmcsan-$n.ls 2>/dev/null; out mmcsan-$n.ls /tmp/mmcsan-$n.ls ;;
+  esac
   kesu erase /dev/$n --method nist-800-88-clear --yes --json --no-pdf --cert-dir /tmp/certs-$n \
     --operator "E2E Tester" --customer "QEMU" >/tmp/erase-$n.out 2>/tmp/erase-$n.err
   echo $? >/tmp/erase-$n.rc
@@ -130,7 +147,7 @@ chmod 755 "$root/init"
 # --- Drives: 16 MiB images on /dev/shm, each full of its marker ------------------------------
 MiB=$((1 << 20))
 declare -A marker
-for d in nvme sata vscsi sas usb usbflash vblk; do
+for d in nvme sata vscsi sas usb usbflash vblk sd; do
   marker[$d]="KESU-E2E-MARKER-$d-5d1c"
   python3 - "$work/$d.img" "${marker[$d]}" <<'EOF'
 import sys
@@ -162,7 +179,10 @@ qemu=(qemu-system-x86_64 -machine q35 -accel tcg -m 1024 -smp 2 -display none -n
   -drive "if=none,id=uf,file=$work/usbflash.img,format=raw"
   -device "scsi-hd,bus=bot.0,scsi-id=0,lun=0,drive=uf,serial=USB-SER-8,rotation_rate=1,removable=on"
   -drive "if=none,id=vb,file=$work/vblk.img,format=raw"
-  -device "virtio-blk-pci,drive=vb,serial=VBLK-SER-6")
+  -device "virtio-blk-pci,drive=vb,serial=VBLK-SER-6"
+  -device "sdhci-pci,id=sdhci"
+  -drive "if=none,id=sdc,file=$work/sd.img,format=raw"
+  -device "sd-card,drive=sdc")
 start=$(date +%s)
 timeout 270 "${qemu[@]}" &
 qpid=$!
@@ -174,8 +194,9 @@ grep -q KESU-E2E-DONE "$work/console.log" ||
   fail "the guest did not finish (qemu exit $qrc); console tail: $(tail -c 2000 "$work/console.log")"
 
 python3 "$src/tests/e2e/check_qemu_drives.py" "$work" || fail "host checks failed"
-for d in nvme sata vscsi sas usb usbflash vblk; do
+for d in nvme sata vscsi sas usb usbflash vblk sd; do
   n=$(grep -c -a -F "${marker[$d]}" "$work/$d.img")
   [[ $n -eq 0 ]] || fail "$d: the marker is still on the drive ($n lines)"
 done
-echo "PASS: seven emulated drives listed, erased and certified with the identity QEMU was given"
+cmp -s -n $((16 << 20)) "$work/sd.img" /dev/zero || fail "sd: the SD card's image is not all zeros"
+echo "PASS: eight emulated drives listed, erased and certified with the identity QEMU was given"

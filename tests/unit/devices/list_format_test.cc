@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <tuple>
 
 // Designated initializers leave the other fields at their defaults on purpose.
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -115,6 +116,36 @@ TEST(ListTableTest, DriveWithAFirmwareDriverGetsALineNamingItsCommands) {
             std::string::npos)
       << t;
   EXPECT_EQ(t.find("firmware erase (loop"), std::string::npos);
+}
+
+// A USB stick or an SD card has no firmware method: the line says why, and what to run.
+TEST(ListTableTest, FlashWithoutCommandsSaysWhyNoFirmwareMethodApplies) {
+  for (auto [tran, media, proto] : {std::tuple{Transport::kUsb, MediaType::kUsbFlash, "scsi"},
+                                    std::tuple{Transport::kUsb, MediaType::kUnknown, "scsi"},
+                                    std::tuple{Transport::kMmc, MediaType::kMemoryCard, "mmc"}}) {
+    DeviceInfo n = SystemDisk();
+    n.path = "/dev/sdx";
+    n.refusal.reset();
+    n.erasable = true;
+    n.mountpoints.clear();
+    n.transport = tran;
+    n.media = media;
+    n.firmware_erase = DeviceInfo::FirmwareErase{proto, {}};
+    std::string t = ListTable({n}, 300);
+    EXPECT_NE(t.find(std::string("firmware erase (") + proto +
+                     "): none (USB flash or memory card: no sanitize command reaches its "
+                     "flash; an overwrite with nist-800-88-clear is Clear at most, because of "
+                     "wear levelling)"),
+              std::string::npos)
+        << t;
+  }
+  DeviceInfo hdd = SystemDisk();
+  hdd.refusal.reset();
+  hdd.erasable = true;
+  hdd.mountpoints.clear();
+  hdd.media = MediaType::kHdd;
+  hdd.firmware_erase = DeviceInfo::FirmwareErase{"scsi", {}};
+  EXPECT_NE(ListTable({hdd}, 300).find("firmware erase (scsi): none\n"), std::string::npos);
 }
 
 TEST(ListTableTest, AlignedWithIndentedPartitionsWhenWide) {

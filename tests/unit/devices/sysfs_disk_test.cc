@@ -80,6 +80,21 @@ TEST(MediaTest, UsbIgnoresTheRotationalFlag) {
   EXPECT_EQ(ClassifyMedia(Transport::kUsb, true, false, 0xffff), MediaType::kUnknown);
 }
 
+// A USB disk that reports no rotation rate but a removable medium (INQUIRY RMB, sysfs
+// removable=1) is a pen drive or a card reader: usb-flash. The rate, where reported, wins.
+TEST(MediaTest, RemovableUsbWithoutARateIsUsbFlash) {
+  EXPECT_EQ(ClassifyMedia(Transport::kUsb, true, false, 0, /*removable=*/true),
+            MediaType::kUsbFlash);
+  EXPECT_EQ(ClassifyMedia(Transport::kUsb, true, false, 0, /*removable=*/false),
+            MediaType::kUnknown);
+  EXPECT_EQ(ClassifyMedia(Transport::kUsb, true, false, 7200, /*removable=*/true),
+            MediaType::kExternalUsbHdd);
+  // Only USB: a removable SATA or SCSI disk keeps its own rules.
+  EXPECT_EQ(ClassifyMedia(Transport::kSata, true, false, 0, /*removable=*/true), MediaType::kHdd);
+  EXPECT_EQ(ClassifyMedia(Transport::kMmc, false, false, 0, /*removable=*/true),
+            MediaType::kMemoryCard);
+}
+
 // A SCSI disk on any adapter: VPD B1h first, then the kernel's rotational flag.
 TEST(MediaTest, ScsiRotationRateBeforeTheFlag) {
   for (Transport t : {Transport::kScsi, Transport::kSas, Transport::kFc, Transport::kIscsi}) {

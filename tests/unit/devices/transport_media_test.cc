@@ -171,11 +171,14 @@ TEST(QemuDrives, UsbDiskRotationRateFromIdentifyWord217ThroughSat) {
   EXPECT_EQ(s.rotation_rate, 5400);
 }
 
-TEST(QemuDrives, UsbDeviceThatReportsNothingIsUnknown) {
+// QEMU's usb-storage stick answers neither VPD B1h nor ATA IDENTIFY, but its medium is
+// removable (sysfs removable 1, INQUIRY RMB): a pen drive, usb-flash.
+TEST(QemuDrives, RemovableUsbDeviceThatReportsNoRateIsUsbFlash) {
   Drives d;
   Script(&d, {}, {});
   DeviceInfo s = d.Get("sde");
-  EXPECT_EQ(s.media, MediaType::kUnknown);
+  EXPECT_TRUE(s.removable);
+  EXPECT_EQ(s.media, MediaType::kUsbFlash);
   EXPECT_NE(std::find(d.asked.begin(), d.asked.end(), "/dev/sde:0xb1"), d.asked.end());
   EXPECT_NE(std::find(d.asked.begin(), d.asked.end(), "/dev/sde:ata-identify"), d.asked.end());
 }

@@ -81,7 +81,7 @@ TEST(MethodsTable, OneRowPerMethodWithCategories) {
     ASSERT_NE(pos, std::string::npos) << m.id;
     ++rows;
   }
-  EXPECT_EQ(rows, 28u);
+  EXPECT_EQ(rows, 30u);
   size_t deg = t.find("\ndegauss ");
   std::string line = t.substr(deg + 1, t.find('\n', deg + 1) - deg - 1);
   // HDD, SSD, NVME, USB-FLASH, CARD, USB-HDD, VIRTUAL.

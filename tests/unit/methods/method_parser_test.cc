@@ -170,7 +170,9 @@ TEST(ShippedMethods, FirmwareAndRecord) {
       {"nvme-sanitize-overwrite", "nvme-sanitize-overwrite"},
       {"scsi-sanitize-overwrite", "scsi-sanitize-overwrite"},
       {"scsi-sanitize-block", "scsi-sanitize-block"},
-      {"scsi-sanitize-crypto", "scsi-sanitize-crypto"}};
+      {"scsi-sanitize-crypto", "scsi-sanitize-crypto"},
+      {"mmc-sanitize", "mmc-sanitize"},
+      {"mmc-secure-erase", "mmc-secure-erase"}};
   for (const auto& [id, cmd] : fw) {
     Method m = Shipped(id);
     EXPECT_EQ(m.kind, MethodKind::kFirmware) << id;
@@ -473,6 +475,18 @@ TEST(ParseReject, FirmwareClaimingPurgeOnUsbFlash) {
                    "kind = \"firmware\"\n[firmware]\ncommand = \"ata-sanitize-block\"\n"
                    "[nist]\nusb-flash = \"purge\"\n",
                8, "claims purge on usb-flash, but no standard sanitize command");
+}
+// An eMMC's own SANITIZE is Clear at most on a memory card (Rev. 1 Table A-8: Purge N/A); a
+// company's method file cannot claim Purge for it.
+TEST(ParseReject, EmmcSanitizeClaimingPurgeOnMemoryCard) {
+  ExpectReject(kHead +
+                   "kind = \"firmware\"\n[firmware]\ncommand = \"mmc-sanitize\"\n"
+                   "[nist]\nmemory-card = \"purge\"\n",
+               8, "claims purge on memory-card, but no standard sanitize command");
+  ExpectReject(kHead +
+                   "kind = \"firmware\"\n[firmware]\ncommand = \"mmc-sanitize\"\n"
+                   "[nist]\nmemory-card = \"purge\"\n",
+               8, "an eMMC's own erase (mmc-*) is Clear at most");
 }
 TEST(ParseReject, FirmwareClaimingDestroy) {
   ExpectReject(kHead +

@@ -130,3 +130,49 @@ TEST(NistForFirmware, AtaSecurityEraseOnFlashIsClear) {
 
 }  // namespace
 }  // namespace kesu
+
+namespace kesu {
+namespace {
+
+// An eMMC's own erase (mmc-sanitize, mmc-secure-erase) on a card on an MMC host (memory-card):
+// Clear, never Purge, whatever the method file claims (Rev. 1 Table A-8: Purge N/A for Memory
+// Cards and Embedded Flash Memory); no category anywhere else.
+TEST(NistForFirmware, EmmcCommandsAreClearOnMemoryCardsNeverPurge) {
+  for (const char* id : {"mmc-sanitize", "mmc-secure-erase"}) {
+    Method m = Shipped(id);
+    EXPECT_EQ(m.CategoryFor(MediaType::kMemoryCard), NistCategory::kClear) << id;
+    EXPECT_EQ(MaxNistCategory(m, MediaType::kMemoryCard), NistCategory::kClear) << id;
+    for (MediaType t : {MediaType::kUsbFlash, MediaType::kUnknown, MediaType::kVirtual,
+                        MediaType::kSsd, MediaType::kHdd, MediaType::kNvme}) {
+      EXPECT_EQ(MaxNistCategory(m, t), NistCategory::kNone) << id << " " << MediaTypeName(t);
+    }
+    m.nist[MediaType::kMemoryCard] = NistCategory::kPurge;  // a claim above the ceiling
+    auto [c, why] = NistFor(m, MediaType::kMemoryCard);
+    EXPECT_EQ(c, NistCategory::kClear) << id;
+    EXPECT_TRUE(Has(why, std::string("the drive's own command ") + id)) << why;
+    EXPECT_TRUE(Has(why, "Purge as N/A for Memory Cards")) << why;
+    EXPECT_TRUE(Has(why, "Embedded Flash Memory on Boards and Devices")) << why;
+    EXPECT_TRUE(Has(why, "(Memory Cards)")) << why;
+    EXPECT_TRUE(Has(why, "IEEE 2883")) << why;
+  }
+  // Any other drive command still reaches nothing on a memory card or a USB stick.
+  EXPECT_EQ(MaxNistCategory(Shipped("nvme-sanitize-block"), MediaType::kMemoryCard),
+            NistCategory::kNone);
+  EXPECT_EQ(MaxNistCategory(Shipped("scsi-sanitize-block"), MediaType::kUsbFlash),
+            NistCategory::kNone);
+}
+
+// The reason certified for an overwrite of a USB stick or a memory card names wear levelling,
+// the cause of the Clear ceiling.
+TEST(NistFor, RemovableFlashReasonNamesWearLevelling) {
+  for (MediaType t : {MediaType::kUsbFlash, MediaType::kMemoryCard, MediaType::kUnknown}) {
+    auto [c, why] = NistFor(Shipped("nist-800-88-clear"), t);
+    EXPECT_EQ(c, NistCategory::kClear) << MediaTypeName(t);
+    EXPECT_TRUE(Has(why, "wear levelling keeps copies in spare blocks the host cannot address"))
+        << why;
+    EXPECT_FALSE(Has(why, "Purge: ")) << why;
+  }
+}
+
+}  // namespace
+}  // namespace kesu

@@ -43,6 +43,8 @@ TEST(MethodRegistry, LoadsEveryShippedMethodSortedWithDigests) {
                        "scsi-sanitize-overwrite",
                        "scsi-sanitize-block",
                        "scsi-sanitize-crypto",
+                       "mmc-sanitize",
+                       "mmc-secure-erase",
                        "degauss",
                        "crush",
                        "shred",

@@ -127,10 +127,11 @@ ErasureResult RunErasure(Env* env, BlockFile* file, const DeviceInfo& dev, const
   }
   BlockFile* tail_file = tail_holder ? tail_holder.get() : file;
 
+  // The drive's own health counters, before the first write (erase/drive_health.h).
+  HealthWatch health(env, file, dev);
   // Passes run in order; each starts after the previous pass's verification ended, because
   // it overwrites what was being checked.
   PassRunner runner(env, file, tail_file, dev, method, opts);
-  HealthWatch health(env, file, dev);  // before the first write
   for (size_t i = 0; i < passes.size(); ++i) {
     const bool last = i + 1 == passes.size();
     const bool verify = opts.verify.mode != VerifyMode::kNone && (last || passes[i].verify);

@@ -323,6 +323,9 @@ size_t FlowBody(Flow& f, const json& cert, const certs::TimeZone& tz) {
   Cursor cur = FlowPasses(f, cert, tz, Later(left, right));
   cur = FlowSection(f, kMargin, kContentW, "検証", "Verification",
                     pdf_internal::VerificationRows(cert), cur);
+  if (auto health = pdf_internal::HealthRows(cert); !health.empty()) {
+    cur = FlowSection(f, kMargin, kContentW, "ドライブの健康状態", "Drive health", health, cur);
+  }
   const auto errors = pdf_internal::ErrorLines(cert);
   if (!errors.empty()) cur = FlowErrors(f, errors, cur);
   return f.pages;

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "certs/dn.h"
+#include "certs/health_rows.h"
 
 namespace kesu::pdf_internal {
 
@@ -679,6 +680,12 @@ std::string CaPemNote(const json& cert) {
          "openssl x509 -in ca.pem -noout -fingerprint -sha256 / ca.pem is the issuing "
          "organisation's CA certificate: get it from them and compare its SHA-256 with the one "
          "printed above.";
+}
+
+std::vector<PdfRow> HealthRows(const json& cert) {
+  std::vector<PdfRow> rows;
+  for (auto& r : DriveHealthRows(cert)) rows.push_back({r.ja, r.en, r.value});
+  return rows;
 }
 
 std::vector<PdfRow> VerificationRows(const json& cert) {

@@ -150,6 +150,9 @@ std::string CustodyText(const nlohmann::json& cert, const certs::TimeZone& tz);
 // show no content digest.
 std::vector<PdfRow> VerificationRows(const nlohmann::json& cert);
 
+// The drive's health before and after (certs/health_rows.h DriveHealthRows), as page rows.
+std::vector<PdfRow> HealthRows(const nlohmann::json& cert);
+
 // The names for the seal boxes 担当者 / 確認者 / 承認者 (person in charge, checker, approver):
 // the operator, the validator and the work order's approver; "" where not recorded.
 struct SealNames {

@@ -15,6 +15,7 @@
 #include "certs/crypto.h"
 #include "certs/document.h"
 #include "certs/document_rows.h"
+#include "certs/health_rows.h"
 #include "certs/issue.h"
 #include "certs/keys.h"
 #include "certs/ledger.h"
@@ -244,6 +245,10 @@ void ShowCertificate(FILE* out, const nlohmann::json& c) {
                                       std::to_string(v["bytes_planned"].get<uint64_t>()));
     row("  Mismatched bytes", std::to_string(v["mismatched_bytes"].get<uint64_t>()));
     row("  Unreadable ranges", std::to_string(v["unreadable"].size()));
+  }
+  if (auto health = DriveHealthRows(c); !health.empty()) {
+    std::fprintf(out, "\nDrive health\n");
+    for (const auto& r : health) row(("  " + r.en).c_str(), r.value);
   }
   std::fprintf(out, "\n");
   // The destination is attested before the erasure; on a failure it is only what was planned.

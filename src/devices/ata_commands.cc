@@ -236,11 +236,14 @@ Result<SmartAttributes> ParseSmartData(std::span<const uint8_t> d) {
     for (int k = 5; k >= 0; --k) raw = (raw << 8) | e[5 + k];
     switch (e[0]) {
       case 5:
-        a.reallocated_sectors = raw;
+        a.reallocated_sectors = raw & 0xffff;  // raw16(raw16): bytes 5:2 are vendor fields
         break;
       case 9:
-        a.power_on_hours = raw & 0xffff'ffff;
-        break;  // upper bytes: vendor sub-units
+        a.power_on_hours = raw & 0xff'ffff;  // raw24(raw8): bytes 5:3 are vendor sub-units
+        break;
+      case 187:
+        a.reported_uncorrect = raw;
+        break;
       case 197:
         a.pending_sectors = raw;
         break;

@@ -145,10 +145,20 @@ Result<Identity> ParseIdentify(std::span<const uint8_t> data);
 Result<uint64_t> ParseDcoMaxSectors(std::span<const uint8_t> data);
 
 // Raw values of SMART attributes (vendor-defined table of 30 12-byte entries at byte 2 of
-// SMART READ DATA: ID, flags(2), current, worst, raw(6, little-endian), reserved).
+// SMART READ DATA: ID, flags(2), current, worst, raw(6, little-endian), reserved). Attribute
+// ids and how much of the 48-bit raw value is the count follow smartmontools' default
+// attribute definitions (drivedb.h "DEFAULT" entry), the convention drive makers follow:
+//   5   Reallocated_Sector_Ct  raw16(raw16): the count is raw bytes 1:0; bytes 5:2 are
+//                              vendor fields (smartctl shows them in parentheses)
+//   9   Power_On_Hours         raw24(raw8): the hours are raw bytes 2:0; bytes 5:3 are vendor
+//                              fields (some drives keep minutes or milliseconds there)
+//   187 Reported_Uncorrect     raw48: errors the drive could not correct with ECC
+//   197 Current_Pending_Sector raw48: unstable sectors waiting to be remapped
+//   241 Total_LBAs_Written     raw48 (the unit is vendor-defined; usually 512-byte LBAs)
 struct SmartAttributes {
   std::optional<uint64_t> power_on_hours;       // 9
   std::optional<uint64_t> reallocated_sectors;  // 5
+  std::optional<uint64_t> reported_uncorrect;   // 187
   std::optional<uint64_t> pending_sectors;      // 197
   std::optional<uint64_t> total_lbas_written;   // 241
 };

@@ -513,6 +513,7 @@ Result<DriveHealth> AtaDriver::Health() {
     h.power_on_hours = a.power_on_hours;
     h.reallocated_sectors = a.reallocated_sectors;
     h.pending_sectors = a.pending_sectors;
+    h.media_errors = a.reported_uncorrect;
     h.lbas_written = a.total_lbas_written;
   }
   // SMART RETURN STATUS: LBA(23:8) C24Fh when no threshold is exceeded, 2CF4h when one is.

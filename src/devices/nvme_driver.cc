@@ -150,6 +150,10 @@ Result<DriveHealth> ParseSmartLog(std::span<const uint8_t> d) {
   h.power_on_hours = Le128(d, offsetof(nvme_smart_log, power_on_hours));
   h.media_errors = Le128(d, offsetof(nvme_smart_log, media_errors));
   h.data_units_written = Le128(d, offsetof(nvme_smart_log, data_units_written));
+  // Critical Warning (byte 0, §5.14.1.2): any bit set (spare below threshold, temperature,
+  // reliability degraded, read-only, volatile backup failed) is the drive's own "failed"
+  // verdict, as smartctl reports it for NVMe.
+  h.smart_passed = d[offsetof(nvme_smart_log, critical_warning)] == 0;
   return h;
 }
 

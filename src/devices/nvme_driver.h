@@ -117,7 +117,8 @@ Result<SanitizeStatus> ParseSanitizeLog(std::span<const uint8_t> log);
 
 // DriveHealth from the SMART / Health log: Power On Hours (bytes 143:128), Media
 // and Data Integrity Errors (175:160), Data Units Written (63:48, in thousands of 512-byte
-// units). 128-bit counters above 2^64-1 are reported as 2^64-1.
+// units), and the verdict from Critical Warning (byte 0: passed when 0). 128-bit counters
+// above 2^64-1 are reported as 2^64-1.
 Result<DriveHealth> ParseSmartLog(std::span<const uint8_t> log);
 
 // The NVMe Status Field an ioctl returned, decoded: "status 0x4002 (generic: Invalid Field in

@@ -76,6 +76,10 @@ Result<std::optional<uint64_t>> ParseLogParameter(std::span<const uint8_t> d, ui
     if (off + 4 + len > end) return Status::Corruption("LOG SENSE parameter runs past the page");
     if (pc == code) {
       size_t w = width == 0 ? len - std::min(len, offset) : width;
+      if (width == 0 && w > 8) {  // a counter longer than 8 bytes: its low 8 bytes, as smartctl
+        offset += w - 8;
+        w = 8;
+      }
       if (offset + w > len || w > 8) return Status::Corruption("LOG SENSE parameter too short");
       uint64_t v = 0;
       for (size_t i = 0; i < w; ++i) v = (v << 8) | d[off + 4 + offset + i];

@@ -23,10 +23,14 @@
 //    byte-identical CDBs.
 //  - LOG SENSE, opcode 4Dh (SPC-5 §6.11): byte 2 PC (7:6, 1 = cumulative values) and PAGE
 //    CODE (5:0), byte 3 SUBPAGE CODE, bytes 5-6 PARAMETER POINTER, bytes 7-8 ALLOCATION
-//    LENGTH. Pages (SPC-5 §7.3, SBC-4 §6.4): Read Error Counter 03h, parameter 0006h TOTAL
-//    UNCORRECTED ERRORS; Background Scan Results 15h, parameter 0000h bytes 4-7 ACCUMULATED
-//    POWER ON MINUTES. Peer: libsgutils2 sg_ll_log_sense_v2() (PPC 0, SP 0, PC 1), pinned by
-//    the cross-check test.
+//    LENGTH. Pages (SPC-5 §7.3, SBC-4 §6.4): Write / Read / Verify Error Counter 02h / 03h /
+//    05h, parameter 0006h TOTAL UNCORRECTED ERRORS; Background Scan Results 15h, parameter
+//    0000h bytes 4-7 ACCUMULATED POWER ON MINUTES; Pending Defects 15h subpage 01h, parameter
+//    0000h bytes 4-7 PENDING DEFECT COUNT; Informational Exceptions 2Fh, parameter 0000h
+//    byte 4 IE ASC (0: no failure predicted). A subpage reply sets SPF (byte 0 bit 6) and
+//    names the subpage in byte 1.
+//    Peer: libsgutils2 sg_ll_log_sense_v2() (PPC 0, SP 0, PC 1), pinned by the cross-check
+//    test; smartmontools scsiprint.cpp reads the same pages.
 // Thread-safety: free functions without shared state.
 #pragma once
 
@@ -62,7 +66,8 @@ std::array<uint8_t, 10> LogSenseCdb(uint8_t page, uint8_t subpage, uint16_t allo
 Result<bool> ParseOpcodeSupported(std::span<const uint8_t> reply);
 
 // The value of parameter `code` of a log page (big-endian, up to 8 bytes; `offset`/`width`
-// select bytes inside the parameter value). nullopt when absent; kCorruption when the page is
+// select bytes inside the parameter value; width 0 takes the rest of the value, its last 8
+// bytes when longer). nullopt when absent; kCorruption when the page is
 // malformed or is not `page`.
 Result<std::optional<uint64_t>> ParseLogParameter(std::span<const uint8_t> data, uint8_t page,
                                                   uint16_t code, size_t offset = 0,

@@ -47,7 +47,10 @@ class ScsiDriver final : public FirmwareDriver {
  private:
   Result<Reply> Run(const char* name, std::span<const uint8_t> cdb, scsi::DataDir dir,
                     std::span<uint8_t> data);
-  Result<std::optional<uint64_t>> LogValue(uint8_t page, uint16_t code, size_t off, size_t w);
+  // Parameter `code` of log page `page`/`subpage` (scsi::ParseLogParameter); none when the
+  // drive does not support the page.
+  Result<std::optional<uint64_t>> LogValue(uint8_t page, uint8_t subpage, uint16_t code, size_t off,
+                                           size_t w);
 
   Env* env_;
   std::string path_;
@@ -166,20 +169,43 @@ Status ScsiDriver::Recover(std::vector<std::string>* notes) {
                 : r.status();
 }
 
-Result<std::optional<uint64_t>> ScsiDriver::LogValue(uint8_t page, uint16_t code, size_t off,
-                                                     size_t w) {
+Result<std::optional<uint64_t>> ScsiDriver::LogValue(uint8_t page, uint8_t subpage, uint16_t code,
+                                                     size_t off, size_t w) {
   std::array<uint8_t, 1024> data{};
-  auto cdb = scsi::LogSenseCdb(page, 0, data.size());
+  auto cdb = scsi::LogSenseCdb(page, subpage, data.size());
   KESU_ASSIGN_OR_RETURN(Reply r, Run("LOG SENSE", cdb, scsi::DataDir::kIn, data));
-  if (!r.ok) return std::optional<uint64_t>();
+  if (!r.ok) return std::optional<uint64_t>();  // the page is not supported
+  // A subpage reply has SPF (byte 0 bit 6) set and the subpage in byte 1 (SPC-5 §7.3.1); a
+  // drive that ignored the subpage returned the page itself, whose parameters mean else.
+  if (subpage != 0 && ((data[0] & 0x40) == 0 || data[1] != subpage)) {
+    return std::optional<uint64_t>();
+  }
   return scsi::ParseLogParameter(data, page, code, off, w);
 }
 
+// The counters smartctl reads from a SCSI disk's log pages (its scsiprint.cpp), all LOG SENSE:
+//   - Write / Read / Verify Error Counter pages 02h / 03h / 05h (SBC-4 §6.4.6 ff., SPC-5
+//     §7.3.6): parameter 0006h TOTAL UNCORRECTED ERRORS, summed as media errors;
+//   - Background Scan Results 15h (SBC-4 §6.4.2): parameter 0000h bytes 4-7 ACCUMULATED POWER
+//     ON MINUTES;
+//   - Pending Defects 15h subpage 01h (SBC-4 §6.4.7): parameter 0000h bytes 4-7 the PENDING
+//     DEFECT COUNT;
+//   - Informational Exceptions 2Fh (SPC-5 §7.3.8): parameter 0000h byte 4 INFORMATIONAL
+//     EXCEPTION ADDITIONAL SENSE CODE, 0 when no failure is predicted (smartctl's "SMART Health
+//     Status: OK"), else the predicted failure (5Dh ...).
+// The grown defect list (reallocated blocks) comes from READ DEFECT DATA, not a log page: not
+// reported. A page the drive does not support leaves its counters not reported.
 Result<DriveHealth> ScsiDriver::Health() {
   DriveHealth h;
-  KESU_ASSIGN_OR_RETURN(h.media_errors, LogValue(0x03, 0x0006, 0, 0));
-  KESU_ASSIGN_OR_RETURN(auto minutes, LogValue(0x15, 0x0000, 0, 4));
+  for (uint8_t page : {0x02, 0x03, 0x05}) {
+    KESU_ASSIGN_OR_RETURN(auto errors, LogValue(page, 0, 0x0006, 0, 0));
+    if (errors) h.media_errors = h.media_errors.value_or(0) + *errors;
+  }
+  KESU_ASSIGN_OR_RETURN(auto minutes, LogValue(0x15, 0, 0x0000, 0, 4));
   if (minutes) h.power_on_hours = *minutes / 60;
+  KESU_ASSIGN_OR_RETURN(h.pending_sectors, LogValue(0x15, 0x01, 0x0000, 0, 4));
+  KESU_ASSIGN_OR_RETURN(auto ie_asc, LogValue(0x2f, 0, 0x0000, 0, 1));
+  if (ie_asc) h.smart_passed = *ie_asc == 0;
   return h;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <memory>
 
+#include "erase/drive_health.h"
 #include "erase/pass_runner.h"
 #include "erase/result_aggregate.h"
 
@@ -65,6 +66,8 @@ int ExitCodeFor(const std::vector<ErasureResult>& results) {
 
 namespace {
 
+constexpr const char* kHealthNotRead = "not read: the erasure did not start";
+
 // Why `method` cannot run on a target of `size` bytes with `opts`, or "" when it can.
 std::string Unrunnable(const Method& method, const std::vector<Pass>& passes, uint64_t size,
                        const std::string& path, const EngineOptions& opts) {
@@ -112,16 +115,20 @@ ErasureResult RunErasure(Env* env, BlockFile* file, const DeviceInfo& dev, const
   }
   if (std::string why = Unrunnable(method, passes, size, file->path(), opts); !why.empty()) {
     agg.AddError(std::move(why));
+    agg.result().health.notes.emplace_back(kHealthNotRead);
     return agg.End(Outcome::kFailed);
   }
   agg.result().verification.expected = passes.back().pattern.ToString();
   std::unique_ptr<BlockFile> tail_holder;
   if (Status st = OpenTail(env, file, &tail_holder); !st.ok()) {
     agg.AddError(st.message());
+    agg.result().health.notes.emplace_back(kHealthNotRead);
     return agg.End(Outcome::kFailed);
   }
   BlockFile* tail_file = tail_holder ? tail_holder.get() : file;
 
+  // The drive's own health counters, before the first write (erase/drive_health.h).
+  HealthWatch health(env, file, dev);
   // Passes run in order; each starts after the previous pass's verification ended, because
   // it overwrites what was being checked.
   PassRunner runner(env, file, tail_file, dev, method, opts);
@@ -136,6 +143,8 @@ ErasureResult RunErasure(Env* env, BlockFile* file, const DeviceInfo& dev, const
   // while it was written (a loop device resized with LOOP_SET_CAPACITY, an image file
   // extended) was not erased as described, so it cannot be certified.
   if (Status sz = CheckSizeUnchanged(file, size); !sz.ok()) agg.AddFailure(sz.message());
+  health.After();  // after the last verification read
+  agg.result().health = health.record();
   return agg.Finish(passes.size());
 }
 

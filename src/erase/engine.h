@@ -6,7 +6,8 @@
 // (erase/pass_runner.h: per pass a writer, erase/writer.h, a syncer and a verifier on their
 // own threads); the writer starts a pass only after the previous pass's verification ended,
 // because it overwrites what was being checked. ResultAggregate (erase/result_aggregate.h)
-// turns the passes' outcomes into the ErasureResult and applies the outcome rules.
+// turns the passes' outcomes into the ErasureResult and applies the outcome rules. The drive's
+// health is read before the first write and after the last read (erase/drive_health.h).
 // This header also holds the per-target cache policy (ApplyCachePolicy) the caller applies to
 // EngineOptions, and the verification choice (ResolveVerify, ParseVerifySpec).
 //

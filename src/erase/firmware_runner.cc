@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "erase/drive_health.h"
 #include "erase/result_aggregate.h"
 
 namespace kesu {
@@ -190,10 +191,13 @@ ErasureResult RunFirmwareErasure(Env* env, BlockFile* file, const DeviceInfo& de
   fw.technique = info ? info->technique : "";
   if (info == nullptr) {
     agg.AddError("method " + method.id + ": unknown firmware command '" + command + "'");
+    r.health.notes.emplace_back("not read: the erasure did not start");
     r.firmware = fw;
     return agg.End(Outcome::kFailed);
   }
-  if (auto h = driver->Health(); h.ok()) fw.health_before = *h;
+  r.health.protocol = fw.protocol;
+  ReadHealthInto(driver, "before", &r.health.before, &r.health.notes);
+  fw.health_before = r.health.before;
   bool interrupted = false, started = false;
   std::string failure =
       RunCommand(env, driver, command, file->size(), opts, &interrupted, &started);
@@ -212,7 +216,8 @@ ErasureResult RunFirmwareErasure(Env* env, BlockFile* file, const DeviceInfo& de
     file->Ioctl(BLKFLSBUF, nullptr).IgnoreError();
     VerifyAfterFirmware(env, dev, *info, opts, discovery, &agg);
   }
-  if (auto h = driver->Health(); h.ok()) fw.health_after = *h;
+  ReadHealthInto(driver, "after", &r.health.after, &r.health.notes);
+  fw.health_after = r.health.after;
   fw.commands = driver->CommandLog();
   r.firmware = fw;
   if (!failure.empty()) return agg.End(Outcome::kFailed);

@@ -57,6 +57,17 @@ struct FirmwareRecord {
   std::string fallback_from, unsupported_reason;
 };
 
+// The drive's health counters before the first write and after the last verification read
+// (erase/drive_health.h), for every kind of method. A reading the drive did not give is
+// absent, never zero: a target without drive firmware (a loop device, an image file) has
+// neither, and a drive that stops answering after the erasure has no `after`.
+struct HealthRecord {
+  std::string protocol;  // the firmware driver that was asked ("nvme", "ata", "scsi", "mmc");
+                         // "" when the target has none
+  std::optional<DriveHealth> before, after;
+  std::vector<std::string> notes;  // why a reading is absent, one line each
+};
+
 struct ErasureResult {
   // Tool.
   std::string tool_version, tool_build;
@@ -74,6 +85,7 @@ struct ErasureResult {
   int64_t start_ms = 0, end_ms = 0;
   std::vector<PassRecord> passes;
   std::optional<FirmwareRecord> firmware;  // firmware methods, and fallbacks from one
+  HealthRecord health;                     // every method (firmware ones: also in firmware)
   VerificationRecord verification;
   Outcome outcome = Outcome::kFailed;
   std::vector<std::string> errors;  // human-readable, one per problem, in order

@@ -53,7 +53,8 @@ json HealthToJson(const std::optional<DriveHealth>& h) {
               {"pending_sectors", opt(h->pending_sectors)},
               {"media_errors", opt(h->media_errors)},
               {"data_units_written", opt(h->data_units_written)},
-              {"lbas_written", opt(h->lbas_written)}};
+              {"lbas_written", opt(h->lbas_written)},
+              {"smart_passed", h->smart_passed ? json(*h->smart_passed) : json(nullptr)}};
 }
 
 std::optional<DriveHealth> HealthFromJson(const json& j) {
@@ -69,10 +70,30 @@ std::optional<DriveHealth> HealthFromJson(const json& j) {
   h.media_errors = opt("media_errors");
   h.data_units_written = opt("data_units_written");
   h.lbas_written = opt("lbas_written");
+  // Absent from records written before the SMART verdict was recorded.
+  if (j.contains("smart_passed") && !j.at("smart_passed").is_null()) {
+    h.smart_passed = j.at("smart_passed").get<bool>();
+  }
   return h;
 }
 
 }  // namespace
+
+json HealthRecordToJson(const HealthRecord& h) {
+  return json{{"protocol", h.protocol},
+              {"before", HealthToJson(h.before)},
+              {"after", HealthToJson(h.after)},
+              {"notes", h.notes}};
+}
+
+HealthRecord HealthRecordFromJson(const json& j) {
+  HealthRecord h;
+  h.protocol = j.at("protocol").get<std::string>();
+  h.before = HealthFromJson(j.at("before"));
+  h.after = HealthFromJson(j.at("after"));
+  h.notes = j.at("notes").get<std::vector<std::string>>();
+  return h;
+}
 
 json FirmwareToJson(const FirmwareRecord& f) {
   json cmds = json::array();
@@ -183,6 +204,7 @@ json ResultToJson(const ErasureResult& r) {
                 {"bytes_per_second", v.bytes_per_second},
                 {"found", v.found}}},
               {"firmware", r.firmware ? FirmwareToJson(*r.firmware) : json(nullptr)},
+              {"health", HealthRecordToJson(r.health)},
               {"outcome", OutcomeName(r.outcome)},
               {"errors", r.errors}};
 }
@@ -256,6 +278,13 @@ Result<ErasureResult> ResultFromJson(const json& j) {
     r.verification.found = v.value("found", std::string());  // absent before firmware methods
     if (j.contains("firmware") && !j.at("firmware").is_null()) {
       r.firmware = FirmwareFromJson(j.at("firmware"));
+    }
+    if (j.contains("health")) {
+      r.health = HealthRecordFromJson(j.at("health"));
+    } else if (r.firmware) {  // records written before every method read health
+      r.health.protocol = r.firmware->protocol;
+      r.health.before = r.firmware->health_before;
+      r.health.after = r.firmware->health_after;
     }
     // An outcome kesu does not know is read as a failure: never as a success.
     r.outcome = Parse(kOutcomeNames, j.at("outcome").get<std::string>()).value_or(Outcome::kFailed);

@@ -20,6 +20,12 @@ nlohmann::json ResultToJson(const ErasureResult& r);
 // certificate's sanitization.firmware_commands write it (docs/firmware.md), and its inverse.
 nlohmann::json FirmwareToJson(const FirmwareRecord& f);
 FirmwareRecord FirmwareFromJson(const nlohmann::json& j);  // throws json::exception
+// The drive's health around the erasure (erase/result.h HealthRecord): {"protocol", "before",
+// "after", "notes"}, each reading {"power_on_hours", "reallocated_sectors", "pending_sectors",
+// "media_errors", "data_units_written", "lbas_written", "smart_passed"} with null for what the
+// drive did not report, or null as a whole; and its inverse (throws json::exception).
+nlohmann::json HealthRecordToJson(const HealthRecord& h);
+HealthRecord HealthRecordFromJson(const nlohmann::json& j);
 // The inverse, for certificates and tests; kInvalidArgument naming the first missing key.
 Result<ErasureResult> ResultFromJson(const nlohmann::json& j);
 

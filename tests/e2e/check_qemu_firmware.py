@@ -74,6 +74,28 @@ def main():
           "a refused erasure left certificates: %r" % text("sanitize-certs"))
     print("sanitize refusal:", err)
 
+    # zero (an overwrite, full verification): the drive's health before and after in the
+    # certificate's one place for both kinds of method; the overwrite grew data units written.
+    check(text("zero.rc").strip() == "0", "zero overwrite exited %r: %s" %
+          (text("zero.rc"), text("zero.err")[-800:]))
+    raw = s.get("zero-cert.json")
+    check(raw is not None, "no certificate for the zero overwrite")
+    if raw:
+        c = json.loads(raw)
+        dh = c["sanitization"].get("drive_health") or {}
+        h = dh.get("value") or {}
+        before, after = h.get("before") or {}, h.get("after") or {}
+        check(c["outcome"]["result"] == "success", "zero outcome %r" % c["outcome"])
+        check(dh.get("source") == "measured" and h.get("protocol") == "nvme",
+              "zero: drive_health %r" % dh)
+        b, a = before.get("data_units_written"), after.get("data_units_written")
+        check(isinstance(b, int) and isinstance(a, int) and a > b,
+              "zero: data units written before %r, after %r (want after > before)" % (b, a))
+        check(before.get("power_on_hours") is not None and after.get("smart_passed") is True,
+              "zero: health readings %r" % h)
+        print("zero overwrite drive health: data units written %r -> %r, warnings %r" %
+              (b, a, h.get("warnings")))
+
     # nvme-format-user-data: exit 0, a certificate with the commands, the read-back, purge.
     check(text("format.rc").strip() == "0", "format exited %r: %s" %
           (text("format.rc"), text("format.err")[-800:]))
@@ -97,6 +119,9 @@ def main():
               "FORMAT NVM record: %r" % fmt)
         check(fw.get("health_before") is not None and fw.get("health_after") is not None,
               "health before/after missing: %r" % fw)
+        dh = (san.get("drive_health") or {}).get("value") or {}
+        check(dh.get("before") is not None and dh.get("after") is not None,
+              "format: drive_health before/after missing: %r" % dh)
         check(ver["found"] == "zero", "verification found %r" % ver["found"])
         check(ver["bytes_read"] > 0 and ver["bytes_read"] == ver["bytes_planned"],
               "verification read %r of %r" % (ver["bytes_read"], ver["bytes_planned"]))

@@ -7,6 +7,9 @@
 #   - `kesu fingerprint` of the NVMe drive records the drive's own write counter (SMART / Health
 #     log "data units written");
 #   - `kesu erase` with nvme-sanitize-crypto: refused, exit 2, one line, nothing written;
+#   - `kesu erase` with zero (an overwrite, full verification): the certificate records the
+#     drive's health before and after, its data units written grown by the overwrite; the
+#     guest then writes the marker again;
 #   - `kesu erase` with nvme-format-user-data: the drive formats itself with SES=1, kesu reads
 #     it back and certifies it;
 #   - `kesu erase` with ata-security-erase on the SATA disk: refused (QEMU's IDE/AHCI disk has
@@ -108,6 +111,15 @@ run fingerprint kesu fingerprint /dev/nvme0n1 -o /tmp/fp.json --no-pdf --cert-di
 [ -f /tmp/fp.json ] && out fp.json /tmp/fp.json
 run sanitize kesu erase /dev/nvme0n1 --method nvme-sanitize-crypto --yes --no-pdf \
   --cert-dir /tmp/c-sanitize --operator "E2E Tester"
+run zero kesu erase /dev/nvme0n1 --method zero --verify full --yes --no-pdf \
+  --cert-dir /tmp/c-zero --operator "E2E Tester"
+for c in /tmp/c-zero/*.json; do [ -f "$c" ] && out zero-cert.json "$c"; done
+# The marker again (16 MiB of it), so that the format below has data to erase.
+i=0; : >/tmp/mark
+while [ $i -lt 150 ]; do echo "KESU-E2E-FW-MARKER-nvme-7e3a" >>/tmp/mark; i=$((i+1)); done
+head -c 4096 /tmp/mark >/tmp/m; for i in 1 2 3 4 5 6 7 8; do cat /tmp/m /tmp/m >/tmp/m2; mv /tmp/m2 /tmp/m; done
+for i in $(seq 1 16); do cat /tmp/m; done | dd of=/dev/nvme0n1 bs=1048576 conv=fsync 2>/dev/null
+sync
 run format kesu erase /dev/nvme0n1 --method nvme-format-user-data --yes --json --no-pdf \
   --cert-dir /tmp/c-format --operator "E2E Tester" --customer QEMU
 for c in /tmp/c-format/*.json; do [ -f "$c" ] && out format-cert.json "$c"; done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Wording that cannot mislead, read the way a person reads it: `kesu erase --verify none` on an
 # image file says "not verified" in the summary, in the certificate's statement and on the PDF
-# page (pdftotext), never "verified (none)"; `kesu cert show` says "Verified  no". No root.
+# page (pdftotext), never "verified (none)"; `kesu cert show` says "Verified  no"; the image's
+# drive health is "not reported" everywhere, never zeros. No root.
 source "$(dirname "$0")/lib.sh"
 command -v pdftotext >/dev/null || skip "pdftotext not installed (poppler-utils)"
 
@@ -32,6 +33,17 @@ grep -q "Content digest" <<<"$text" && fail "the PDF page shows a content digest
 run_kesu "$dir/sout" "$dir/serr" cert show --unverified "$json"
 expect_rc 0 "cert show --unverified" "$dir/sout" "$dir/serr"
 grep -q "Verified *no — not verified (--verify none)" "$dir/sout" ||
+  fail "cert show: $(cat "$dir/sout")"
+
+# An image file has no drive firmware: its drive health is "not reported" (null, never zeros)
+# in the certificate, on the page and in `kesu cert show`, with the reason.
+jq -e '.sanitization.drive_health.value | .protocol == "" and .before == null and
+  .after == null and (.notes[0] | test("no drive firmware"))' "$json" >/dev/null ||
+  fail "drive_health of an image: $(jq -c .sanitization.drive_health "$json")"
+grep -q "Drive health" <<<"$text" || fail "the PDF page has no Drive health section"
+grep -q "not reported" <<<"$text" || fail "the PDF page does not say the health is not reported"
+grep -q "Drive health$" "$dir/sout" || fail "cert show has no Drive health: $(cat "$dir/sout")"
+grep -q "Health *報告なし / not reported (not reported: .*no drive firmware" "$dir/sout" ||
   fail "cert show: $(cat "$dir/sout")"
 
 # A failed erasure whose verification read nothing: an image on a 1 MiB tmpfs of the test's own

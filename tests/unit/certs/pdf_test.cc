@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "certs/health_rows.h"
 #include "env/env.h"
 #include "support/qpdf_support.h"
 
@@ -386,6 +387,41 @@ TEST(PdfWordingTest, FailureThatReadNothingSaysVerifiedNoAndPlannedDestination) 
   const std::string ok = RenderedText(nlohmann::json::parse(ReadData("success.json")));
   EXPECT_EQ(ok.find("予定"), std::string::npos) << ok;
   EXPECT_NE(ok.find("Content digest"), std::string::npos) << ok;
+}
+
+TEST(PdfWordingTest, DriveHealthSectionShowsBeforeAfterAndTheWarning) {
+  auto cert = nlohmann::json::parse(ReadData("success.json"));
+  HealthRecord h;
+  h.protocol = "nvme";
+  DriveHealth b, a;
+  b.power_on_hours = 10;
+  b.media_errors = 0;
+  b.reallocated_sectors = 1;
+  b.data_units_written = 500;
+  b.smart_passed = true;
+  a = b;
+  a.reallocated_sectors = 3;
+  a.data_units_written = 548;
+  h.before = b;
+  h.after = a;
+  cert["sanitization"]["drive_health"] = {{"source", "measured"}, {"value", DriveHealthJson(h)}};
+  const std::string text = RenderedText(cert);
+  if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+  const std::string flat = NoSpace(text);
+  EXPECT_NE(text.find("ドライブの健康状態"), std::string::npos) << text;
+  EXPECT_NE(text.find("Drive health"), std::string::npos) << text;
+  EXPECT_NE(flat.find(NoSpace("Power-on hours")), std::string::npos) << text;
+  EXPECT_NE(flat.find(NoSpace("10 h → 10 h")), std::string::npos) << text;
+  EXPECT_NE(flat.find(NoSpace("500 (×512,000 bytes) → 548 (×512,000 bytes)")), std::string::npos)
+      << text;
+  EXPECT_NE(flat.find(NoSpace("SMART verdict")), std::string::npos) << text;
+  EXPECT_NE(
+      flat.find(NoSpace("警告 / WARNING: reallocated sectors grew during the erasure: 1 → 3")),
+      std::string::npos)
+      << text;
+  // A certificate that records no health (issued before the field) has no such section.
+  const std::string old = RenderedText(nlohmann::json::parse(ReadData("success.json")));
+  EXPECT_EQ(old.find("Drive health"), std::string::npos) << old;
 }
 
 TEST(PdfWordingTest, FooterSaysTheSignedJsonIsTheCertificate) {

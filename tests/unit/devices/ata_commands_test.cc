@@ -283,6 +283,26 @@ TEST(ParseSmartDataTest, ReadsTheFourAttributes) {
   EXPECT_EQ(a->total_lbas_written, 0x0102030405u);
 }
 
+// smartmontools' default attribute formats: 5 is raw16(raw16) (the count in raw bytes 1:0,
+// vendor fields in 5:2), 9 is raw24(raw8) (hours in raw bytes 2:0, vendor sub-units in 5:3);
+// 187 and 197 are raw48.
+TEST(ParseSmartDataTest, CountsOnlyTheRawBytesTheAttributeFormatsDefine) {
+  std::vector<uint8_t> d(512, 0);
+  auto put = [&](int slot, uint8_t id, uint64_t raw) {
+    uint8_t* e = d.data() + 2 + 12 * slot;
+    e[0] = id;
+    for (int k = 0; k < 6; ++k) e[5 + k] = static_cast<uint8_t>(raw >> (8 * k));
+  };
+  put(0, 5, 0x0001'0002'0003);  // 3 reallocated; words 2 and 1 are vendor fields
+  put(1, 9, 0x0000'2a00'0010);  // 16 hours; byte 3 holds vendor minutes
+  put(2, 187, 0x0100'0000'0002);
+  auto a = ParseSmartData(d);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->reallocated_sectors, 3u);
+  EXPECT_EQ(a->power_on_hours, 16u);
+  EXPECT_EQ(a->reported_uncorrect, 0x0100'0000'0002u);
+}
+
 template <size_t N>
 std::string Spaced(const std::array<uint8_t, N>& b) {
   std::string s;

@@ -443,6 +443,8 @@ TEST_F(AtaDriverTest, HealthFromSmart) {
   smart[2 + 6] = 0x04;
   smart[14] = 197;  // pending 2
   smart[14 + 5] = 2;
+  smart[26] = 187;  // reported uncorrectable 4: the media errors
+  smart[26 + 5] = 4;
   drive.Expect(Ok(ata::SmartReadData(), false, smart));
   drive.Expect(Regs(ata::SmartReturnStatus(), 0, 0xc24f00));
   auto h = driver->Health();
@@ -450,6 +452,7 @@ TEST_F(AtaDriverTest, HealthFromSmart) {
   EXPECT_EQ(h->power_on_hours, 1234u);
   EXPECT_EQ(h->pending_sectors, 2u);
   EXPECT_FALSE(h->reallocated_sectors.has_value());
+  EXPECT_EQ(h->media_errors, 4u);
   EXPECT_EQ(h->smart_passed, true);
 }
 

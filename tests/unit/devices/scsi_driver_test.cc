@@ -66,6 +66,15 @@ TEST(ScsiCommandsTest, ParsesOpcodeSupportAndLogParameters) {
   EXPECT_FALSE(scsi::ParseLogParameter(page, 0x15, 0x0006).ok());
 }
 
+// A counter longer than 8 bytes is read from its low (last) 8 bytes, as smartctl does.
+TEST(ScsiCommandsTest, LongLogCounterKeepsItsLowEightBytes) {
+  const std::vector<uint8_t> page = {0x03, 0, 0, 14, 0x00, 0x06, 0x02, 10,   0xff,
+                                     0xff, 0, 0, 0,  0,    0,    0,    0x01, 0x02};
+  auto v = scsi::ParseLogParameter(page, 0x03, 0x0006);
+  ASSERT_TRUE(v.ok()) << v.status().message();
+  EXPECT_EQ(v->value_or(0), 0x0102u);
+}
+
 Step Rsoc(uint8_t sa, uint8_t support) {
   Step s;
   s.cdb = V(scsi::ReportSupportedOpcodeCdb(0x48, sa, 20));
@@ -204,22 +213,59 @@ TEST_F(ScsiDriverTest, DeviceVanishingMidSanitize) {
   EXPECT_EQ(p.status().code(), Code::kIoError);
 }
 
+Step LogSense(uint8_t page, uint8_t subpage, std::vector<uint8_t> reply) {
+  Step s;
+  s.cdb = V(scsi::LogSenseCdb(page, subpage, 1024));
+  s.dir = SG_DXFER_FROM_DEV;
+  s.data_in = std::move(reply);
+  return s;
+}
+
+// The pages smartctl reads (its scsiprint.cpp): error counters 02h/03h/05h parameter 0006h,
+// background scan 15h (power-on minutes), pending defects 15h/01h, informational exceptions
+// 2Fh (IE ASC 0: no failure predicted).
 TEST_F(ScsiDriverTest, HealthFromLogPages) {
-  Step rd;
-  rd.cdb = V(scsi::LogSenseCdb(0x03, 0, 1024));
-  rd.dir = SG_DXFER_FROM_DEV;
-  rd.data_in = {0x03, 0, 0, 8, 0x00, 0x06, 0x02, 0x04, 0, 0, 0, 2};
-  drive.Expect(rd);
-  Step bg;
-  bg.cdb = V(scsi::LogSenseCdb(0x15, 0, 1024));
-  bg.dir = SG_DXFER_FROM_DEV;
-  bg.data_in = {0x15, 0, 0, 16, 0x00, 0x00, 0x03, 0x0c, 0, 0, 0x0e, 0x10,  // 3600 minutes
-                0,    0, 0, 0,  0,    0,    0,    0};
-  drive.Expect(bg);
+  drive.Expect(LogSense(0x02, 0, {0x02, 0, 0, 8, 0x00, 0x06, 0x02, 0x04, 0, 0, 0, 1}));
+  drive.Expect(LogSense(0x03, 0, {0x03, 0, 0, 8, 0x00, 0x06, 0x02, 0x04, 0, 0, 0, 2}));
+  drive.Expect(LogSense(0x05, 0, {0x05, 0, 0, 8, 0x00, 0x06, 0x02, 0x04, 0, 0, 0, 4}));
+  drive.Expect(LogSense(0x15, 0, {0x15, 0, 0, 16, 0x00, 0x00, 0x03, 0x0c, 0, 0, 0x0e, 0x10,  // 3600
+                                  0,    0, 0, 0,  0,    0,    0,    0}));
+  drive.Expect(LogSense(0x15, 0x01, {0x55, 0x01, 0, 8, 0x00, 0x00, 0x03, 0x04, 0, 0, 0, 5}));
+  drive.Expect(LogSense(0x2f, 0, {0x2f, 0, 0, 8, 0x00, 0x00, 0x03, 0x04, 0x00, 0x00, 38, 0}));
   auto h = driver->Health();
   ASSERT_TRUE(h.ok()) << h.status().message();
-  EXPECT_EQ(h->media_errors, 2u);
+  EXPECT_EQ(h->media_errors, 7u) << "write + read + verify uncorrected errors";
   EXPECT_EQ(h->power_on_hours, 60u);
+  EXPECT_EQ(h->pending_sectors, 5u);
+  EXPECT_EQ(h->smart_passed, true);
+  EXPECT_FALSE(h->reallocated_sectors.has_value()) << "the grown defect list is no log page";
+}
+
+// A predicted failure (IE ASC 5Dh) is the drive's "failed" verdict; a drive that ignores the
+// subpage (no SPF, byte 1 zero) answered page 15h itself, which is not a pending count; an
+// unsupported page leaves its counter not reported.
+TEST_F(ScsiDriverTest, HealthVerdictFailedAndSubpageIgnoredAndPagesUnsupported) {
+  Step unsupported = LogSense(0x02, 0, {});
+  unsupported.sense = {0x70, 0, 0x05, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x24, 0x00, 0, 0, 0, 0};
+  unsupported.status = 0x02;
+  drive.Expect(unsupported);
+  Step unsupported3 = unsupported;
+  unsupported3.cdb = V(scsi::LogSenseCdb(0x03, 0, 1024));
+  drive.Expect(unsupported3);
+  Step unsupported5 = unsupported;
+  unsupported5.cdb = V(scsi::LogSenseCdb(0x05, 0, 1024));
+  drive.Expect(unsupported5);
+  drive.Expect(LogSense(0x15, 0, {0x15, 0, 0, 16, 0x00, 0x00, 0x03, 0x0c, 0, 0, 0, 120,  // 2 h
+                                  0,    0, 0, 0,  0,    0,    0,    0}));
+  drive.Expect(LogSense(
+      0x15, 0x01, {0x15, 0, 0, 16, 0x00, 0x00, 0x03, 0x0c, 0, 0, 0, 120, 0, 0, 0, 0, 0, 0, 0, 0}));
+  drive.Expect(LogSense(0x2f, 0, {0x2f, 0, 0, 8, 0x00, 0x00, 0x03, 0x04, 0x5d, 0x10, 40, 0}));
+  auto h = driver->Health();
+  ASSERT_TRUE(h.ok()) << h.status().message();
+  EXPECT_FALSE(h->media_errors.has_value()) << "not reported, never 0";
+  EXPECT_EQ(h->power_on_hours, 2u);
+  EXPECT_FALSE(h->pending_sectors.has_value());
+  EXPECT_EQ(h->smart_passed, false);
 }
 
 TEST_F(ScsiDriverTest, ImageFileIsUnsupported) {

@@ -96,6 +96,20 @@ TEST(EngineTest, ZeroPassLeavesZerosAndSucceeds) {
   EXPECT_TRUE(r.errors.empty());
 }
 
+// An image file or loop device has no drive firmware: its health is "not reported" (absent,
+// never zeros), with the reason, and the erasure is not affected.
+TEST(EngineTest, TargetWithoutFirmwareRecordsHealthNotReportedWithTheReason) {
+  MemEnv env;
+  env.AddDevice(kDev, 2 * kMiB, std::byte{0xAB});
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), SmallOptions());
+  EXPECT_EQ(r.outcome, Outcome::kSuccess) << (r.errors.empty() ? "" : r.errors[0]);
+  EXPECT_EQ(r.health.protocol, "");
+  EXPECT_FALSE(r.health.before.has_value());
+  EXPECT_FALSE(r.health.after.has_value());
+  ASSERT_EQ(r.health.notes.size(), 1u);
+  EXPECT_NE(r.health.notes[0].find("no drive firmware"), std::string::npos) << r.health.notes[0];
+}
+
 TEST(EngineTest, OneAndByteAndSequencePatterns) {
   for (const auto& [pat, bytes] : std::vector<std::pair<Pattern, std::vector<uint8_t>>>{
            {One(), {0xFF}},

@@ -181,6 +181,9 @@ TEST_F(FirmwareJobTest, FormatUserDataErasesVerifiesAndRecordsCommandsHealthAndC
   EXPECT_EQ(r.firmware->technique, "block-erase");
   EXPECT_EQ(r.firmware->health_before->power_on_hours, 10u);
   ASSERT_TRUE(r.firmware->health_after.has_value());
+  EXPECT_EQ(r.health.protocol, "nvme");
+  EXPECT_EQ(r.health.before->power_on_hours, 10u) << "one place for both kinds of method";
+  ASSERT_TRUE(r.health.after.has_value());
   std::vector<std::string> names;
   for (const auto& c : r.firmware->commands) names.push_back(c.name);
   EXPECT_EQ(names, (std::vector<std::string>{"IDENTIFY (controller)", "IDENTIFY (namespace)",
@@ -218,6 +221,8 @@ TEST_F(FirmwareJobTest, FallbackNamedByTheMethodRunsInsteadAndIsRecorded) {
   m.firmware->fallback_method = "zero-test";
   Method zero = ZeroMethod();
   ExpectProbe(0x0002, 0);
+  ExpectSmart(3);  // the overwrite reads the drive's health before and after, too
+  ExpectSmart(3);
   EraseJobOutcome o = Run(m, &zero);
   ASSERT_TRUE(o.Erased()) << o.status.message();
   const ErasureResult& r = o.targets[0].result;
@@ -230,6 +235,60 @@ TEST_F(FirmwareJobTest, FallbackNamedByTheMethodRunsInsteadAndIsRecorded) {
   EXPECT_EQ(r.nist_category, "clear") << "the overwrite's category, not the sanitize's";
   EXPECT_TRUE(std::all_of(disk_->data.begin(), disk_->data.end(),
                           [](std::byte b) { return b == std::byte{0}; }));
+}
+
+// An overwrite of an NVMe namespace reads the SMART / Health log before the first write and
+// after the last verification read, on the file the gate opened; the write counter grew.
+TEST_F(FirmwareJobTest, OverwriteOfAnNvmeDriveRecordsHealthBeforeAndAfter) {
+  Method zero = ZeroMethod();
+  zero.verify = {VerifyMode::kFull, 0};
+  nvme_.Expect(testing::IdentifyCtrlStep(testing::IdCtrl(0x0002, 0, 0)));  // gate
+  nvme_.Expect(testing::IdentifyCtrlStep(testing::IdCtrl(0x0002, 0, 0)));  // re-gate
+  NvmeStep before = testing::SmartStep(testing::SmartLog(10, 0, 500));
+  before.effect = [this] { EXPECT_TRUE(Untouched()) << "health read before the first write"; };
+  nvme_.Expect(before);
+  NvmeStep after = testing::SmartStep(testing::SmartLog(11, 0, 548));
+  after.effect = [this] {
+    EXPECT_TRUE(std::all_of(disk_->data.begin(), disk_->data.end(), [](std::byte b) {
+      return b == std::byte{0};
+    })) << "health read after the erasure";
+  };
+  nvme_.Expect(after);
+  EraseJobOutcome o = Run(zero);
+  ASSERT_TRUE(o.Erased()) << JobStepName(o.stopped_at) << ": " << o.status.message();
+  const ErasureResult& r = o.targets[0].result;
+  EXPECT_EQ(r.outcome, Outcome::kSuccess) << (r.errors.empty() ? "" : r.errors[0]);
+  EXPECT_FALSE(r.firmware.has_value());
+  EXPECT_EQ(r.health.protocol, "nvme");
+  ASSERT_TRUE(r.health.before.has_value());
+  ASSERT_TRUE(r.health.after.has_value());
+  EXPECT_EQ(r.health.before->data_units_written, 500u);
+  EXPECT_EQ(r.health.after->data_units_written, 548u);
+  EXPECT_EQ(r.health.before->power_on_hours, 10u);
+  EXPECT_EQ(r.health.after->power_on_hours, 11u);
+  EXPECT_EQ(r.health.after->smart_passed, true);
+  EXPECT_TRUE(r.health.notes.empty());
+  ASSERT_EQ(certifier_.certified.size(), 1u);
+  EXPECT_EQ(certifier_.certified[0].health.after->data_units_written, 548u);
+}
+
+// A drive that stops answering after the erasure: "not reported" after, not a failure.
+TEST_F(FirmwareJobTest, DriveSilentAfterTheOverwriteIsNotReportedAfterAndStillSucceeds) {
+  Method zero = ZeroMethod();
+  zero.verify = {VerifyMode::kFull, 0};
+  nvme_.Expect(testing::IdentifyCtrlStep(testing::IdCtrl(0x0002, 0, 0)));
+  nvme_.Expect(testing::IdentifyCtrlStep(testing::IdCtrl(0x0002, 0, 0)));
+  ExpectSmart(10);
+  ExpectSmart(10, ENODEV);
+  EraseJobOutcome o = Run(zero);
+  ASSERT_TRUE(o.Erased()) << o.status.message();
+  const ErasureResult& r = o.targets[0].result;
+  EXPECT_EQ(r.outcome, Outcome::kSuccess) << (r.errors.empty() ? "" : r.errors[0]);
+  EXPECT_TRUE(r.health.before.has_value());
+  EXPECT_FALSE(r.health.after.has_value());
+  ASSERT_EQ(r.health.notes.size(), 1u);
+  EXPECT_EQ(r.health.notes[0].rfind("not reported after the erasure", 0), 0u) << r.health.notes[0];
+  EXPECT_EQ(JudgeEraseJob(o).exit_code, kExitOk);
 }
 
 TEST_F(FirmwareJobTest, FormatThatLeavesDataFailsItsReadBack) {

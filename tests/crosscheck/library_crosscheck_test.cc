@@ -434,21 +434,33 @@ TEST_F(LibraryCrossCheck, ScsiLogSenseMatchesSgLlLogSenseV2) {
   dev.name = "sdy";
   testing::FakeDrive drive{"/dev/sdy"};
   std::vector<Sent> ours;
-  drive.Expect(RecordStep(&ours, EmptyLogPage(0x03)));
-  drive.Expect(RecordStep(&ours, EmptyLogPage(0x15)));
+  // The health pages in the order ScsiDriver::Health asks for them: the write, read and verify
+  // error counters, Background Scan Results, Pending Defects (15h/01h), Informational
+  // Exceptions.
+  const std::vector<std::pair<uint8_t, uint8_t>> pages = {{0x02, 0}, {0x03, 0},    {0x05, 0},
+                                                          {0x15, 0}, {0x15, 0x01}, {0x2f, 0}};
+  for (const auto& [page, sub] : pages) {
+    std::vector<uint8_t> reply = EmptyLogPage(page);
+    if (sub != 0) {
+      reply[0] |= 0x40;  // SPF
+      reply[1] = sub;
+    }
+    drive.Expect(RecordStep(&ours, reply));
+  }
   std::unique_ptr<FirmwareDriver> driver = NewScsiDriver(&env, dev, &drive);
   ASSERT_TRUE(driver->Health().ok());
-  ASSERT_EQ(ours.size(), 2u);
+  ASSERT_EQ(ours.size(), pages.size());
 
   uint8_t resp[1024] = {};
   int resid = 0;
-  for (size_t i = 0; i < 2; ++i) {
-    const int page = i == 0 ? 0x03 : 0x15;
-    // PPC 0, SP 0, PC 01b (cumulative values), subpage 0, parameter pointer 0.
-    ASSERT_EQ(sg_ll_log_sense_v2(g_magic_fd, false, false, 1, page, 0, 0, resp, sizeof resp, 0,
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const auto [page, sub] = pages[i];
+    // PPC 0, SP 0, PC 01b (cumulative values), parameter pointer 0.
+    ASSERT_EQ(sg_ll_log_sense_v2(g_magic_fd, false, false, 1, page, sub, 0, resp, sizeof resp, 0,
                                  &resid, false, 0),
               0);
-    ExpectSameScsi(TakeLibrary(), ours[i], "LOG SENSE page " + std::to_string(page));
+    ExpectSameScsi(TakeLibrary(), ours[i],
+                   "LOG SENSE page " + std::to_string(page) + "/" + std::to_string(sub));
   }
 }
 

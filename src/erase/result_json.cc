@@ -112,6 +112,34 @@ FirmwareRecord FirmwareFromJson(const json& j) {
   return f;
 }
 
+json HiddenAreasToJson(const HiddenAreaRecord& h) {
+  return json{{"status", h.status},
+              {"hpa", h.hpa},
+              {"dco", h.dco},
+              {"sector_bytes", h.sector_bytes},
+              {"accessible_sectors_before", h.accessible_before},
+              {"native_sectors", h.native},
+              {"removed", h.removed},
+              {"accessible_sectors_after", h.accessible_after},
+              {"sectors_not_erased", h.sectors_not_erased},
+              {"note", h.note}};
+}
+
+HiddenAreaRecord HiddenAreasFromJson(const json& j) {
+  HiddenAreaRecord h;
+  h.status = j.at("status").get<std::string>();
+  h.hpa = j.at("hpa").get<bool>();
+  h.dco = j.at("dco").get<bool>();
+  h.sector_bytes = j.at("sector_bytes").get<uint32_t>();
+  h.accessible_before = j.at("accessible_sectors_before").get<uint64_t>();
+  h.native = j.at("native_sectors").get<uint64_t>();
+  h.removed = j.at("removed").get<bool>();
+  h.accessible_after = j.at("accessible_sectors_after").get<uint64_t>();
+  h.sectors_not_erased = j.at("sectors_not_erased").get<uint64_t>();
+  h.note = j.at("note").get<std::string>();
+  return h;
+}
+
 json DeviceToJson(const DeviceInfo& d) {
   return json{{"path", d.path},
               {"name", d.name},
@@ -183,6 +211,7 @@ json ResultToJson(const ErasureResult& r) {
                 {"bytes_per_second", v.bytes_per_second},
                 {"found", v.found}}},
               {"firmware", r.firmware ? FirmwareToJson(*r.firmware) : json(nullptr)},
+              {"hidden_areas", r.hidden_areas ? HiddenAreasToJson(*r.hidden_areas) : json(nullptr)},
               {"outcome", OutcomeName(r.outcome)},
               {"errors", r.errors}};
 }
@@ -256,6 +285,9 @@ Result<ErasureResult> ResultFromJson(const json& j) {
     r.verification.found = v.value("found", std::string());  // absent before firmware methods
     if (j.contains("firmware") && !j.at("firmware").is_null()) {
       r.firmware = FirmwareFromJson(j.at("firmware"));
+    }
+    if (j.contains("hidden_areas") && !j.at("hidden_areas").is_null()) {  // absent before
+      r.hidden_areas = HiddenAreasFromJson(j.at("hidden_areas"));
     }
     // An outcome kesu does not know is read as a failure: never as a success.
     r.outcome = Parse(kOutcomeNames, j.at("outcome").get<std::string>()).value_or(Outcome::kFailed);

@@ -20,6 +20,10 @@ nlohmann::json ResultToJson(const ErasureResult& r);
 // certificate's sanitization.firmware_commands write it (docs/firmware.md), and its inverse.
 nlohmann::json FirmwareToJson(const FirmwareRecord& f);
 FirmwareRecord FirmwareFromJson(const nlohmann::json& j);  // throws json::exception
+// The hidden-area record (erase/result.h HiddenAreaRecord), as the result record and the
+// certificate's sanitization.hidden_areas write it (docs/result-format.md), and its inverse.
+nlohmann::json HiddenAreasToJson(const HiddenAreaRecord& h);
+HiddenAreaRecord HiddenAreasFromJson(const nlohmann::json& j);  // throws json::exception
 // The inverse, for certificates and tests; kInvalidArgument naming the first missing key.
 Result<ErasureResult> ResultFromJson(const nlohmann::json& j);
 

@@ -138,9 +138,10 @@ class YesConfirmer final : public Confirmer {
   Status Ready() override { return Status::Ok(); }
   bool Confirm(const DeviceInfo& d, const Method&) override {
     confirmed.push_back(d.path);
-    return true;
+    return d.path != decline;
   }
   std::vector<std::string> confirmed;
+  std::string decline;  // the target the operator declines
 };
 
 class KeepCertifier final : public Certifier {
@@ -432,6 +433,19 @@ TEST_F(HiddenJobTest, UnfreezeSuspendsOnceAfterConfirmingEveryTargetThenErasesTh
   EXPECT_FALSE(AnyZero("/dev/sdb"));
   EXPECT_EQ(certifier_.certified, std::vector<size_t>{0});
   EXPECT_EQ(JudgeEraseJob(o).exit_code, kExitRefused);
+}
+
+TEST_F(HiddenJobTest, DeclinedConfirmationNeverSuspendsNorRemovesAHiddenArea) {
+  drives_["/dev/sda"].security_frozen = true;
+  drives_["/dev/sdb"].native = kNative;
+  confirmer_.decline = "/dev/sdb";
+  Method m = SecurityErase();
+  EraseJobOutcome o = Run({"/dev/sda", "/dev/sdb"}, m, 5);
+  EXPECT_FALSE(o.Erased());
+  EXPECT_EQ(o.stopped_at, JobStep::kConfirm);
+  EXPECT_TRUE(env_->suspended_for.empty()) << "no suspend before every target is confirmed";
+  EXPECT_EQ(drives_["/dev/sdb"].Count(0x37), 0u) << "no SET MAX ADDRESS without consent";
+  EXPECT_TRUE(env_->writes.empty());
 }
 
 TEST_F(HiddenJobTest, UnfreezeWhereTheMachineCannotSuspendRefusesSayingSo) {

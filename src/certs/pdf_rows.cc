@@ -487,8 +487,9 @@ std::string HiddenAreasText(const json& cert) {
   const json* h = Unwrap(FindField(cert, "/sanitization/hidden_areas"));
   if (h == nullptr || !h->is_object()) return kNotRecorded;
   auto n = [&](const char* key) {
-    return Grouped(h->contains(key) && (*h)[key].is_number_unsigned() ? (*h)[key].get<uint64_t>()
-                                                                      : 0);
+    const json* v = h->contains(key) ? &(*h)[key] : nullptr;
+    const int64_t x = v != nullptr && v->is_number_integer() ? v->get<int64_t>() : 0;
+    return Grouped(static_cast<uint64_t>(std::max<int64_t>(x, 0)));
   };
   const std::string status = h->value("status", std::string());
   const std::string what = std::string(h->value("hpa", false) ? "HPA" : "") +

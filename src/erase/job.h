@@ -12,7 +12,8 @@
 //      target then runs instead (recorded in its result);
 //      A drive whose command is refused only because it is frozen (ATA security frozen by the
 //      BIOS, or sanitize frozen) stops the job (kRefused, exit 3: the fix names --unfreeze and
-//      re-plugging), unless `unfreeze_seconds` is set: then it waits for step 5b;
+//      re-plugging; a fallback is not taken for it, since the drive has the command), unless
+//      `unfreeze_seconds` is set: then it waits for step 5b;
 //   1c. hidden areas: for every target on an ATA-capable transport (SATA, SAS, SCSI, USB) whose
 //      drive answers ATA (OpenFirmwareDriver gives the ATA driver), reads the accessible and
 //      native capacity (HPA, DCO) without changing anything; other targets record

@@ -382,7 +382,8 @@ Result<json> BuildCertificate(const ErasureResult& result, const CertificateCont
         // The drive commands the erasure sent (or, after a fallback, the one it could not).
         {"firmware_commands", result.firmware ? Measured(FirmwareToJson(*result.firmware))
                                               : MeasuredJson(ctx.firmware_commands)},
-        {"hidden_areas", MeasuredJson(ctx.hidden_areas)},
+        {"hidden_areas", result.hidden_areas ? Measured(HiddenAreasToJson(*result.hidden_areas))
+                                             : MeasuredJson(ctx.hidden_areas)},
         // The drive's health before the first write and after the last read, for every
         // method (readings a drive did not give are null, with the reason in notes).
         {"drive_health", Measured(DriveHealthJson(result.health))}}},

@@ -479,6 +479,43 @@ std::vector<PdfRow> DeviceRows(const json& cert) {
   };
 }
 
+namespace {
+
+constexpr char kHiddenNotApplicable[] = "該当なし / not applicable";
+
+// sanitization.hidden_areas (ATA HPA/DCO, erase/result.h HiddenAreaRecord) in both languages.
+std::string HiddenAreasText(const json& cert) {
+  const json* h = Unwrap(FindField(cert, "/sanitization/hidden_areas"));
+  if (h == nullptr || !h->is_object()) return kNotRecorded;
+  auto n = [&](const char* key) {
+    const json* v = h->contains(key) ? &(*h)[key] : nullptr;
+    const int64_t x = v != nullptr && v->is_number_integer() ? v->get<int64_t>() : 0;
+    return Grouped(static_cast<uint64_t>(std::max<int64_t>(x, 0)));
+  };
+  const std::string status = h->value("status", std::string());
+  const std::string what = std::string(h->value("hpa", false) ? "HPA" : "") +
+                           (h->value("hpa", false) && h->value("dco", false) ? "+" : "") +
+                           (h->value("dco", false) ? "DCO" : "");
+  if (status == "none") return "なし（確認済み） / checked, none found";
+  if (status == "removed") {
+    return what + " 解除済み（" + n("accessible_sectors_before") + " → " +
+           n("accessible_sectors_after") + " セクタ） / " + what +
+           " removed: " + n("accessible_sectors_before") + " of " + n("native_sectors") +
+           " sectors accessible before, " + n("accessible_sectors_after") + " after";
+  }
+  if (status == "left") {
+    return "未消去 " + n("sectors_not_erased") + " セクタ（" + what +
+           " を残す方式） / NOT erased: " + n("sectors_not_erased") + " sectors left in " + what;
+  }
+  if (status == "unknown") {
+    return "確認できず / could not be checked: " + h->value("note", std::string());
+  }
+  if (status == "not-applicable") return kHiddenNotApplicable;
+  return status.empty() ? std::string(kNotRecorded) : status;
+}
+
+}  // namespace
+
 std::vector<PdfRow> MethodRows(const json& cert) {
   std::string title = Show(FindField(cert, "/sanitization/method_title"));
   if (auto id = String(cert, "/sanitization/method_id"); id && title != kNotRecorded) {
@@ -488,7 +525,7 @@ std::vector<PdfRow> MethodRows(const json& cert) {
   if (auto is = Bool(cert, "/sanitization/is_agreed_method")) {
     agreed += *is ? "  — 一致 / matches" : "  — 不一致 / DIFFERS";
   }
-  return {
+  std::vector<PdfRow> rows = {
       {"消去方式", "Method", title},
       Field(cert, "準拠規格", "Reference", "/sanitization/method_reference"),
       {"NIST区分", "SP 800-88", CategoryText(cert)},
@@ -496,6 +533,13 @@ std::vector<PdfRow> MethodRows(const json& cert) {
       Field(cert, "技術", "Technique", "/sanitization/technique"),
       {"合意方式", Starred(cert, "Agreed method", "/sanitization/agreed_method"), agreed},
   };
+  // Hidden areas only where a drive could have them: no row for a certificate that records none
+  // (older ones) or for a target without ATA (an image file, NVMe), so the page keeps its room.
+  const std::string hidden = HiddenAreasText(cert);
+  if (hidden != kNotRecorded && hidden != kHiddenNotApplicable) {
+    rows.push_back({"隠し領域", "Hidden areas", hidden});
+  }
+  return rows;
 }
 
 std::vector<PdfRow> BeforeRows(const json& cert, const certs::TimeZone& tz) {

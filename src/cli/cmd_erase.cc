@@ -33,6 +33,7 @@ struct EraseArgs {
   bool blank = false, no_blank = false;
   int progress_interval = ProgressView::kDefaultLinesInterval.count();  // seconds
   std::string result_dir;
+  uint32_t unfreeze = 0;    // --unfreeze[=SECONDS]; 0 = not given
   CertificateOptions cert;  // --operator, --customer, --cert-dir, --key, ...
 };
 
@@ -124,6 +125,7 @@ int RunErase(Cli& cli, const EraseArgs& args) {
   in.arm_stop = [] { return InstallStopHandlers(); };
   in.work_order = setup->work_order ? &*setup->work_order : nullptr;
   in.allow_overdue = setup->allow_overdue;
+  if (args.unfreeze > 0) in.unfreeze_seconds = args.unfreeze;
   TerminalConfirmer confirmer(args.yes);
   StationCertifier certifier(cli.env, *setup);
   TerminalProgress progress(cli.env,
@@ -175,6 +177,11 @@ void RegisterEraseCommand(CLI::App& app, Cli& cli) {
       ->check(CLI::Range(1, 86400));
   cmd->add_option("--result-dir", args->result_dir,
                   "Write each target's result record (JSON, mode 0600) into this directory");
+  cmd->add_flag("--unfreeze{5}", args->unfreeze,
+                "When an ATA drive is frozen (security or sanitize), suspend this machine to "
+                "RAM once, after confirmation, for SECONDS (--unfreeze=SECONDS, default 5; "
+                "rtcwake), then check the drives again")
+      ->check(CLI::Range(1, 600));
   AddCertificateOptions(cmd, &args->cert);
   // The method list in --help comes from the same files `kesu methods` reads (the built-in
   // directory; --methods-dir is not parsed yet when help is composed). Loaded only when help
@@ -189,7 +196,9 @@ void RegisterEraseCommand(CLI::App& app, Cli& cli) {
       "flag that contradicts it); 3 refused for safety (nothing is written to any target if\n"
       "one is refused, not confirmed, or changed identity, or if the work order refuses: a\n"
       "method not on it, a target not on it, an instruction other than erase, or an order\n"
-      "past its due date without --allow-overdue).\n"
+      "past its due date without --allow-overdue, or a frozen ATA drive without --unfreeze;\n"
+      "after confirmation a drive still frozen after --unfreeze, or whose hidden area\n"
+      "(HPA/DCO) cannot be removed, is refused alone and the others go on).\n"
       "Signals: SIGINT, SIGTERM or SIGHUP stop cleanly (every target still gets its\n"
       "certificate, outcome interrupted); SIGUSR1 prints a status line per target on stderr.");
   cmd->callback([&cli, args] { cli.exit_code = RunErase(cli, *args); });

@@ -37,12 +37,22 @@ EraseVerdict JudgeEraseJob(const EraseJobOutcome& o) {
   if (!o.Erased()) return StoppedVerdict(o);
   EraseVerdict v;
   std::vector<ErasureResult> results;
-  for (const TargetOutcome& t : o.targets) results.push_back(t.result);
+  for (const TargetOutcome& t : o.targets) {
+    if (t.refused.ok()) results.push_back(t.result);
+  }
   v.exit_code = ExitCodeFor(results);
+  // A target refused after confirmation (nothing written to it): its line, and the refusal's
+  // exit code (3) over the others'.
+  for (const TargetOutcome& t : o.targets) {
+    if (t.refused.ok()) continue;
+    v.errors.push_back(t.refused.message());
+    v.exit_code = std::max(v.exit_code, t.refused.ExitCode());
+  }
   // The first record or certificate that could not be written.
   Status handoff = o.records_error;
   for (const TargetOutcome& t : o.targets) {
     if (!handoff.ok()) break;
+    if (!t.refused.ok()) continue;
     if (!t.certification.issued) {
       handoff = t.certification.error.WithContext("certificates not (all) issued");
     }
@@ -104,8 +114,31 @@ void PrintVerification(const VerificationRecord& v) {
   }
 }
 
+// The hidden-area line of the summary: what was found and done, or nothing when not checked.
+void PrintHiddenAreas(const ErasureResult& r) {
+  if (!r.hidden_areas) return;
+  const HiddenAreaRecord& h = *r.hidden_areas;
+  if (h.status == "removed") {
+    std::printf("  hidden areas: %s%s%s removed, %llu of %llu sectors were accessible before\n",
+                h.hpa ? "HPA" : "", h.hpa && h.dco ? " and " : "", h.dco ? "DCO" : "",
+                static_cast<unsigned long long>(h.accessible_before),
+                static_cast<unsigned long long>(h.native));
+  } else if (h.status == "left") {
+    std::printf("  hidden areas: %llu sectors NOT erased (%s)\n",
+                static_cast<unsigned long long>(h.sectors_not_erased), h.note.c_str());
+  } else if (h.status == "none") {
+    std::printf("  hidden areas: checked, none found\n");
+  } else if (h.status == "unknown") {
+    std::printf("  hidden areas: could not be checked (%s)\n", h.note.c_str());
+  }
+}
+
 void PrintSummary(const TargetOutcome& t, const IssuedCertificate* cert) {
   const ErasureResult& r = t.result;
+  if (!t.refused.ok()) {
+    std::printf("%s: refused — %s\n", t.device.path.c_str(), t.refused.message().c_str());
+    return;
+  }
   std::string rounds = r.method_rounds > 1 ? " (" + std::to_string(r.method_rounds) + " rounds" +
                                                  (r.method_blank ? " and a blank pass)" : ")")
                                            : "";
@@ -126,6 +159,7 @@ void PrintSummary(const TargetOutcome& t, const IssuedCertificate* cert) {
     }
   }
   PrintVerification(r.verification);
+  PrintHiddenAreas(r);
   std::printf("  NIST SP 800-88 category: %s (%s)\n", r.nist_category.c_str(),
               r.nist_reason.c_str());
   for (const auto& e : r.errors) std::printf("  error: %s\n", e.c_str());
@@ -144,6 +178,9 @@ void PrintSummary(const TargetOutcome& t, const IssuedCertificate* cert) {
 
 // One "result" event (--json): the result record, its file and the certificate.
 nlohmann::json ResultEvent(const TargetOutcome& t, const IssuedCertificate* cert) {
+  if (!t.refused.ok()) {
+    return {{"event", "refused"}, {"target", t.device.path}, {"error", t.refused.message()}};
+  }
   nlohmann::json j = ResultToJson(t.result);
   j["event"] = "result";
   if (!t.result_path.empty()) j["result_file"] = t.result_path;
@@ -188,6 +225,7 @@ EraseTally TallyEraseJob(const EraseJobOutcome& o) {
 uint64_t EraseJobSeconds(const EraseJobOutcome& o) {
   int64_t first = 0, last = 0;
   for (const TargetOutcome& x : o.targets) {
+    if (!x.refused.ok()) continue;
     if (first == 0 || x.result.start_ms < first) first = x.result.start_ms;
     last = std::max(last, x.result.end_ms);
   }

@@ -282,6 +282,7 @@ void AtaDriver::ListCommands(const ata::Identity& id, FirmwareCaps* caps) {
     }
   }
   if (frozen) {
+    caps->sanitize_frozen = true;
     caps->notes.push_back(
         "sanitize frozen: SANITIZE FREEZE LOCK was issued since power-on; "
         "a power cycle of the drive clears it");

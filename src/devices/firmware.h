@@ -36,6 +36,8 @@ struct FirmwareCaps {
   // ATA security feature set (ACS-3 IDENTIFY DEVICE word 128) and its state.
   bool security_supported = false, security_enabled = false, security_locked = false,
        security_frozen = false, enhanced_erase_supported = false;
+  // ATA SANITIZE STATUS EXT: SANITIZE FROZEN (a SANITIZE FREEZE LOCK since power-on).
+  bool sanitize_frozen = false;
   // Erase time estimates in minutes (IDENTIFY words 89 and 90); 0 = not reported.
   uint32_t normal_erase_minutes = 0, enhanced_erase_minutes = 0;
   // Hidden areas: capacity the host sees, and the native capacity (READ NATIVE MAX / DCO).

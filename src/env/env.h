@@ -188,6 +188,11 @@ class Env {
   virtual Result<std::vector<std::string>> ListSysDir(const std::string& path) = 0;
   virtual Result<std::string> ReadSysLink(const std::string& path) = 0;
   virtual bool SysPathExists(const std::string& path) = 0;
+  // Writes `data` to a sysfs attribute, e.g. "1" to /sys/block/NAME/device/rescan: the SCSI
+  // midlayer's per-device `rescan` attribute, which has sd read the capacity again and resize
+  // the block device. kUnsupported by default and in a PosixEnv rooted at a captured tree (a
+  // captured tree is never written); kIoError naming the path when the write fails.
+  virtual Status WriteSysFile(const std::string& path, std::string_view data);
   // What loop device `name` ("loop3", a whole disk in /sys/block) is bound to. PosixEnv opens
   // /dev/NAME read-only (never O_EXCL), checks that it is the block device /sys/block/NAME/dev
   // names, and issues LOOP_GET_STATUS64; ENXIO means unbound. Any other failure (no /dev
@@ -262,6 +267,9 @@ class EnvWrapper : public Env {
   }
   Result<std::string> ReadSysLink(const std::string& p) override { return target_->ReadSysLink(p); }
   bool SysPathExists(const std::string& p) override { return target_->SysPathExists(p); }
+  Status WriteSysFile(const std::string& p, std::string_view d) override {
+    return target_->WriteSysFile(p, d);
+  }
   Result<LoopStatus> QueryLoop(const std::string& n) override { return target_->QueryLoop(n); }
   Result<std::string> ReadFile(const std::string& p) override { return target_->ReadFile(p); }
   Result<std::string> ReadFileUpTo(const std::string& p, uint64_t max) override {

@@ -47,6 +47,10 @@ Status Env::SuspendToRam(uint32_t /*seconds*/) {
   return Status::Unsupported("this environment cannot suspend the machine");
 }
 
+Status Env::WriteSysFile(const std::string& path, std::string_view /*data*/) {
+  return Status::Unsupported(path + ": this environment does not write sysfs");
+}
+
 namespace {
 
 // Runs rtcwake(8) -m mem -s SECONDS and waits for it: it sets the RTC alarm, suspends to RAM
@@ -56,6 +60,11 @@ Status RunRtcwake(uint32_t seconds) {
   const char* argv[] = {"rtcwake", "-m", "mem", "-s", secs.c_str(), nullptr};
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, "rtcwake", nullptr, nullptr, const_cast<char* const*>(argv), environ);
+  if (rc == ENOENT) {
+    return Status::Unsupported(
+        "this machine cannot suspend to RAM: rtcwake (util-linux) is not "
+        "installed");
+  }
   if (rc != 0) return Status::IoError("cannot run rtcwake (util-linux) to suspend to RAM", rc);
   int wstatus = 0;
   while (waitpid(pid, &wstatus, 0) < 0) {
@@ -432,9 +441,30 @@ class PosixEnv final : public Env {
     return ::access((root_ + path).c_str(), F_OK) == 0;
   }
 
+  // Suspend to RAM needs the kernel to offer "mem" in /sys/power/state (the sleep states it
+  // supports, space-separated) and rtcwake to set the wake-up alarm.
+  // A captured tree is read (so a test sees the refusal a machine without "mem" gives) but
+  // never suspended.
   Status SuspendToRam(uint32_t seconds) override {
+    std::string states = " " + ReadSysAttr(this, "/sys/power/state") + " ";
+    if (states.find(" mem ") == std::string::npos) {
+      return Status::Unsupported(
+          "this machine cannot suspend to RAM: /sys/power/state does not offer \"mem\"");
+    }
     if (!root_.empty()) return Env::SuspendToRam(seconds);  // a captured tree: not a machine
     return RunRtcwake(seconds);
+  }
+  Status WriteSysFile(const std::string& path, std::string_view data) override {
+    if (!root_.empty()) return Env::WriteSysFile(path, data);  // a captured tree: read only
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return Status::IoError(path + ": cannot open for writing", errno);
+    ssize_t n = ::write(fd, data.data(), data.size());
+    int err = errno;
+    ::close(fd);
+    if (n < 0 || static_cast<size_t>(n) != data.size()) {
+      return Status::IoError(path + ": write failed", n < 0 ? err : EIO);
+    }
+    return Status::Ok();
   }
   Result<LoopStatus> QueryLoop(const std::string& name) override {
     if (!root_.empty()) return Env::QueryLoop(name);  // a captured tree: no devices to ask

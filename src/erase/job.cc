@@ -9,6 +9,7 @@
 #include "devices/layout.h"
 #include "devices/safety.h"
 #include "erase/firmware_runner.h"
+#include "erase/hidden_areas.h"
 #include "erase/result_json.h"
 #include "verify/inspection.h"
 #include "verify/leaf_sidecar.h"
@@ -54,6 +55,12 @@ struct Target {
   const Method* method = nullptr;          // what runs on it: the job's method or its fallback
   std::unique_ptr<FirmwareDriver> driver;  // firmware methods
   std::optional<FirmwareRecord> fallback;  // why the fallback runs instead
+  FirmwareCaps caps;                       // what the firmware step's probe found
+  bool frozen = false;                     // waits for --unfreeze (step 5b)
+  std::string unfreeze_note;               // the suspend that unfroze it
+  std::unique_ptr<FirmwareDriver> ata;     // overwrite on an ATA drive: for hidden areas
+  HiddenAreaRecord hidden;
+  Status refused;  // refused after confirmation: nothing is written to it
 };
 
 class Job {
@@ -63,8 +70,10 @@ class Job {
       : env_(env), in_(in), confirmer_(confirmer), certifier_(certifier), progress_(progress) {}
 
   EraseJobOutcome Run() {
-    if (DescribeAll() && CheckWorkOrder() && GateAll() && CheckFirmwareAll() && MakeResultDir() &&
-        ConfirmerReady() && PrepareCertifier() && ConfirmAll() && RecheckAll()) {
+    if (DescribeAll() && CheckWorkOrder() && GateAll() && CheckFirmwareAll() && DetectHiddenAll() &&
+        MakeResultDir() && ConfirmerReady() && PrepareCertifier() && ConfirmAll() &&
+        UnfreezeAll() && RecheckAll()) {
+      RestoreHiddenAll();
       EraseAll();
       Report();
     }
@@ -134,8 +143,17 @@ class Job {
                         : Status::Unsupported(d.status().message() + "; method " + in_.method->id +
                                               " needs the drive's own command: nothing was "
                                               "written; choose an overwrite method for it");
+      t.caps = caps;
       if (s.ok()) {
         t.driver = std::move(*d);
+        continue;
+      }
+      if (IsFrozenFor(caps, in_.method->firmware->command)) {
+        if (!in_.unfreeze_seconds) {
+          return Stopped(JobStep::kFirmware, FrozenRefusal(t.dev, caps, *in_.method), i);
+        }
+        t.driver = std::move(*d);
+        t.frozen = true;  // step 5b
         continue;
       }
       if (s.code() != Code::kUnsupported || in_.fallback == nullptr) {
@@ -148,6 +166,38 @@ class Job {
       fb.unsupported_reason = s.message();
       t.fallback = fb;
       t.method = in_.fallback;
+    }
+    return true;
+  }
+
+  // Step 1c: what each target hides (nothing is changed on any drive).
+  bool DetectHiddenAll() {
+    for (auto& tp : targets_) {
+      Target& t = *tp;
+      FirmwareDriver* ata = nullptr;
+      std::optional<FirmwareCaps> caps;
+      if (t.driver) {
+        ata = std::string(t.driver->protocol()) == "ata" ? t.driver.get() : nullptr;
+        if (ata) caps = t.caps;
+      } else if (MayAnswerAta(t.dev)) {
+        if (auto d = OpenFirmwareDriver(env_, t.dev, t.file.get());
+            d.ok() && std::string((*d)->protocol()) == "ata") {
+          t.ata = std::move(*d);
+          ata = t.ata.get();
+        }
+      }
+      if (ata != nullptr && !caps) {
+        auto probed = ata->Probe();
+        if (probed.ok()) {
+          caps = *probed;
+        } else {
+          t.hidden = UnknownHiddenAreas(t.dev, probed.status().message());
+          continue;
+        }
+      }
+      t.hidden = ata == nullptr
+                     ? NotApplicable(t.dev)
+                     : DescribeHiddenAreas(t.dev, *caps, t.method->RestoresNativeCapacity());
     }
     return true;
   }
@@ -183,13 +233,68 @@ class Job {
     return true;
   }
 
+  // Step 5b: one suspend to RAM for every frozen target, then each is probed again.
+  bool UnfreezeAll() {
+    std::vector<Target*> frozen;
+    for (auto& t : targets_) {
+      if (t->frozen) frozen.push_back(t.get());
+    }
+    if (frozen.empty()) return true;
+    const uint32_t secs = *in_.unfreeze_seconds;
+    Status suspended = env_->SuspendToRam(secs);
+    for (Target* t : frozen) {
+      t->frozen = false;
+      if (!suspended.ok()) {
+        t->refused = SuspendFailedRefusal(t->dev, suspended);
+        continue;
+      }
+      FirmwareCaps caps;
+      Status s = CheckFirmwareMethod(t->driver.get(), t->dev, *in_.method, &caps);
+      if (s.ok()) {
+        t->caps = caps;
+        t->unfreeze_note = UnfrozenNote(secs);
+      } else {
+        t->refused = StillFrozenRefusal(t->dev, caps, *in_.method, s);
+      }
+    }
+    return true;
+  }
+
   // Step 6: the whole gate again on each open file, right before the first write.
   bool RecheckAll() {
     for (size_t i = 0; i < targets_.size(); ++i) {
+      if (!targets_[i]->refused.ok()) continue;
       Status s = RecheckBeforeWrite(env_, targets_[i]->dev, targets_[i]->file.get());
       if (!s.ok()) return Stopped(JobStep::kRecheck, s, i);
     }
     return true;
+  }
+
+  // Step 6b: the hidden areas removed where the method asks, before the first write.
+  void RestoreHiddenAll() {
+    for (auto& tp : targets_) {
+      Target& t = *tp;
+      if (!t.refused.ok() || t.hidden.status != kHiddenFound) continue;
+      FirmwareDriver* ata = t.ata ? t.ata.get() : t.driver.get();
+      auto bytes = RestoreNativeCapacity(env_, ata, t.dev, &t.hidden);
+      if (!bytes.ok()) {
+        t.refused = bytes.status();
+        continue;
+      }
+      t.dev.size = *bytes;
+      if (t.driver) continue;  // the drive's command needs no host I/O of this size
+      // The open file keeps the size it had at open: open the target again, through the gate.
+      t.ata.reset();
+      t.file.reset();
+      auto f = OpenForErase(env_, t.dev);
+      if (!f.ok()) {
+        t.refused = Status::Refused(f.status().message() +
+                                    " (after its native capacity was restored; nothing was "
+                                    "written to it)");
+        continue;
+      }
+      t.file = std::move(*f);
+    }
   }
 
   // Step 7: every target at once, one engine per target on its own thread.
@@ -197,12 +302,14 @@ class Job {
     const std::atomic<bool>* stop = in_.arm_stop ? in_.arm_stop() : nullptr;
     std::vector<const TargetProgress*> views;
     for (auto& t : targets_) {
+      if (!t->refused.ok()) continue;
       t->progress.name = t->dev.path;
       views.push_back(&t->progress);
     }
     if (progress_ != nullptr) progress_->Start(views);
     std::vector<std::thread> threads;
     for (auto& t : targets_) {
+      if (!t->refused.ok()) continue;
       threads.emplace_back([this, stop, tp = t.get()] {
         EngineOptions o = in_.engine;
         o.stop = stop;
@@ -217,12 +324,17 @@ class Job {
           tp->result = RunErasure(env_, tp->file.get(), tp->dev, *tp->method, o);
           if (tp->fallback) tp->result.firmware = tp->fallback;
         }
+        if (!tp->unfreeze_note.empty() && tp->result.firmware) {
+          tp->result.firmware->notes.insert(tp->result.firmware->notes.begin(), tp->unfreeze_note);
+        }
+        ApplyHiddenAreas(tp->hidden, &tp->result);
       });
     }
     for (auto& th : threads) th.join();
     if (progress_ != nullptr) progress_->Stop();
     for (auto& t : targets_) {  // closed before anything is reported
       t->driver.reset();
+      t->ata.reset();
       t->file.reset();
     }
   }
@@ -254,10 +366,17 @@ class Job {
       o.device = t->dev;
       o.result = std::move(t->result);
       o.inspection = std::move(t->inspection);
+      o.refused = t->refused;
+      if (!o.refused.ok()) {
+        o.result.device = t->dev;
+        o.result.outcome = Outcome::kFailed;
+        o.result.errors = {o.refused.message()};
+      }
       out_.targets.push_back(std::move(o));
     }
     if (!in_.result_dir.empty()) {
       for (TargetOutcome& t : out_.targets) {
+        if (!t.refused.ok()) continue;
         ErasureResult& r = t.result;
         std::string name = r.device.name.empty() ? "target" : r.device.name;
         std::string stem = name + "-" + std::to_string(r.start_ms);
@@ -272,6 +391,7 @@ class Job {
       }
     }
     for (size_t i = 0; i < out_.targets.size(); ++i) {
+      if (!out_.targets[i].refused.ok()) continue;  // nothing was done: nothing to certify
       if (!out_.targets[i].inspection.is_null()) {
         certifier_->Inspected(i, out_.targets[i].inspection);
       }

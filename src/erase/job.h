@@ -10,13 +10,32 @@
 //      supports the command (erase/firmware_runner.h CheckFirmwareMethod); a drive that lacks
 //      it stops the job (kUnsupported, exit 2), unless the method names a fallback, which that
 //      target then runs instead (recorded in its result);
+//      A drive whose command is refused only because it is frozen (ATA security frozen by the
+//      BIOS, or sanitize frozen) stops the job (kRefused, exit 3: the fix names --unfreeze and
+//      re-plugging; a fallback is not taken for it, since the drive has the command), unless
+//      `unfreeze_seconds` is set: then it waits for step 5b;
+//   1c. hidden areas: for every target on an ATA-capable transport (SATA, SAS, SCSI, USB) whose
+//      drive answers ATA (OpenFirmwareDriver gives the ATA driver), reads the accessible and
+//      native capacity (HPA, DCO) without changing anything; other targets record
+//      "not-applicable";
 //   2. creates the result directory, when one is asked for;
 //   3. asks the Confirmer whether it can confirm at all (before any key is made or loaded);
 //   4. prepares the Certifier (loads the station signer and checks it), so that a missing key
 //      or a wrong passphrase stops the job while every target is untouched;
 //   5. has the operator confirm each target (Confirmer::Confirm);
+//   5b. with `unfreeze_seconds` and at least one frozen target: suspends the machine to RAM
+//      once (Env::SuspendToRam), probes each frozen drive again and goes on with those no
+//      longer frozen (the suspend is noted in their firmware record); each one still frozen,
+//      or every one when the machine cannot suspend, is refused (TargetOutcome::refused);
 //   6. runs the whole gate again on the open files (RecheckBeforeWrite): the prompt may have
 //      waited while something mounted, attached or swapped on a target;
+//   6b. on each target with a hidden area whose method restores the native capacity
+//      (Method::RestoresNativeCapacity): RestoreNativeMax, then the kernel rescans the disk
+//      (/sys/block/NAME/device/rescan) and its size must be the native capacity; an overwrite
+//      target is then opened again (OpenForErase, the whole gate) so the engine covers it. A
+//      target where any of this fails is refused (kRefused), and nothing is written to it;
+//      a method that keeps hidden areas gets its NIST category withdrawn ("none") and the
+//      sectors left are recorded (ErasureResult::hidden_areas, status "left");
 //   7. arms the stop flag, then erases every target at once (one RunErasure per target, each
 //      on its own thread, preceded on that thread by the inspection the certificate carries:
 //      verify/inspection.h on the open file, before the first write), reporting through
@@ -125,6 +144,9 @@ struct EraseJobInput {
   // set) on its open file just before its first write: TargetOutcome::inspection, handed to
   // Certifier::Inspected before Certify.
   bool inspect = true;
+  // `--unfreeze[=SECONDS]`: suspend to RAM for this long to unfreeze frozen ATA drives (step
+  // 5b); nullopt: a frozen drive stops the job.
+  std::optional<uint32_t> unfreeze_seconds;
 };
 
 // How a work order's serial list names `d` (config/work_order.h SerialAllowed): its serial,
@@ -152,6 +174,10 @@ struct TargetOutcome {
   std::string result_path;      // its record in the result directory; "" when none written
   Certification certification;  // what the Certifier made of it
   nlohmann::json inspection;    // made before the first write; null when none was made
+  // Not OK: the target was refused after confirmation (still frozen after --unfreeze, or its
+  // hidden area could not be removed): nothing was written to it, `result` holds only the
+  // device and the refusal as its error, no result record or certificate was made.
+  Status refused;
 };
 
 struct EraseJobOutcome {

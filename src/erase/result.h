@@ -68,6 +68,22 @@ struct HealthRecord {
   std::vector<std::string> notes;  // why a reading is absent, one line each
 };
 
+// Hidden areas (ATA Host Protected Area, Device Configuration Overlay) of the target, as the
+// erasure job found and handled them (erase/job.h). Sectors are the drive's logical sectors.
+struct HiddenAreaRecord {
+  // "not-applicable" (no ATA drive: an image file, a loop, NVMe, a bridge without ATA
+  // PASS-THROUGH), "unknown" (an ATA drive whose native capacity could not be read), "none"
+  // (checked, none found), "removed" (found and removed before the first write), "left"
+  // (found, and the method does not restore the native capacity: not erased).
+  std::string status = "not-applicable";
+  bool hpa = false, dco = false;  // which was found
+  uint32_t sector_bytes = 0;
+  uint64_t accessible_before = 0, native = 0, accessible_after = 0;  // sectors; 0 = unknown
+  bool removed = false;
+  uint64_t sectors_not_erased = 0;  // "left": native - accessible
+  std::string note;                 // why not applicable or unknown; one line
+};
+
 struct ErasureResult {
   // Tool.
   std::string tool_version, tool_build;
@@ -86,6 +102,7 @@ struct ErasureResult {
   std::vector<PassRecord> passes;
   std::optional<FirmwareRecord> firmware;  // firmware methods, and fallbacks from one
   HealthRecord health;                     // every method (firmware ones: also in firmware)
+    std::optional<HiddenAreaRecord> hidden_areas;  // set by the erasure job; none = not checked
   VerificationRecord verification;
   Outcome outcome = Outcome::kFailed;
   std::vector<std::string> errors;  // human-readable, one per problem, in order

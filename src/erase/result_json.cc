@@ -133,6 +133,34 @@ FirmwareRecord FirmwareFromJson(const json& j) {
   return f;
 }
 
+json HiddenAreasToJson(const HiddenAreaRecord& h) {
+  return json{{"status", h.status},
+              {"hpa", h.hpa},
+              {"dco", h.dco},
+              {"sector_bytes", h.sector_bytes},
+              {"accessible_sectors_before", h.accessible_before},
+              {"native_sectors", h.native},
+              {"removed", h.removed},
+              {"accessible_sectors_after", h.accessible_after},
+              {"sectors_not_erased", h.sectors_not_erased},
+              {"note", h.note}};
+}
+
+HiddenAreaRecord HiddenAreasFromJson(const json& j) {
+  HiddenAreaRecord h;
+  h.status = j.at("status").get<std::string>();
+  h.hpa = j.at("hpa").get<bool>();
+  h.dco = j.at("dco").get<bool>();
+  h.sector_bytes = j.at("sector_bytes").get<uint32_t>();
+  h.accessible_before = j.at("accessible_sectors_before").get<uint64_t>();
+  h.native = j.at("native_sectors").get<uint64_t>();
+  h.removed = j.at("removed").get<bool>();
+  h.accessible_after = j.at("accessible_sectors_after").get<uint64_t>();
+  h.sectors_not_erased = j.at("sectors_not_erased").get<uint64_t>();
+  h.note = j.at("note").get<std::string>();
+  return h;
+}
+
 json DeviceToJson(const DeviceInfo& d) {
   return json{{"path", d.path},
               {"name", d.name},
@@ -205,6 +233,7 @@ json ResultToJson(const ErasureResult& r) {
                 {"found", v.found}}},
               {"firmware", r.firmware ? FirmwareToJson(*r.firmware) : json(nullptr)},
               {"health", HealthRecordToJson(r.health)},
+              {"hidden_areas", r.hidden_areas ? HiddenAreasToJson(*r.hidden_areas) : json(nullptr)},
               {"outcome", OutcomeName(r.outcome)},
               {"errors", r.errors}};
 }
@@ -285,6 +314,9 @@ Result<ErasureResult> ResultFromJson(const json& j) {
       r.health.protocol = r.firmware->protocol;
       r.health.before = r.firmware->health_before;
       r.health.after = r.firmware->health_after;
+    }
+    if (j.contains("hidden_areas") && !j.at("hidden_areas").is_null()) {  // absent before
+      r.hidden_areas = HiddenAreasFromJson(j.at("hidden_areas"));
     }
     // An outcome kesu does not know is read as a failure: never as a success.
     r.outcome = Parse(kOutcomeNames, j.at("outcome").get<std::string>()).value_or(Outcome::kFailed);

@@ -26,6 +26,10 @@ FirmwareRecord FirmwareFromJson(const nlohmann::json& j);  // throws json::excep
 // drive did not report, or null as a whole; and its inverse (throws json::exception).
 nlohmann::json HealthRecordToJson(const HealthRecord& h);
 HealthRecord HealthRecordFromJson(const nlohmann::json& j);
+// The hidden-area record (erase/result.h HiddenAreaRecord), as the result record and the
+// certificate's sanitization.hidden_areas write it (docs/result-format.md), and its inverse.
+nlohmann::json HiddenAreasToJson(const HiddenAreaRecord& h);
+HiddenAreaRecord HiddenAreasFromJson(const nlohmann::json& j);  // throws json::exception
 // The inverse, for certificates and tests; kInvalidArgument naming the first missing key.
 Result<ErasureResult> ResultFromJson(const nlohmann::json& j);
 

@@ -43,4 +43,8 @@ NistCategory Method::CategoryFor(MediaType m) const {
   return it == nist.end() ? NistCategory::kNone : it->second;
 }
 
+bool Method::RestoresNativeCapacity() const {
+  return restore_native_capacity.value_or(kind != MethodKind::kRecord);
+}
+
 }  // namespace kesu

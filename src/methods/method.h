@@ -108,6 +108,12 @@ struct Method {
   std::optional<FirmwareSpec> firmware;
   std::optional<RecordSpec> record;
 
+  // `restore_native_capacity`: before the first write, remove a hidden area (ATA Host
+  // Protected Area, Device Configuration Overlay) so that the erasure covers the drive's native
+  // capacity. Unset in the file: RestoresNativeCapacity() gives the default. Meaningful only on
+  // drives that answer ATA; record methods reject the key.
+  std::optional<bool> restore_native_capacity;
+
   // NIST SP 800-88 category this method reaches per media type; missing → kNone.
   std::map<MediaType, NistCategory> nist;
 
@@ -119,6 +125,10 @@ struct Method {
   // final_blank.
   std::vector<Pass> EffectivePasses() const;
   NistCategory CategoryFor(MediaType m) const;
+  // restore_native_capacity as given, else true for overwrite and firmware methods (an
+  // overwrite reaches only the sectors the host sees; for the ATA firmware commands see
+  // docs/methods.md, "Hidden areas") and false for record methods.
+  bool RestoresNativeCapacity() const;
 };
 
 }  // namespace kesu

@@ -140,6 +140,19 @@ class Parser {
     return n->as_boolean()->get();
   }
 
+  // restore_native_capacity: a boolean, for overwrite and firmware methods only.
+  Status ParseRestoreNative(const toml::table& root, Method* m) const {
+    const toml::node* n = root.get("restore_native_capacity");
+    if (n == nullptr) return Status::Ok();
+    if (m->kind == MethodKind::kRecord) {
+      return Error(LineOf(*n), "'restore_native_capacity' does not belong in a record method",
+                   "remove it: kesu does not touch the drive for a record method");
+    }
+    KESU_ASSIGN_OR_RETURN(bool v, Bool(root, "restore_native_capacity", true));
+    m->restore_native_capacity = v;
+    return Status::Ok();
+  }
+
   Result<Pattern> ParsePattern(const toml::node& n) const {
     static const std::string kFix =
         "use zero, one, random, a byte such as \"0x55\", or a list of 1..512 bytes such as "
@@ -401,9 +414,10 @@ class Parser {
       return Error(e.source().begin.line, "TOML syntax error: " + std::string(e.description()),
                    "fix the syntax (see docs/methods.md)");
     }
-    KESU_RETURN_IF_ERROR(OnlyKeys(root, "",
-                                  {"id", "title", "reference", "description", "kind", "pass",
-                                   "verify", "nist", "firmware", "record"}));
+    KESU_RETURN_IF_ERROR(
+        OnlyKeys(root, "",
+                 {"id", "title", "reference", "description", "kind", "pass", "verify", "nist",
+                  "firmware", "record", "restore_native_capacity"}));
     Method m;
     KESU_ASSIGN_OR_RETURN(m.id, String(root, "id", 1, true, "\"" + Stem(file_) + "\""));
     if (m.id != Stem(file_)) {
@@ -485,6 +499,7 @@ class Parser {
       }
       KESU_RETURN_IF_ERROR(ParseRecord(*r->as_table(), &m));
     }
+    KESU_RETURN_IF_ERROR(ParseRestoreNative(root, &m));
     if (const toml::node* n = root.get("nist")) {
       if (!n->is_table()) {
         return Error(LineOf(*n), "'nist' must be a table",

@@ -2,7 +2,8 @@
 """Host-side checks of tests/e2e/qemu_firmware.sh: reads the guest's console log (files printed
 base64 between KESU-E2E-BEGIN/END markers) and checks what kesu listed and did with the
 emulated NVMe drive (Format NVM run, verified and certified; Sanitize refused with exit 2 and one
-line) and the SATA disk (listed; the ATA refusal once kesu has an ATA driver).
+line) and the SATA disk (listed; the ATA refusal once kesu has an ATA driver; its zero
+overwrite records hidden areas checked, none found).
 Usage: check_qemu_firmware.py WORKDIR. Exits 1 naming every mismatch."""
 import base64
 import json
@@ -141,6 +142,25 @@ def main():
         check("security" in json.dumps(sata_fw).lower(),
               "SATA capabilities do not mention the security feature set: %r" % sata_fw)
         print("ata refusal:", ata_err)
+    # Nothing was written by the refused ATA method: the marker was still there after it.
+    check(text("sata-marker-lines").strip() not in ("", "0"),
+          "the SATA marker was gone before the overwrite: %r" % text("sata-marker-lines"))
+
+    # The zero overwrite of the SATA disk: hidden areas checked through ATA, none found.
+    check(text("zero.rc").strip() == "0", "zero on SATA exited %r: %s" %
+          (text("zero.rc"), text("zero.err")[-800:]))
+    raw = s.get("zero-cert.json")
+    check(raw is not None, "no certificate for the SATA overwrite")
+    if raw:
+        c = json.loads(raw)
+        hidden = c["sanitization"]["hidden_areas"]
+        value = hidden.get("value") or {}
+        check(hidden.get("source") == "measured" and value.get("status") == "none",
+              "SATA hidden areas not recorded as checked, none found: %r" % hidden)
+        check(value.get("native_sectors") == value.get("accessible_sectors_before") ==
+              (16 << 20) // 512, "SATA capacities: %r" % value)
+        check(c["outcome"]["result"] == "success", "SATA overwrite outcome %r" % c["outcome"])
+        print("sata hidden areas:", json.dumps(value))
     for e in errors:
         print("MISMATCH:", e)
     return 1 if errors else 0

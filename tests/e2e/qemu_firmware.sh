@@ -14,9 +14,13 @@
 #     it back and certifies it;
 #   - `kesu erase` with ata-security-erase on the SATA disk: refused (QEMU's IDE/AHCI disk has
 #     no security feature set) — a check that is skipped, saying so, while kesu reports that
-#     it has no ATA driver.
+#     it has no ATA driver;
+#   - `kesu erase` with the zero overwrite on the SATA disk: kesu reads its native capacity
+#     (QEMU's IDE answers READ NATIVE MAX ADDRESS EXT with its capacity: no HPA) and the
+#     certificate records hidden areas "checked, none found".
 # The host then checks the console's output (tests/e2e/check_qemu_firmware.py), that the NVMe
-# image holds no marker and reads as zeros, and that the SATA image still holds its marker.
+# image holds no marker and reads as zeros, and that the SATA image, overwritten last, reads as
+# zeros (and held its marker until then: the refused ATA method wrote nothing).
 #
 # Usage: qemu_firmware.sh BUILD_DIR SOURCE_DIR. Exits 77 (skipped) with the reason when QEMU,
 # the kernel or busybox cannot be had (fetched once into BUILD_DIR/e2e-cache).
@@ -126,6 +130,11 @@ for c in /tmp/c-format/*.json; do [ -f "$c" ] && out format-cert.json "$c"; done
 ls /tmp/c-sanitize >/tmp/sanitize-certs 2>&1; out sanitize-certs /tmp/sanitize-certs
 run ata kesu erase /dev/sda --method ata-secure-erase --yes --no-pdf \
   --cert-dir /tmp/c-ata --operator "E2E Tester"
+grep -c -a -F KESU-E2E-FW-MARKER-sata /dev/sda >/tmp/sata-marker-lines
+out sata-marker-lines /tmp/sata-marker-lines
+run zero kesu erase /dev/sda --method zero --yes --json --no-pdf \
+  --cert-dir /tmp/c-zero --operator "E2E Tester"
+for c in /tmp/c-zero/*.json; do [ -f "$c" ] && out zero-cert.json "$c"; done
 sync
 echo KESU-E2E-DONE
 poweroff -f
@@ -170,6 +179,6 @@ python3 "$src/tests/e2e/check_qemu_firmware.py" "$work" || fail "host checks fai
 n=$(grep -c -a -F "${marker[nvme]}" "$work/nvme.img")
 [[ $n -eq 0 ]] || fail "nvme: the marker is still on the drive ($n lines)"
 cmp -s -n $((16 << 20)) "$work/nvme.img" /dev/zero || fail "nvme: the namespace does not read as zeros"
-n=$(grep -c -a -F "${marker[sata]}" "$work/sata.img")
-[[ $n -gt 0 ]] || fail "sata: the marker is gone, but nothing was to be written to it"
-echo "PASS: NVMe Format NVM (user data erase) erased, verified and certified; Sanitize refused"
+cmp -s -n $((16 << 20)) "$work/sata.img" /dev/zero || fail "sata: the zero overwrite left data"
+echo "PASS: NVMe Format NVM (user data erase) erased, verified and certified; Sanitize refused;" \
+  "SATA overwrite certified with hidden areas checked"

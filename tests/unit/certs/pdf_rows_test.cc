@@ -327,3 +327,39 @@ TEST(PdfRowsWording, JapaneseStatementErrorsAndTranslatedValues) {
 
 }  // namespace
 }  // namespace kesu::pdf_internal
+
+namespace kesu::pdf_internal {
+namespace {
+
+json WithHiddenAreas(json value) {
+  return {{"sanitization", {{"hidden_areas", {{"source", "measured"}, {"value", value}}}}}};
+}
+
+TEST(PdfRowsSections, HiddenAreasRowInBothLanguages) {
+  auto named = [](const std::vector<PdfRow>& rows) {
+    return std::count_if(rows.begin(), rows.end(),
+                         [](const PdfRow& r) { return r.en == "Hidden areas"; });
+  };
+  EXPECT_EQ(named(MethodRows(json::object())), 0) << "no row when not recorded";
+  EXPECT_EQ(named(MethodRows(WithHiddenAreas({{"status", "not-applicable"}}))), 0)
+      << "no row for a target without ATA";
+  EXPECT_EQ(RowValue(MethodRows(WithHiddenAreas({{"status", "none"}})), "Hidden areas"),
+            "なし（確認済み） / checked, none found");
+  json removed = {{"status", "removed"},
+                  {"hpa", true},
+                  {"dco", false},
+                  {"accessible_sectors_before", 4096u},
+                  {"native_sectors", 8192u},
+                  {"accessible_sectors_after", 8192u},
+                  {"sectors_not_erased", 0u}};
+  EXPECT_EQ(RowValue(MethodRows(WithHiddenAreas(removed)), "Hidden areas"),
+            "HPA 解除済み（4,096 → 8,192 セクタ） / HPA removed: 4,096 of 8,192 sectors "
+            "accessible before, 8,192 after");
+  json left = {{"status", "left"}, {"hpa", true}, {"dco", true}, {"sectors_not_erased", 4096u}};
+  EXPECT_EQ(
+      RowValue(MethodRows(WithHiddenAreas(left)), "Hidden areas"),
+      "未消去 4,096 セクタ（HPA+DCO を残す方式） / NOT erased: 4,096 sectors left in HPA+DCO");
+}
+
+}  // namespace
+}  // namespace kesu::pdf_internal

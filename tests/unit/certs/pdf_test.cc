@@ -603,3 +603,39 @@ TEST(PdfTest, ARecordedZoneThatIsNotInstalledIsAnError) {
 
 }  // namespace
 }  // namespace kesu
+
+namespace kesu {
+namespace {
+
+// A drive that answers ATA gets a hidden-areas row; the page still holds every other row, even
+// on a failure (the longest page: errors and a planned destination).
+TEST(PdfWordingTest, HiddenAreasRowFitsBesideEverythingElse) {
+  for (const char* file : {"success.json", "failed.json"}) {
+    auto cert = nlohmann::json::parse(ReadData(file));
+    cert["sanitization"]["hidden_areas"] = {{"source", "measured"},
+                                            {"value",
+                                             {{"status", "left"},
+                                              {"hpa", true},
+                                              {"dco", false},
+                                              {"sector_bytes", 512},
+                                              {"accessible_sectors_before", 976773168},
+                                              {"native_sectors", 976773168 + 1048576},
+                                              {"removed", false},
+                                              {"accessible_sectors_after", 976773168},
+                                              {"sectors_not_erased", 1048576},
+                                              {"note", ""}}}};
+    const std::string text = RenderedText(cert);
+    if (text.empty()) GTEST_SKIP() << "pdftotext not installed (poppler-utils)";
+    // The two columns interleave in the extracted text: look for what stays on one line.
+    EXPECT_NE(NoSpace(text).find(NoSpace("未消去 1,048,576")), std::string::npos) << file;
+    EXPECT_NE(NoSpace(text).find(NoSpace("1,048,576 sectors left in HPA")), std::string::npos)
+        << file << "\n"
+        << text;
+    EXPECT_NE(text.find("Destination"), std::string::npos) << file << "\n" << text;
+    EXPECT_NE(text.find("returned to"), std::string::npos) << file << "\n" << text;
+    EXPECT_NE(text.find("Verified"), std::string::npos) << file << "\n" << text;
+  }
+}
+
+}  // namespace
+}  // namespace kesu

@@ -216,3 +216,29 @@ TEST_F(PosixEnvTest, SysReadsAreRooted) {
 
 }  // namespace
 }  // namespace kesu
+
+namespace kesu {
+namespace {
+
+// A captured tree stands for a machine: its /sys/power/state decides what SuspendToRam says,
+// and it is never suspended; WriteSysFile never writes into it.
+TEST_F(PosixEnvTest, SuspendNeedsMemInPowerStateAndATreeIsNeverSuspended) {
+  std::filesystem::create_directories(dir_ / "sys/power");
+  { std::ofstream(dir_ / "sys/power/state") << "freeze disk\n"; }
+  auto env = NewPosixEnv(dir_.string());
+  Status s = env->SuspendToRam(5);
+  EXPECT_EQ(s.code(), Code::kUnsupported);
+  EXPECT_NE(s.message().find("cannot suspend to RAM: /sys/power/state does not offer \"mem\""),
+            std::string::npos)
+      << s.message();
+  { std::ofstream(dir_ / "sys/power/state") << "freeze mem disk\n"; }
+  s = env->SuspendToRam(5);
+  EXPECT_EQ(s.code(), Code::kUnsupported);
+  EXPECT_EQ(s.message().find("mem"), std::string::npos) << "a tree, not a machine: " << s.message();
+  std::filesystem::create_directories(dir_ / "sys/block/sdz/device");
+  EXPECT_EQ(env->WriteSysFile("/sys/block/sdz/device/rescan", "1").code(), Code::kUnsupported);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "sys/block/sdz/device/rescan"));
+}
+
+}  // namespace
+}  // namespace kesu

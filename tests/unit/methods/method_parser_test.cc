@@ -533,3 +533,42 @@ TEST(MaxNistCategory, FollowsNist80088) {
 
 }  // namespace
 }  // namespace kesu
+
+namespace kesu {
+namespace {
+
+TEST(ParseMethod, RestoreNativeCapacityDefaultsOnAndCanBeTurnedOff) {
+  Method d = MustParse(kHead + "[[pass]]\npattern = \"zero\"\n");
+  EXPECT_FALSE(d.restore_native_capacity.has_value());
+  EXPECT_TRUE(d.RestoresNativeCapacity()) << "overwrite default";
+  Method off = MustParse(kHead + "restore_native_capacity = false\n[[pass]]\npattern = \"zero\"\n");
+  EXPECT_EQ(off.restore_native_capacity, false);
+  EXPECT_FALSE(off.RestoresNativeCapacity());
+  Method rec = MustParse(
+      kHead + "kind = \"record\"\n[record]\nkind = \"crush\"\nevidence = [\"operator\"]\n");
+  EXPECT_FALSE(rec.RestoresNativeCapacity()) << "kesu touches no drive for a record";
+}
+
+TEST(ParseReject, RestoreNativeCapacityNotABoolean) {
+  ExpectReject(kHead + "restore_native_capacity = \"yes\"\n[[pass]]\npattern = \"zero\"\n", 4,
+               "'restore_native_capacity' must be true or false");
+}
+
+TEST(ParseReject, RestoreNativeCapacityInARecordMethod) {
+  ExpectReject(kHead +
+                   "kind = \"record\"\nrestore_native_capacity = true\n[record]\nkind = "
+                   "\"crush\"\nevidence = [\"operator\"]\n",
+               5, "does not belong in a record method");
+}
+
+TEST(ShippedMethods, AtaFirmwareMethodsRestoreTheNativeCapacity) {
+  for (const char* id : {"ata-secure-erase", "ata-secure-erase-enhanced", "ata-sanitize-crypto",
+                         "ata-sanitize-block", "ata-sanitize-overwrite"}) {
+    Method m = Shipped(id);
+    EXPECT_EQ(m.restore_native_capacity, true) << id << " says so explicitly";
+  }
+  EXPECT_TRUE(Shipped("zero").RestoresNativeCapacity());
+}
+
+}  // namespace
+}  // namespace kesu

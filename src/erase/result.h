@@ -100,9 +100,9 @@ struct ErasureResult {
   // Work.
   int64_t start_ms = 0, end_ms = 0;
   std::vector<PassRecord> passes;
-  std::optional<FirmwareRecord> firmware;  // firmware methods, and fallbacks from one
-  HealthRecord health;                     // every method (firmware ones: also in firmware)
-    std::optional<HiddenAreaRecord> hidden_areas;  // set by the erasure job; none = not checked
+  std::optional<FirmwareRecord> firmware;        // firmware methods, and fallbacks from one
+  HealthRecord health;                           // every method (firmware ones: also in firmware)
+  std::optional<HiddenAreaRecord> hidden_areas;  // set by the erasure job; none = not checked
   VerificationRecord verification;
   Outcome outcome = Outcome::kFailed;
   std::vector<std::string> errors;  // human-readable, one per problem, in order

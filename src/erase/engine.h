@@ -55,17 +55,18 @@ struct EngineOptions {
 // behind"). A disk (hdd, ssd, nvme, flash, unknown media) has a cache of its own that could
 // answer a read-back, so reads stay kDiskVerifyDistance behind the writer, with a flush every
 // kDiskSyncBytes. A virtual target (loop device, zram, image file) has no drive cache between
-// kesu and its storage: reads follow each flush directly, with a flush every 1/64 of the
-// target (VirtualSyncBytes: between kVirtualSyncMinBytes and kVirtualSyncBytes), so the part
-// still to be read when the writer ends is at most 1/64 of the target (a small target that
-// writes at 100 MB/s would otherwise wait a quarter of its run for its last 32 MiB).
+// kesu and its storage: reads follow each flush directly, with a flush every 1/128 of the
+// target (VirtualSyncBytes: between kVirtualSyncMinBytes and kVirtualSyncBytes). Reads trail
+// the writer by about one interval, so what is still to be read when the writer ends is a
+// small part of the run; with a fixed 32 MiB, sixteen 128 MiB targets at 100 MB/s each spent
+// a fifth of their run reading their last interval (docs/performance.md).
 inline constexpr uint64_t kDiskVerifyDistance = 256 * kMiB;
 inline constexpr uint64_t kDiskSyncBytes = 256 * kMiB;
 inline constexpr uint64_t kVirtualSyncBytes = 32 * kMiB;
-inline constexpr uint64_t kVirtualSyncMinBytes = 4 * kMiB;
-// The flush interval of a virtual target of `size` bytes: size / 64 within [4 MiB, 32 MiB].
+inline constexpr uint64_t kVirtualSyncMinBytes = 1 * kMiB;
+// The flush interval of a virtual target of `size` bytes: size / 128 within [1 MiB, 32 MiB].
 constexpr uint64_t VirtualSyncBytes(uint64_t size) {
-  uint64_t b = size / 64;
+  uint64_t b = size / 128;
   return b < kVirtualSyncMinBytes ? kVirtualSyncMinBytes
          : b > kVirtualSyncBytes  ? kVirtualSyncBytes
                                   : b;

@@ -473,17 +473,18 @@ TEST(CachePolicyTest, DisksKeepTheDistanceVirtualTargetsFollowEachFlush) {
   ApplyCachePolicy(d, &o);
   EXPECT_EQ(o.verify_distance, 0u);
   EXPECT_EQ(o.sync_bytes, kVirtualSyncBytes);
-  // Smaller virtual targets flush every 1/64 of their size, never less than 4 MiB, so the
+  // Smaller virtual targets flush every 1/128 of their size, never less than 1 MiB, so the
   // read-back left when the writer ends is a small part of the run.
   d.size = 128 * kMiB;
   ApplyCachePolicy(d, &o);
-  EXPECT_EQ(o.sync_bytes, 4 * kMiB);
+  EXPECT_EQ(o.sync_bytes, 1 * kMiB);
   d.size = 1024 * kMiB;
   ApplyCachePolicy(d, &o);
-  EXPECT_EQ(o.sync_bytes, 16 * kMiB);
+  EXPECT_EQ(o.sync_bytes, 8 * kMiB);
   d.size = 10 * kMiB;
   ApplyCachePolicy(d, &o);
   EXPECT_EQ(o.sync_bytes, kVirtualSyncMinBytes);
+  EXPECT_EQ(kVirtualSyncMinBytes, kMiB);
 }
 
 TEST(CachePolicyTest, NoDistanceStillVerifiesEveryByteAfterItsFlush) {

@@ -65,6 +65,9 @@ class WriteLoop {
   std::unique_ptr<RequestRing> ring_;
   unsigned depth_ = 1;
   uint64_t next_ = 0, prefix_ = 0, notified_ = 0;
+  // Without allow_partial: the first offset that did not write. `written` never passes it, so
+  // neither the syncer nor the verifier treats a range that failed as written.
+  uint64_t failed_at_ = UINT64_MAX;
   Status fatal_;
   // Fixed patterns: every request at the same phase (offset % period) writes from one shared,
   // pre-filled buffer when the phases fit in the ring (share_fill_); otherwise each slot keeps
@@ -168,7 +171,7 @@ void WriteLoop::Reap(unsigned min) {
   Status st = ring_->Reap(min, &completed_);
   if (!st.ok()) fatal_ = st;
   for (const Slot* sl : completed_) Completed(*sl);
-  while (const Slot* sl = ring_->Retire()) prefix_ = sl->offset + sl->len;
+  while (const Slot* sl = ring_->Retire()) prefix_ = std::min(sl->offset + sl->len, failed_at_);
   Publish(false);
 }
 
@@ -195,6 +198,7 @@ void WriteLoop::RecordWriteFailure(uint64_t off, uint64_t n, const Status& st) {
     s_->skipped_count = s_->skipped.size();
   } else {
     out_->write_failed = true;
+    failed_at_ = std::min(failed_at_, off);
   }
   auto& errs = out_->record.errors;
   if (!errs.empty() && errs.back().operation == "write" &&
@@ -240,7 +244,7 @@ void WriteLoop::WriteTail() {
   } else {
     RecordWriteFailure(aligned_, t.size(), st);
   }
-  prefix_ = size_;
+  prefix_ = std::min(size_, failed_at_);
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 // pass; with it, every failing block becomes a skipped range (PassShared::skipped) and the
 // pass goes on. A failed request whose blocks all wrote on their own is a "write-retried" note.
 // Completed requests are published in offset order as PassShared::written (every 4 MiB and at
-// the end). A stop request, the syncer's or verifier's abort, or a failure ends the pass
+// the end); after a failure that fails the pass, `written` stays at the first offset that did
+// not write, so nothing beyond it is flushed as progress or read back as written. A stop request, the syncer's or verifier's abort, or a failure ends the pass
 // early; on rotational media the writer parks while the verifier holds the head.
 // The bytes after the last whole logical block of a direct target are written at the end
 // through `tail_file` with one plain WriteAt.

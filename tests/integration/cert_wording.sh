@@ -46,11 +46,11 @@ grep -q "Drive health$" "$dir/sout" || fail "cert show has no Drive health: $(ca
 grep -q "Health *報告なし / not reported (not reported: .*no drive firmware" "$dir/sout" ||
   fail "cert show: $(cat "$dir/sout")"
 
-# A failed erasure whose verification read nothing: an image on a 1 MiB tmpfs of the test's own
+# A failed erasure whose verification read nothing: an image on a 512 KiB tmpfs of the test's own
 # runs out of space on the first pass. The summary says "Verified: no" with no content digest,
 # and the PDF labels the destination as planned.
 if [[ $(id -u) -eq 0 ]]; then
-  mount_at tmpfs "$dir/small" -t tmpfs -o size=1M
+  mount_at tmpfs "$dir/small" -t tmpfs -o size=512K
   truncate -s $((8 << 20)) "$dir/small/disk.img"
   run_kesu "$dir/fout" "$dir/ferr" erase "$dir/small/disk.img" --method random --yes \
     --destination "returned to customer"

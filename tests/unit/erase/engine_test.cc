@@ -187,6 +187,26 @@ TEST(EngineTest, WriteErrorFailsWithOffset) {
   EXPECT_NE(r.nist_reason.find("would have reached clear"), std::string::npos) << r.nist_reason;
 }
 
+// Requests after a failed one complete too (the ring has many in flight), but without
+// allow_partial the pass's written prefix stops at the failure: the syncer never flushes past
+// it as progress and the verifier never reads what did not write as if it had.
+TEST(EngineTest, NothingBeyondAFailedWriteIsTreatedAsWritten) {
+  MemEnv mem;
+  FaultInjectionEnv env(&mem);
+  mem.AddDevice(kDev, 8 * kMiB, std::byte{0x5A});
+  const uint64_t x = kMiB + 4096;
+  env.AddRule({FaultRule::Kind::kFailWrite, kDev, x, 1});
+  EngineOptions o = SmallOptions();
+  o.queue_depth = 16;  // 4 MiB in flight: requests past x complete after it failed
+  o.write_buffers = 32;
+  o.verify_distance = 0;
+  o.sync_bytes = 512 * 1024;
+  auto r = Erase(&env, MakeMethod({{Zero(), false}}), o);
+  EXPECT_EQ(r.outcome, Outcome::kFailed);
+  EXPECT_LE(r.verification.bytes_read, x);
+  EXPECT_EQ(r.verification.mismatched_bytes, 0u);
+}
+
 TEST(EngineTest, WriteErrorStopsLaterPasses) {
   MemEnv mem;
   FaultInjectionEnv env(&mem);

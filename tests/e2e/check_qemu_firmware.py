@@ -147,9 +147,9 @@ def main():
           "the SATA marker was gone before the overwrite: %r" % text("sata-marker-lines"))
 
     # The zero overwrite of the SATA disk: hidden areas checked through ATA, none found.
-    check(text("zero.rc").strip() == "0", "zero on SATA exited %r: %s" %
-          (text("zero.rc"), text("zero.err")[-800:]))
-    raw = s.get("zero-cert.json")
+    check(text("sata-zero.rc").strip() == "0", "zero on SATA exited %r: %s" %
+          (text("sata-zero.rc"), text("sata-zero.err")[-800:]))
+    raw = s.get("sata-zero-cert.json")
     check(raw is not None, "no certificate for the SATA overwrite")
     if raw:
         c = json.loads(raw)

@@ -132,9 +132,9 @@ run ata kesu erase /dev/sda --method ata-secure-erase --yes --no-pdf \
   --cert-dir /tmp/c-ata --operator "E2E Tester"
 grep -c -a -F KESU-E2E-FW-MARKER-sata /dev/sda >/tmp/sata-marker-lines
 out sata-marker-lines /tmp/sata-marker-lines
-run zero kesu erase /dev/sda --method zero --yes --json --no-pdf \
-  --cert-dir /tmp/c-zero --operator "E2E Tester"
-for c in /tmp/c-zero/*.json; do [ -f "$c" ] && out zero-cert.json "$c"; done
+run sata-zero kesu erase /dev/sda --method zero --yes --json --no-pdf \
+  --cert-dir /tmp/c-sata-zero --operator "E2E Tester"
+for c in /tmp/c-sata-zero/*.json; do [ -f "$c" ] && out sata-zero-cert.json "$c"; done
 sync
 echo KESU-E2E-DONE
 poweroff -f

@@ -14,6 +14,7 @@
 #include "erase/job.h"
 #include "support/fake_device_env.h"
 #include "support/fake_nvme.h"
+#include "support/job_doubles.h"
 
 namespace kesu {
 namespace {
@@ -21,29 +22,15 @@ namespace {
 namespace fs = std::filesystem;
 using testing::FakeNvme;
 using testing::NvmeStep;
+using testing::RecordingCertifier;
+using testing::RecordingConfirmer;
+
+Method FirmwareMethod(const std::string& command) {
+  return testing::FirmwareTestMethod(command, MediaType::kNvme, NistCategory::kPurge, 'b');
+}
 
 constexpr uint64_t kSize = 2 << 20;
 constexpr const char* kDisk = "/dev/nvme1n1";
-
-class YesConfirmer final : public Confirmer {
- public:
-  Status Ready() override { return Status::Ok(); }
-  bool Confirm(const DeviceInfo&, const Method& m) override {
-    confirmed.push_back(m.id);
-    return true;
-  }
-  std::vector<std::string> confirmed;
-};
-
-class KeepCertifier final : public Certifier {
- public:
-  Status Prepare() override { return Status::Ok(); }
-  Certification Certify(size_t, const ErasureResult& r) override {
-    certified.push_back(r);
-    return {true, r.outcome, Status::Ok()};
-  }
-  std::vector<ErasureResult> certified;
-};
 
 class WatchProgress final : public JobProgress {
  public:
@@ -56,20 +43,6 @@ class WatchProgress final : public JobProgress {
   std::vector<const TargetProgress*> targets;  // valid only while the job runs
   std::vector<uint64_t> durable_at_stop;
 };
-
-Method FirmwareMethod(const std::string& command) {
-  Method m;
-  m.id = command;
-  m.title = command;
-  m.reference = "unit test";
-  m.kind = MethodKind::kFirmware;
-  m.firmware = FirmwareSpec();
-  m.firmware->command = command;
-  m.verify = {VerifyMode::kFull, 0};
-  m.nist[MediaType::kNvme] = NistCategory::kPurge;
-  m.file_sha256 = std::string(64, 'b');
-  return m;
-}
 
 Method ZeroMethod() {
   Method m;
@@ -158,8 +131,8 @@ class FirmwareJobTest : public ::testing::Test {
   std::vector<std::byte> original_;
   FakeNvme nvme_;
   testing::FakeProber prober_;
-  YesConfirmer confirmer_;
-  KeepCertifier certifier_;
+  RecordingConfirmer confirmer_;
+  RecordingCertifier certifier_;
   WatchProgress progress_;
   std::atomic<bool> stop_{false};
 };

@@ -17,6 +17,7 @@
 #include "cli/erase_report.h"
 #include "erase/job.h"
 #include "support/fake_device_env.h"
+#include "support/job_doubles.h"
 
 namespace kesu {
 namespace {
@@ -131,27 +132,6 @@ struct SimAta {
     return Status::Ok();
   }
   size_t Count(uint8_t cmd) const { return std::count(commands.begin(), commands.end(), cmd); }
-};
-
-class YesConfirmer final : public Confirmer {
- public:
-  Status Ready() override { return Status::Ok(); }
-  bool Confirm(const DeviceInfo& d, const Method&) override {
-    confirmed.push_back(d.path);
-    return d.path != decline;
-  }
-  std::vector<std::string> confirmed;
-  std::string decline;  // the target the operator declines
-};
-
-class KeepCertifier final : public Certifier {
- public:
-  Status Prepare() override { return Status::Ok(); }
-  Certification Certify(size_t i, const ErasureResult& r) override {
-    certified.push_back(i);
-    return {true, r.outcome, Status::Ok()};
-  }
-  std::vector<size_t> certified;
 };
 
 // The machine around the tree: rescans and suspends are recorded, and their effects scripted.
@@ -276,8 +256,8 @@ class HiddenJobTest : public ::testing::Test {
   std::map<std::string, SimAta> drives_;
   bool grow_on_rescan_ = true;
   testing::FakeProber prober_;
-  YesConfirmer confirmer_;
-  KeepCertifier certifier_;
+  testing::RecordingConfirmer confirmer_;
+  testing::RecordingCertifier certifier_;
 };
 
 TEST_F(HiddenJobTest, HpaIsRemovedAfterConfirmationAndTheEngineErasesTheNativeCapacity) {
@@ -431,7 +411,7 @@ TEST_F(HiddenJobTest, UnfreezeSuspendsOnceAfterConfirmingEveryTargetThenErasesTh
   EXPECT_NE(b.refused.message().find("re-plug"), std::string::npos);
   EXPECT_EQ(drives_["/dev/sdb"].Count(0xf1), 0u) << "no password set on sdb";
   EXPECT_FALSE(AnyZero("/dev/sdb"));
-  EXPECT_EQ(certifier_.certified, std::vector<size_t>{0});
+  EXPECT_EQ(certifier_.certified_index, std::vector<size_t>{0});
   EXPECT_EQ(JudgeEraseJob(o).exit_code, kExitRefused);
 }
 

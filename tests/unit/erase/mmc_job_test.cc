@@ -16,54 +16,22 @@
 #include "cli/erase_report.h"
 #include "erase/job.h"
 #include "support/fake_device_env.h"
+#include "support/job_doubles.h"
 
 namespace kesu {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::NoProgress;
+using testing::RecordingCertifier;
+using testing::RecordingConfirmer;
+
+Method MmcMethod(const std::string& command) {
+  return testing::FirmwareTestMethod(command, MediaType::kMemoryCard, NistCategory::kClear, 'c');
+}
 
 constexpr uint64_t kSize = 2 << 20;
 constexpr const char* kDisk = "/dev/mmcblk0";
-
-class YesConfirmer final : public Confirmer {
- public:
-  Status Ready() override { return Status::Ok(); }
-  bool Confirm(const DeviceInfo&, const Method& m) override {
-    confirmed.push_back(m.id);
-    return true;
-  }
-  std::vector<std::string> confirmed;
-};
-
-class KeepCertifier final : public Certifier {
- public:
-  Status Prepare() override { return Status::Ok(); }
-  Certification Certify(size_t, const ErasureResult& r) override {
-    certified.push_back(r);
-    return {true, r.outcome, Status::Ok()};
-  }
-  std::vector<ErasureResult> certified;
-};
-
-class NoProgress final : public JobProgress {
- public:
-  void Start(const std::vector<const TargetProgress*>&) override {}
-  void Stop() override {}
-};
-
-Method MmcMethod(const std::string& command) {
-  Method m;
-  m.id = command;
-  m.title = command;
-  m.reference = "unit test";
-  m.kind = MethodKind::kFirmware;
-  m.firmware = FirmwareSpec();
-  m.firmware->command = command;
-  m.verify = {VerifyMode::kFull, 0};
-  m.nist[MediaType::kMemoryCard] = NistCategory::kClear;
-  m.file_sha256 = std::string(64, 'c');
-  return m;
-}
 
 void Write(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
@@ -173,8 +141,8 @@ class MmcJobTest : public ::testing::Test {
   std::vector<std::string> sent_;
   std::string fail_;  // the command the card fails
   testing::FakeProber prober_;
-  YesConfirmer confirmer_;
-  KeepCertifier certifier_;
+  RecordingConfirmer confirmer_;
+  RecordingCertifier certifier_;
   NoProgress progress_;
   std::atomic<bool> stop_{false};
 };

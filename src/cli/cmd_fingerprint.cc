@@ -169,7 +169,11 @@ Result<ReturnReference> LoadFingerprint(Cli& cli, const std::string& file, const
 
 Result<ReturnReference> LoadReference(Cli& cli, const std::string& file, const DeviceInfo& dev,
                                       DocumentStation& station) {
-  KESU_ASSIGN_OR_RETURN(std::string bytes, cli.env->ReadFileUpTo(file, uint64_t{1} << 32));
+  auto read = cli.env->ReadFileUpTo(file, uint64_t{1} << 32);
+  // A reference that cannot be read is bad input (exit 2), whatever the reason: missing, a
+  // FIFO or device, a name too long, no permission.
+  if (!read.ok()) return Status::InvalidArgument("--against " + read.status().message());
+  const std::string& bytes = *read;
   if (bytes.size() < 2 || bytes[0] != '\x1f' || bytes[1] != '\x8b') {
     return LoadFingerprint(cli, file, bytes, dev, station);
   }

@@ -191,7 +191,8 @@ class Env {
   // Writes `data` to a sysfs attribute, e.g. "1" to /sys/block/NAME/device/rescan: the SCSI
   // midlayer's per-device `rescan` attribute, which has sd read the capacity again and resize
   // the block device. kUnsupported by default and in a PosixEnv rooted at a captured tree (a
-  // captured tree is never written); kIoError naming the path when the write fails.
+  // captured tree is never written); kInvalidArgument for a path outside /sys/ or with a ".."
+  // component (nothing is opened); kIoError naming the path when the write fails.
   virtual Status WriteSysFile(const std::string& path, std::string_view data);
   // What loop device `name` ("loop3", a whole disk in /sys/block) is bound to. PosixEnv opens
   // /dev/NAME read-only (never O_EXCL), checks that it is the block device /sys/block/NAME/dev

@@ -455,6 +455,11 @@ class PosixEnv final : public Env {
     return RunRtcwake(seconds);
   }
   Status WriteSysFile(const std::string& path, std::string_view data) override {
+    // Only sysfs attributes: a name built from a device name can never reach another file.
+    if (path.rfind("/sys/", 0) != 0 || path.find("/../") != std::string::npos ||
+        path.ends_with("/..")) {
+      return Status::InvalidArgument(path + ": not a sysfs attribute; nothing was written");
+    }
     if (!root_.empty()) return Env::WriteSysFile(path, data);  // a captured tree: read only
     int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
     if (fd < 0) return Status::IoError(path + ": cannot open for writing", errno);

@@ -86,6 +86,16 @@ KESU_RC=$?
 expect_rc 2 "return-check against a missing file" out err
 grep -q "no-such.json" err || fail "missing reference: $(cat err)"
 [[ -e fresh-station/keys ]] && fail "a refused return check made the first-use key"
+# A reference path too long for the kernel, a FIFO and /dev/zero are bad input too: exit 2, at
+# once, one line naming --against.
+mkfifo ref.fifo
+long=$(printf 'x%.0s' {1..300}).json
+for ref in "$long" ref.fifo /dev/zero; do
+  timeout 20 "${K[@]}" return-check ext4.img --against "$ref" --cert-dir fresh-station --no-pdf >out 2>err
+  KESU_RC=$?
+  expect_rc 2 "return-check against $ref" out err
+  grep -q -- "--against" err || fail "return-check against $ref: $(cat err)"
+done
 
 # A fingerprint signed by another station's untrusted key is refused.
 "${K[@]}" return-check ext4.img --against fp.json --cert-dir other-station --no-pdf >out 2>err

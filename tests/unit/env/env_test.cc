@@ -222,6 +222,21 @@ namespace {
 
 // A captured tree stands for a machine: its /sys/power/state decides what SuspendToRam says,
 // and it is never suspended; WriteSysFile never writes into it.
+// The machine's own env writes only sysfs attributes: any other path, or one climbing out of
+// /sys with "..", is refused before anything is opened.
+TEST_F(PosixEnvTest, WriteSysFileWritesOnlyUnderSys) {
+  auto env = NewPosixEnv("");
+  const std::string outside = (dir_ / "not-sysfs").string();
+  Status s = env->WriteSysFile(outside, "1");
+  EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.message();
+  EXPECT_FALSE(std::filesystem::exists(outside));
+  for (std::string p : {"/sys/block/../.." + outside, std::string("/sys/block/sdz/.."),
+                        std::string("sys/block/sdz/device/rescan")}) {
+    EXPECT_EQ(env->WriteSysFile(p, "1").code(), Code::kInvalidArgument) << p;
+  }
+  EXPECT_FALSE(std::filesystem::exists(outside));
+}
+
 TEST_F(PosixEnvTest, SuspendNeedsMemInPowerStateAndATreeIsNeverSuspended) {
   std::filesystem::create_directories(dir_ / "sys/power");
   { std::ofstream(dir_ / "sys/power/state") << "freeze disk\n"; }

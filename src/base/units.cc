@@ -24,4 +24,14 @@ std::string FormatBinarySize(uint64_t bytes, SizeStyle style) {
   return s + sep + units[u];
 }
 
+std::string GroupDigits(uint64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string s;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) s.push_back(',');
+    s.push_back(digits[i]);
+  }
+  return s;
+}
+
 }  // namespace kesu

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "base/units.h"
 #include "erase/result_json.h"
 
 namespace kesu {
@@ -30,17 +31,8 @@ std::optional<bool> Verdict(const json& reading) {
   return v.is_boolean() ? std::optional<bool>(v.get<bool>()) : std::nullopt;
 }
 
-std::string Grouped(uint64_t n) {
-  std::string d = std::to_string(n), out;
-  for (size_t i = 0; i < d.size(); ++i) {
-    if (i > 0 && (d.size() - i) % 3 == 0) out += ',';
-    out += d[i];
-  }
-  return out;
-}
-
 std::string CounterText(const std::optional<uint64_t>& v, const char* unit) {
-  return v ? Grouped(*v) + unit : kNotReported;
+  return v ? GroupDigits(*v) + unit : kNotReported;
 }
 
 std::string VerdictText(const std::optional<bool>& v) {
@@ -64,8 +56,8 @@ void GrewWarning(const json& before, const json& after, const char* key, const c
                  std::vector<std::string>* out) {
   auto b = Counter(before, key), a = Counter(after, key);
   if (b && a && *a > *b) {
-    out->push_back(std::string(what) + " grew during the erasure: " + Grouped(*b) + " → " +
-                   Grouped(*a));
+    out->push_back(std::string(what) + " grew during the erasure: " + GroupDigits(*b) + " → " +
+                   GroupDigits(*a));
   }
 }
 

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <utility>
 
+#include "base/units.h"
 #include "certs/dn.h"
 #include "certs/health_rows.h"
 
@@ -73,17 +74,6 @@ std::string Show(const json* v) {
 
 namespace {
 
-// `n` with a comma between groups of three digits: "1,000,204,886,016".
-std::string Grouped(uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string s;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) s.push_back(',');
-    s.push_back(digits[i]);
-  }
-  return s;
-}
-
 // `n` bytes in decimal units (kB, MB, ... as drive makers count): the scaled value and unit,
 // and in `step` the power of 1000.
 std::pair<double, const char*> DecimalUnits(int64_t n, int* step) {
@@ -106,9 +96,9 @@ std::string ShowBytes(const json* v) {
   int u = 0;
   auto [b, unit] = DecimalUnits(*n, &u);
   char buf[64];
-  if (u == 0) return Grouped(static_cast<uint64_t>(*n)) + " B";
+  if (u == 0) return GroupDigits(static_cast<uint64_t>(*n)) + " B";
   std::snprintf(buf, sizeof buf, " (%.1f %s)", b, unit);
-  return Grouped(static_cast<uint64_t>(*n)) + " bytes" + buf;
+  return GroupDigits(static_cast<uint64_t>(*n)) + " bytes" + buf;
 }
 
 std::string ShowShortBytes(const json* v) {
@@ -291,7 +281,7 @@ std::string JapaneseStatement(const json& cert) {
   if (o.success) {
     std::string s = "消去完了: ";
     if (auto n = IntValue(FindField(cert, "/media/size_bytes"))) {
-      s += "全 " + Grouped(static_cast<uint64_t>(*n)) + " バイトを消去しました";
+      s += "全 " + GroupDigits(static_cast<uint64_t>(*n)) + " バイトを消去しました";
     } else {
       s += "全領域を消去しました";
     }
@@ -311,7 +301,7 @@ std::string JapaneseStatement(const json& cert) {
   const auto errors = ErrorLines(cert);
   if (!errors.empty()) s += "エラー " + std::to_string(errors.size()) + " 件（下記）。";
   if (auto m = IntValue(FindField(cert, "/verification/mismatched_bytes")); m && *m > 0) {
-    s += "検証で " + Grouped(static_cast<uint64_t>(*m)) + " バイトの不一致。";
+    s += "検証で " + GroupDigits(static_cast<uint64_t>(*m)) + " バイトの不一致。";
   }
   return s;
 }
@@ -490,7 +480,7 @@ std::string HiddenAreasText(const json& cert) {
   auto n = [&](const char* key) {
     const json* v = h->contains(key) ? &(*h)[key] : nullptr;
     const int64_t x = v != nullptr && v->is_number_integer() ? v->get<int64_t>() : 0;
-    return Grouped(static_cast<uint64_t>(std::max<int64_t>(x, 0)));
+    return GroupDigits(static_cast<uint64_t>(std::max<int64_t>(x, 0)));
   };
   const std::string status = h->value("status", std::string());
   const std::string what = std::string(h->value("hpa", false) ? "HPA" : "") +

@@ -18,5 +18,13 @@ TEST(FormatBinarySize, WordsForPeopleShortForTheListTable) {
   EXPECT_EQ(FormatBinarySize(64ull << 20, SizeStyle::kShort), "64M");
 }
 
+TEST(GroupDigits, CommaBetweenGroupsOfThree) {
+  EXPECT_EQ(GroupDigits(0), "0");
+  EXPECT_EQ(GroupDigits(999), "999");
+  EXPECT_EQ(GroupDigits(1000), "1,000");
+  EXPECT_EQ(GroupDigits(1000204886016ull), "1,000,204,886,016");
+  EXPECT_EQ(GroupDigits(UINT64_MAX), "18,446,744,073,709,551,615");
+}
+
 }  // namespace
 }  // namespace kesu
